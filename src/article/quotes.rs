@@ -1,0 +1,211 @@
+//! Finds quotations inside a paragraph.
+
+use super::{SpanKind, word_count};
+
+/// Quotations shorter than this stay in the narration ("scare quotes" such as “Grad”).
+pub const MIN_QUOTE_WORDS: usize = 4;
+
+/// A span found in one paragraph, before quotations get their article-wide index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// Narration or quote.
+    pub kind: SpanKind,
+    /// Text without the quotation marks (for quotes).
+    pub text: String,
+    /// This quote continues the paragraph's previous quote, interrupted by its attribution.
+    pub continues: bool,
+}
+
+/// Cuts a paragraph into narration and quotation pieces.
+pub fn split(paragraph: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    for (is_quote, raw) in scan(paragraph) {
+        let kind = if is_quote && word_count(&raw) >= MIN_QUOTE_WORDS {
+            SpanKind::Quote
+        } else {
+            SpanKind::Narration
+        };
+        push(&mut pieces, kind, raw);
+    }
+    let mut tidy: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for mut piece in pieces {
+        piece.text = piece.text.trim().to_string();
+        let speakable = piece.text.chars().any(char::is_alphanumeric);
+        match tidy.last_mut() {
+            // Stray punctuation after a closing mark (“...”.) belongs to what came before.
+            Some(last) if !speakable => last.text.push_str(&piece.text),
+            _ if !speakable => {}
+            _ => tidy.push(piece),
+        }
+    }
+    mark_continuations(&mut tidy);
+    tidy
+}
+
+fn push(pieces: &mut Vec<Piece>, kind: SpanKind, text: String) {
+    match pieces.last_mut() {
+        Some(last) if last.kind == SpanKind::Narration && kind == SpanKind::Narration => {
+            last.text.push_str(&text);
+        }
+        _ => pieces.push(Piece {
+            kind,
+            text,
+            continues: false,
+        }),
+    }
+}
+
+/// Splits text at double quotation marks: `(false, narration)` and `(true, quoted text)`.
+/// For short quotes the narration keeps its marks; for quotes the marks are removed.
+fn scan(text: &str) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut open: Option<char> = None;
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        match open {
+            None if opens(c, prev) => {
+                out.push((false, std::mem::take(&mut current)));
+                open = Some(c);
+            }
+            Some(o) if closes(o, c) => {
+                out.push((true, wrap(o, &std::mem::take(&mut current), c)));
+                open = None;
+            }
+            _ => current.push(c),
+        }
+        prev = Some(c);
+    }
+    match open {
+        // An unclosed quotation runs to the end of the paragraph (it may go on in the next).
+        Some(o) => out.push((true, format!("{o}{current}"))),
+        None => out.push((false, current)),
+    }
+    // Keep marks on every piece for now; strip them from the ones that stay quotes.
+    out.into_iter()
+        .map(|(is_quote, t)| {
+            if is_quote && word_count(&t) >= MIN_QUOTE_WORDS {
+                (true, strip_marks(&t))
+            } else {
+                (is_quote, t)
+            }
+        })
+        .collect()
+}
+
+fn wrap(open: char, inner: &str, close: char) -> String {
+    format!("{open}{inner}{close}")
+}
+
+fn strip_marks(t: &str) -> String {
+    let mut chars = t.chars();
+    chars.next();
+    let s = chars.as_str();
+    s.strip_suffix(['”', '"', '»', '“'])
+        .unwrap_or(s)
+        .to_string()
+}
+
+fn opens(c: char, prev: Option<char>) -> bool {
+    match c {
+        '“' | '«' | '„' => true,
+        '"' => prev.is_none_or(|p| p.is_whitespace() || "([{—–-/".contains(p)),
+        _ => false,
+    }
+}
+
+fn closes(open: char, c: char) -> bool {
+    match open {
+        '“' => c == '”' || c == '"',
+        '"' => c == '"' || c == '”',
+        '«' => c == '»',
+        '„' => c == '“' || c == '”',
+        _ => false,
+    }
+}
+
+/// “Part one,” says X. “Part two.” — the second quote continues the first when the first ends
+/// in a comma and the narration between them is a short attribution.
+fn mark_continuations(pieces: &mut [Piece]) {
+    for i in 2..pieces.len() {
+        let (before, rest) = pieces.split_at_mut(i);
+        let (first, between) = (&before[i - 2], &before[i - 1]);
+        let joined = first.kind == SpanKind::Quote
+            && between.kind == SpanKind::Narration
+            && rest[0].kind == SpanKind::Quote
+            && first.text.ends_with(',')
+            && between.text.ends_with(['.', ',', ':', ';'])
+            && word_count(&between.text) <= 40;
+        rest[0].continues = joined;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(p: &[Piece]) -> Vec<(SpanKind, &str)> {
+        p.iter().map(|p| (p.kind, p.text.as_str())).collect()
+    }
+
+    #[test]
+    fn curly_quote_becomes_a_quote_span_without_marks() {
+        let p = split("He said “we will hold the line here” and left.");
+        assert_eq!(
+            kinds(&p),
+            vec![
+                (SpanKind::Narration, "He said"),
+                (SpanKind::Quote, "we will hold the line here"),
+                (SpanKind::Narration, "and left."),
+            ]
+        );
+    }
+
+    #[test]
+    fn straight_quotes_work_like_curly_ones() {
+        let p = split("\"They are attacking us from everywhere,\" he gasps.");
+        assert_eq!(p[0].kind, SpanKind::Quote);
+        assert_eq!(p[0].text, "They are attacking us from everywhere,");
+    }
+
+    #[test]
+    fn scare_quotes_stay_in_the_narration() {
+        let p = split("A volley of BM-21 “Grad” rockets, dismissed as “foreign propaganda.”");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].kind, SpanKind::Narration);
+        assert!(p[0].text.contains("“Grad”"));
+    }
+
+    #[test]
+    fn quote_interrupted_by_attribution_continues() {
+        let p =
+            split("“We did not come to prove anything,” says Zaza. “We came to help Ukraine win.”");
+        assert_eq!(p.len(), 3);
+        assert!(!p[0].continues);
+        assert!(p[2].continues);
+    }
+
+    #[test]
+    fn two_separate_quotes_do_not_continue() {
+        let p = split("“This is the first full sentence.” Then more. “This is another one here.”");
+        assert!(!p[2].continues);
+    }
+
+    #[test]
+    fn unclosed_quote_runs_to_the_end() {
+        let p = split("“I am sitting in front of you and I am the example");
+        assert_eq!(
+            kinds(&p),
+            vec![(
+                SpanKind::Quote,
+                "I am sitting in front of you and I am the example"
+            )]
+        );
+    }
+
+    #[test]
+    fn apostrophes_do_not_open_quotes() {
+        let p = split("It’s not easy, the soldiers’ parents say.");
+        assert_eq!(p.len(), 1);
+    }
+}

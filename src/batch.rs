@@ -1,0 +1,181 @@
+//! Stage 7 — batch: render many inputs, each to its own files; one failure does not stop the run.
+
+use std::collections::HashSet;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use crate::article::{self, ArticleError};
+use crate::audio::{self, AudioError, wav};
+use crate::chapters;
+use crate::config::RenderConfig;
+use crate::engine::{self, Engine, EngineError};
+use crate::input::{self, InputError, Source};
+use crate::script::{self, MarkKind};
+
+/// What happened to one input.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The input.
+    pub source: Source,
+    /// Its files, or why there are none.
+    pub result: Result<Rendered, RenderError>,
+}
+
+/// The files written for one input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The WAV file.
+    pub wav: PathBuf,
+    /// Its length in seconds.
+    pub seconds: f64,
+    /// Section markers written.
+    pub sections: usize,
+    /// Quotation markers written.
+    pub quotes: usize,
+}
+
+/// Why one input was not rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The input could not be read.
+    #[error("{0}")]
+    Input(#[from] InputError),
+    /// The input held no article.
+    #[error("{0}")]
+    Article(#[from] ArticleError),
+    /// Another input of the same run has the same output name.
+    #[error("its output {0} would overwrite the output of an earlier input of this run")]
+    DuplicateOutput(PathBuf),
+    /// The speech engine failed.
+    #[error("{0}")]
+    Engine(#[from] EngineError),
+    /// Assembling the audio failed.
+    #[error("{0}")]
+    Audio(#[from] AudioError),
+    /// Writing an output file failed.
+    #[error("cannot write {path}: {source}")]
+    Output {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        source: wav::WavError,
+    },
+}
+
+impl RenderError {
+    /// 2 for problems with the input (the user can fix the input), 1 for failures.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RenderError::Input(_) | RenderError::Article(_) | RenderError::DuplicateOutput(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Receives progress reports; the binary draws them, tests ignore them.
+pub trait Observer {
+    /// An input starts, with this many utterances to speak.
+    fn begin(&mut self, _name: &str, _utterances: usize) {}
+    /// One utterance was spoken.
+    fn spoke(&mut self) {}
+    /// The input is finished (written or failed).
+    fn end(&mut self) {}
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// Renders every source in order.
+pub fn render_all(
+    sources: &[Source],
+    config: &RenderConfig,
+    observer: &mut dyn Observer,
+) -> Vec<Outcome> {
+    let mut engine: Option<Box<dyn Engine>> = None;
+    let mut taken = HashSet::new();
+    sources
+        .iter()
+        .map(|source| {
+            let wav_path = config.out_dir.join(format!("{}.wav", source.stem()));
+            let result = if taken.insert(wav_path.clone()) {
+                render_one(source, &wav_path, config, &mut engine, observer)
+            } else {
+                Err(RenderError::DuplicateOutput(wav_path))
+            };
+            observer.end();
+            Outcome {
+                source: source.clone(),
+                result,
+            }
+        })
+        .collect()
+}
+
+fn render_one(
+    source: &Source,
+    wav_path: &Path,
+    config: &RenderConfig,
+    engine: &mut Option<Box<dyn Engine>>,
+    observer: &mut dyn Observer,
+) -> Result<Rendered, RenderError> {
+    let input = input::read(source)?;
+    let article = article::parse(&input)?;
+    let script = script::build(&article, &config.script);
+    let engine = match engine {
+        Some(engine) => engine,
+        None => engine.insert(engine::open(config.engine)?),
+    };
+    observer.begin(&source.display_name(), script.utterances.len());
+    let mut speeches = Vec::with_capacity(script.utterances.len());
+    for utterance in &script.utterances {
+        speeches.push(engine.synthesize(&utterance.text, config.voices.for_role(utterance.role))?);
+        observer.spoke();
+    }
+    let program = audio::assemble(&script, speeches, engine.info().sample_rate)?;
+    let chapters = chapters::place(&script, &program);
+    let info = wav::Info {
+        title: script.title.clone(),
+        artist: script.byline.clone(),
+        software: Some(format!("articast {}", env!("CARGO_PKG_VERSION"))),
+    };
+    write_atomically(wav_path, |file| {
+        wav::write(file, &program.pcm, &chapters::cues(&chapters), &info)
+    })?;
+    let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
+    Ok(Rendered {
+        wav: wav_path.to_path_buf(),
+        seconds: program.pcm.seconds(),
+        sections: count(MarkKind::Section),
+        quotes: count(MarkKind::Quote),
+    })
+}
+
+/// Writes through a temporary file in the destination folder and renames it into place, so a
+/// failed or interrupted write leaves no partial file under the final name.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> Result<(), wav::WavError>,
+) -> Result<(), RenderError> {
+    let fail = |source: wav::WavError| RenderError::Output {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| fail(e.into()))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".articast-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(|e| fail(e.into()))?;
+    {
+        let mut out = BufWriter::new(temp.as_file_mut());
+        write(&mut out).map_err(fail)?;
+        std::io::Write::flush(&mut out).map_err(|e| fail(e.into()))?;
+    }
+    temp.persist(path).map_err(|e| fail(e.error.into()))?;
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Stage 1 — input: where an article's text comes from, decoded to a Rust `String`.
+//!
+//! Article text is untrusted: nothing here panics on any byte sequence.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Where one article is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input (`-` on the command line).
+    Stdin,
+}
+
+impl Source {
+    /// Reads `-` as standard input and anything else as a path.
+    pub fn from_arg(arg: &str) -> Source {
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::File(PathBuf::from(arg))
+        }
+    }
+
+    /// The name used in messages: the path as given, or `<stdin>`.
+    pub fn display_name(&self) -> String {
+        match self {
+            Source::File(path) => path.display().to_string(),
+            Source::Stdin => "<stdin>".to_string(),
+        }
+    }
+
+    /// The file stem that names the outputs (`stdin` for standard input).
+    pub fn stem(&self) -> String {
+        match self {
+            Source::File(path) => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "article".to_string()),
+            Source::Stdin => "stdin".to_string(),
+        }
+    }
+}
+
+/// An article's text as read, before any interpretation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputText {
+    /// Where it came from.
+    pub source: Source,
+    /// The decoded text, with `\n` line ends.
+    pub text: String,
+}
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file does not exist.
+    #[error("no such file")]
+    NotFound,
+    /// The file exists but could not be read (permissions, a directory, an I/O error).
+    #[error("cannot read: {0}")]
+    Unreadable(std::io::Error),
+    /// The bytes are not valid UTF-8 (nor UTF-16 with a byte-order mark).
+    #[error("not valid UTF-8 text (bad byte at line {line}, column {column})")]
+    InvalidText {
+        /// 1-based line of the first bad byte.
+        line: usize,
+        /// 1-based column (in bytes) of the first bad byte.
+        column: usize,
+    },
+}
+
+/// Reads and decodes one source.
+pub fn read(source: &Source) -> Result<InputText, InputError> {
+    let bytes = match source {
+        Source::File(path) => read_file(path)?,
+        Source::Stdin => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(InputError::Unreadable)?;
+            buf
+        }
+    };
+    Ok(InputText {
+        source: source.clone(),
+        text: decode(&bytes)?,
+    })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
+    std::fs::read(path).map_err(|err| match err.kind() {
+        std::io::ErrorKind::NotFound => InputError::NotFound,
+        _ => InputError::Unreadable(err),
+    })
+}
+
+/// Decodes UTF-8 (with or without a byte-order mark) or UTF-16 with a byte-order mark,
+/// and turns CRLF and lone CR line ends into `\n`.
+pub fn decode(bytes: &[u8]) -> Result<String, InputError> {
+    let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        utf8(rest)?
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        utf16(rest, u16::from_le_bytes)
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        utf16(rest, u16::from_be_bytes)
+    } else {
+        utf8(bytes)?
+    };
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, InputError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(err) => {
+            let good = &bytes[..err.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            Err(InputError::InvalidText {
+                line,
+                column: good.len() - line_start + 1,
+            })
+        }
+    }
+}
+
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_byte_order_mark_is_dropped() {
+        assert_eq!(decode(b"\xEF\xBB\xBFHello").unwrap(), "Hello");
+    }
+
+    #[test]
+    fn crlf_and_cr_become_newlines() {
+        assert_eq!(decode(b"a\r\nb\rc").unwrap(), "a\nb\nc");
+    }
+
+    #[test]
+    fn utf16_little_endian_with_bom_is_decoded() {
+        let bytes = [0xFF, 0xFE, b'H', 0, b'i', 0, 0x19, 0x20];
+        assert_eq!(decode(&bytes).unwrap(), "Hi\u{2019}");
+    }
+
+    #[test]
+    fn invalid_utf8_reports_line_and_column() {
+        let err = decode(b"ok\nab\xFFc").unwrap_err();
+        assert!(matches!(
+            err,
+            InputError::InvalidText { line: 2, column: 3 }
+        ));
+    }
+
+    #[test]
+    fn stem_of_stdin_and_of_a_path() {
+        assert_eq!(Source::Stdin.stem(), "stdin");
+        assert_eq!(Source::from_arg("dir/a.b.txt").stem(), "a.b");
+    }
+}

@@ -1,0 +1,169 @@
+//! The `inspect` views of an article: an indented text view and a JSON document.
+
+use serde::Serialize;
+
+use crate::article::{Article, DropReason, SpanKind};
+use crate::script::speech_text;
+
+/// The JSON document of `articast inspect --json`.
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    /// Headline.
+    pub title: Option<&'a str>,
+    /// Author line.
+    pub byline: Option<&'a str>,
+    /// Credit lines.
+    pub credits: &'a [String],
+    /// Dateline.
+    pub dateline: Option<&'a str>,
+    /// Headings and paragraphs in reading order.
+    pub blocks: Vec<Block<'a>>,
+    /// Lines removed by cleaning.
+    pub dropped: Vec<DroppedLine<'a>>,
+}
+
+/// A heading or paragraph.
+#[derive(Debug, Serialize)]
+pub struct Block<'a> {
+    /// `heading` or `paragraph`.
+    pub kind: &'static str,
+    /// Source text.
+    pub text: &'a str,
+    /// What the engine is given.
+    pub speech: String,
+    /// Narration and quotation spans (paragraphs only).
+    pub spans: Vec<SpanView<'a>>,
+}
+
+/// One span of a paragraph.
+#[derive(Debug, Serialize)]
+pub struct SpanView<'a> {
+    /// `narration` or `quote`.
+    pub kind: SpanKind,
+    /// Source text.
+    pub text: &'a str,
+    /// Who speaks a quotation, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<&'a str>,
+}
+
+/// A dropped line.
+#[derive(Debug, Serialize)]
+pub struct DroppedLine<'a> {
+    /// The line.
+    pub text: &'a str,
+    /// Why.
+    pub reason: DropReason,
+}
+
+/// Builds the report of an article.
+pub fn report(article: &Article) -> Report<'_> {
+    let mut blocks = Vec::new();
+    for section in &article.sections {
+        if let Some(heading) = &section.heading {
+            blocks.push(Block {
+                kind: "heading",
+                text: heading,
+                speech: speech_text(heading),
+                spans: vec![],
+            });
+        }
+        for p in &section.paragraphs {
+            let spans = p
+                .spans
+                .iter()
+                .map(|s| SpanView {
+                    kind: s.kind,
+                    text: &s.text,
+                    speaker: s
+                        .quotation
+                        .and_then(|q| article.quotations[q].speaker.as_deref()),
+                })
+                .collect();
+            blocks.push(Block {
+                kind: "paragraph",
+                text: &p.text,
+                speech: speech_text(&p.text),
+                spans,
+            });
+        }
+    }
+    Report {
+        title: article.title.as_deref(),
+        byline: article.byline.as_deref(),
+        credits: &article.credits,
+        dateline: article.dateline.as_deref(),
+        blocks,
+        dropped: article
+            .dropped
+            .iter()
+            .map(|d| DroppedLine {
+                text: &d.text,
+                reason: d.reason,
+            })
+            .collect(),
+    }
+}
+
+/// The report as pretty JSON.
+pub fn json(article: &Article) -> String {
+    serde_json::to_string_pretty(&report(article))
+        .expect("the report holds only strings and arrays")
+}
+
+/// The indented human view.
+pub fn text(article: &Article) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, indent: usize, text: &str| {
+        out.push_str(&"  ".repeat(indent));
+        out.push_str(text);
+        out.push('\n');
+    };
+    line(
+        &mut out,
+        0,
+        &format!("title:    {}", article.title.as_deref().unwrap_or("(none)")),
+    );
+    line(
+        &mut out,
+        0,
+        &format!(
+            "byline:   {}",
+            article.byline.as_deref().unwrap_or("(none)")
+        ),
+    );
+    if let Some(d) = &article.dateline {
+        line(&mut out, 0, &format!("dateline: {d}"));
+    }
+    for credit in &article.credits {
+        line(&mut out, 0, &format!("credit:   {credit}"));
+    }
+    for (i, section) in article.sections.iter().enumerate() {
+        line(
+            &mut out,
+            0,
+            &format!(
+                "section {}: {}",
+                i + 1,
+                section.heading.as_deref().unwrap_or("(no heading)")
+            ),
+        );
+        for (j, p) in section.paragraphs.iter().enumerate() {
+            line(&mut out, 1, &format!("¶{} {}", j + 1, p.text));
+            for span in p.spans.iter().filter(|s| s.kind == SpanKind::Quote) {
+                let speaker = span
+                    .quotation
+                    .and_then(|q| article.quotations[q].speaker.as_deref())
+                    .unwrap_or("unknown speaker");
+                line(&mut out, 2, &format!("quote ({speaker}): {}", span.text));
+            }
+        }
+    }
+    if !article.dropped.is_empty() {
+        line(&mut out, 0, "dropped:");
+        for d in &article.dropped {
+            line(&mut out, 1, &format!("[{}] {}", d.reason, d.text));
+        }
+    }
+    out
+}

@@ -1,0 +1,61 @@
+//! The `articast` binary: parse the command line, run the library, report, exit.
+
+mod cli;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use articast::{article, batch, input, inspect};
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Render(args) => render(&args),
+        Command::Inspect(args) => show(&args),
+    }
+}
+
+fn render(args: &cli::RenderArgs) -> ExitCode {
+    let sources: Vec<input::Source> = args
+        .inputs
+        .iter()
+        .map(|a| input::Source::from_arg(a))
+        .collect();
+    let mut bar = progress::Bar::new(!args.quiet);
+    let mut worst = 0;
+    for outcome in batch::render_all(&sources, &args.config(), &mut bar) {
+        match outcome.result {
+            Ok(done) => eprintln!(
+                "{}: wrote {} ({:.1} s, {} section and {} quotation markers)",
+                outcome.source.display_name(),
+                done.wav.display(),
+                done.seconds,
+                done.sections,
+                done.quotes
+            ),
+            Err(err) => {
+                eprintln!("error: {}: {err}", outcome.source.display_name());
+                worst = worst.max(err.exit_code());
+            }
+        }
+    }
+    ExitCode::from(worst)
+}
+
+fn show(args: &cli::InspectArgs) -> ExitCode {
+    let source = input::Source::from_arg(&args.input);
+    let article = input::read(&source)
+        .map_err(|e| e.to_string())
+        .and_then(|text| article::parse(&text).map_err(|e| e.to_string()));
+    match article {
+        Ok(article) if args.json => println!("{}", inspect::json(&article)),
+        Ok(article) => print!("{}", inspect::text(&article)),
+        Err(err) => {
+            eprintln!("error: {}: {err}", source.display_name());
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,419 @@
+//! Stage 3 — script: what is spoken, in which voice, with which pauses, and where markers go.
+//!
+//! [`build`] turns an [`Article`] into a [`Script`]: an ordered list of [`Utterance`]s (one per
+//! narration or quotation span) plus the [`Mark`]s that become chapter markers.
+
+mod speech;
+
+use serde::Serialize;
+
+use crate::article::{Article, SpanKind};
+
+pub use speech::speech_text;
+
+/// Labels of markers are at most this many characters.
+pub const MAX_LABEL_CHARS: usize = 60;
+
+/// Which voice speaks an utterance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The article's narration.
+    Narrator,
+    /// Quoted speech.
+    Quote,
+    /// Title and section headings.
+    Heading,
+}
+
+/// Silence inserted after utterances, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Pauses {
+    /// Between the pieces of one paragraph (narration ↔ quotation).
+    pub span_ms: u32,
+    /// After a paragraph.
+    pub paragraph_ms: u32,
+    /// After a section heading, and after the last paragraph of a section.
+    pub section_ms: u32,
+    /// After the title and byline introduction.
+    pub title_ms: u32,
+}
+
+impl Default for Pauses {
+    fn default() -> Self {
+        Pauses {
+            span_ms: 250,
+            paragraph_ms: 700,
+            section_ms: 1200,
+            title_ms: 1000,
+        }
+    }
+}
+
+/// How a script is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptOptions {
+    /// Pause lengths.
+    pub pauses: Pauses,
+    /// Speak the title and byline before the body.
+    pub intro: bool,
+    /// Speak the credits after the body.
+    pub outro: bool,
+}
+
+impl Default for ScriptOptions {
+    fn default() -> Self {
+        ScriptOptions {
+            pauses: Pauses::default(),
+            intro: true,
+            outro: true,
+        }
+    }
+}
+
+/// One call to a speech engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Utterance {
+    /// The text the engine receives (normalized for speech).
+    pub text: String,
+    /// Which voice speaks it.
+    pub role: Role,
+    /// Exact digital silence after it, in milliseconds.
+    pub pause_after_ms: u32,
+    /// Index of the body paragraph it belongs to (counted across sections), if any.
+    pub paragraph: Option<usize>,
+}
+
+/// What a marker marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkKind {
+    /// A section of the article (the first one starts at the title).
+    Section,
+    /// A quotation.
+    Quote,
+}
+
+/// A marker over a run of utterances.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mark {
+    /// Section or quotation.
+    pub kind: MarkKind,
+    /// The short label (at most [`MAX_LABEL_CHARS`] characters).
+    pub label: String,
+    /// The full text it stands for (the whole quotation, or the section heading).
+    pub note: String,
+    /// First utterance covered.
+    pub first: usize,
+    /// Last utterance covered (inclusive). For sections: the last utterance before the next section.
+    pub last: usize,
+}
+
+/// The article as a sequence of utterances and markers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Script {
+    /// The article title (for file metadata).
+    pub title: Option<String>,
+    /// The byline (for file metadata).
+    pub byline: Option<String>,
+    /// What is spoken, in order.
+    pub utterances: Vec<Utterance>,
+    /// Markers, ordered by their first utterance.
+    pub marks: Vec<Mark>,
+}
+
+/// Builds the script of an article.
+pub fn build(article: &Article, options: &ScriptOptions) -> Script {
+    let mut b = Builder {
+        script: Script {
+            title: article.title.clone(),
+            byline: article.byline.clone(),
+            ..Script::default()
+        },
+        pauses: options.pauses,
+        quote_marks: std::collections::HashMap::new(),
+    };
+    if options.intro {
+        b.intro(article);
+    }
+    b.body(article);
+    if options.outro {
+        b.outro(article);
+    }
+    b.finish()
+}
+
+struct Builder {
+    script: Script,
+    pauses: Pauses,
+    /// Quotation index → index of its mark, so a quotation's later spans extend its marker.
+    quote_marks: std::collections::HashMap<usize, usize>,
+}
+
+impl Builder {
+    fn push(&mut self, text: &str, role: Role, pause_after_ms: u32, paragraph: Option<usize>) {
+        let text = speech_text(text);
+        if !text.is_empty() {
+            self.script.utterances.push(Utterance {
+                text,
+                role,
+                pause_after_ms,
+                paragraph,
+            });
+        }
+    }
+
+    fn set_last_pause(&mut self, ms: u32) {
+        if let Some(last) = self.script.utterances.last_mut() {
+            last.pause_after_ms = ms;
+        }
+    }
+
+    fn mark(&mut self, kind: MarkKind, prefix: &str, text: &str) {
+        let first = self.script.utterances.len();
+        self.script.marks.push(Mark {
+            kind,
+            label: label(prefix, text),
+            note: text.to_string(),
+            first,
+            last: first,
+        });
+    }
+
+    fn intro(&mut self, article: &Article) {
+        if let Some(title) = &article.title {
+            self.mark(MarkKind::Section, "Section: ", title);
+            self.push(title, Role::Heading, self.pauses.title_ms, None);
+        }
+        if let Some(byline) = &article.byline {
+            self.push(
+                &format!("By {byline}."),
+                Role::Narrator,
+                self.pauses.title_ms,
+                None,
+            );
+        }
+    }
+
+    fn body(&mut self, article: &Article) {
+        let mut paragraph_index = 0;
+        for (s, section) in article.sections.iter().enumerate() {
+            let opening = s == 0 && self.script.marks.is_empty();
+            match (&section.heading, opening) {
+                (Some(heading), _) => {
+                    self.mark(MarkKind::Section, "Section: ", heading);
+                    self.push(heading, Role::Heading, self.pauses.section_ms, None);
+                }
+                (None, true) => {
+                    let name = article.title.as_deref().unwrap_or("Start");
+                    self.mark(MarkKind::Section, "Section: ", name);
+                }
+                (None, false) if s > 0 => {
+                    self.mark(MarkKind::Section, "Section: ", &format!("Part {}", s + 1));
+                }
+                (None, false) => {}
+            }
+            if s == 0 {
+                if let Some(dateline) = &article.dateline {
+                    self.push(
+                        &format!("{dateline}."),
+                        Role::Narrator,
+                        self.pauses.span_ms,
+                        None,
+                    );
+                }
+            }
+            for paragraph in &section.paragraphs {
+                self.paragraph(article, paragraph, paragraph_index);
+                paragraph_index += 1;
+            }
+            self.set_last_pause(self.pauses.section_ms);
+        }
+    }
+
+    fn paragraph(
+        &mut self,
+        article: &Article,
+        paragraph: &crate::article::Paragraph,
+        index: usize,
+    ) {
+        for span in &paragraph.spans {
+            let role = match span.kind {
+                SpanKind::Narration => Role::Narrator,
+                SpanKind::Quote => Role::Quote,
+            };
+            if let Some(q) = span.quotation {
+                self.quote_mark(article, q);
+            }
+            self.push(&span.text, role, self.pauses.span_ms, Some(index));
+        }
+        self.set_last_pause(self.pauses.paragraph_ms);
+    }
+
+    /// Opens the quotation's marker at its first span; later spans extend it.
+    fn quote_mark(&mut self, article: &Article, quotation: usize) {
+        let now = self.script.utterances.len();
+        match self.quote_marks.get(&quotation) {
+            Some(&m) => self.script.marks[m].last = now,
+            None => {
+                self.quote_marks.insert(quotation, self.script.marks.len());
+                self.mark(
+                    MarkKind::Quote,
+                    "Quote: ",
+                    &article.quotations[quotation].text,
+                );
+            }
+        }
+    }
+
+    fn outro(&mut self, article: &Article) {
+        for credit in &article.credits {
+            let text = if credit.ends_with(['.', '!', '?']) {
+                credit.clone()
+            } else {
+                format!("{credit}.")
+            };
+            self.push(&text, Role::Narrator, self.pauses.paragraph_ms, None);
+        }
+    }
+
+    /// Section marks run until the next section; a mark whose utterance never came is dropped.
+    fn finish(mut self) -> Script {
+        let count = self.script.utterances.len();
+        self.script.marks.retain(|m| m.first < count);
+        let section_starts: Vec<usize> = self
+            .script
+            .marks
+            .iter()
+            .filter(|m| m.kind == MarkKind::Section)
+            .map(|m| m.first)
+            .collect();
+        for mark in &mut self.script.marks {
+            if mark.kind == MarkKind::Section {
+                let next = section_starts
+                    .iter()
+                    .find(|&&s| s > mark.first)
+                    .copied()
+                    .unwrap_or(count);
+                mark.last = next.saturating_sub(1).max(mark.first);
+            }
+            mark.last = mark.last.min(count - 1);
+        }
+        if let Some(last) = self.script.utterances.last_mut() {
+            last.pause_after_ms = 0;
+        }
+        self.script
+    }
+}
+
+/// `prefix` + the first words of `text`, cut at a word boundary to fit [`MAX_LABEL_CHARS`].
+pub fn label(prefix: &str, text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let full = format!("{prefix}{text}");
+    if full.chars().count() <= MAX_LABEL_CHARS {
+        return full.trim_end_matches([',', ';', ':']).to_string();
+    }
+    let budget = MAX_LABEL_CHARS - 1; // room for the ellipsis
+    let mut out = prefix.to_string();
+    for word in text.split(' ') {
+        let extra = if out.len() == prefix.len() { 0 } else { 1 };
+        if out.chars().count() + extra + word.chars().count() > budget {
+            break;
+        }
+        if extra == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.len() == prefix.len() {
+        out.extend(text.chars().take(budget - prefix.chars().count()));
+    }
+    let trimmed = out.trim_end_matches([',', ';', ':', '.', ' ']).to_string();
+    format!("{trimmed}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{InputText, Source};
+
+    fn sample_script() -> Script {
+        let input = InputText {
+            source: Source::Stdin,
+            text: include_str!("../../tests/fixtures/free-russian-legion.txt").to_string(),
+        };
+        build(
+            &crate::article::parse(&input).unwrap(),
+            &ScriptOptions::default(),
+        )
+    }
+
+    #[test]
+    fn long_label_is_cut_at_a_word_with_an_ellipsis() {
+        let l = label(
+            "Quote: ",
+            "A real Russian does not start such an aggressive war, rape children or kill women",
+        );
+        assert!(l.chars().count() <= MAX_LABEL_CHARS, "{l}");
+        assert!(l.starts_with("Quote: A real Russian"));
+        assert!(l.ends_with("aggressive…"), "{l}");
+    }
+
+    #[test]
+    fn short_label_is_kept_whole() {
+        assert_eq!(label("Section: ", "Intro"), "Section: Intro");
+        assert_eq!(
+            label("Quote: ", "They are attacking us,"),
+            "Quote: They are attacking us"
+        );
+    }
+
+    #[test]
+    fn one_long_word_is_cut_inside_the_word() {
+        let l = label("Quote: ", &"x".repeat(200));
+        assert_eq!(l.chars().count(), MAX_LABEL_CHARS);
+    }
+
+    #[test]
+    fn sample_opens_with_the_title_section_and_marks_quotes() {
+        let s = sample_script();
+        assert_eq!(s.marks[0].kind, MarkKind::Section);
+        assert_eq!(s.marks[0].first, 0);
+        assert_eq!(s.marks[0].last, s.utterances.len() - 1);
+        let quotes = s.marks.iter().filter(|m| m.kind == MarkKind::Quote).count();
+        assert!(quotes >= 8, "{quotes} quote marks");
+    }
+
+    #[test]
+    fn quote_utterances_are_spoken_in_the_quote_role() {
+        let s = sample_script();
+        for mark in s.marks.iter().filter(|m| m.kind == MarkKind::Quote) {
+            assert_eq!(s.utterances[mark.first].role, Role::Quote);
+            assert_eq!(s.utterances[mark.last].role, Role::Quote);
+        }
+    }
+
+    #[test]
+    fn interrupted_quote_is_one_mark_over_three_utterances() {
+        let s = sample_script();
+        let zaza = s
+            .marks
+            .iter()
+            .find(|m| m.note.starts_with("We didn’t come"))
+            .unwrap();
+        assert_eq!(zaza.last, zaza.first + 2);
+    }
+
+    #[test]
+    fn no_breadcrumb_or_comment_text_is_spoken() {
+        let all: String = sample_script()
+            .utterances
+            .iter()
+            .map(|u| u.text.clone())
+            .collect();
+        assert!(
+            !all.contains("Akismet") && !all.contains("Leave a Comment") && !all.contains("Home")
+        );
+        assert!(all.starts_with("The Free Russian Legion"));
+    }
+}
