@@ -30,7 +30,7 @@
 //! let program = audio::assemble(&script, speeches, fake.info().sample_rate)?;
 //! let marks = chapters::place(&script, &program);
 //! assert_eq!(marks[0].title, "Section: A Title");
-//! assert_eq!(marks[1].title, "Quote: We will hold this line to the end,");
+//! assert_eq!(marks[1].title, "Quote: We will hold this line to the end");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
