@@ -10,19 +10,41 @@ use predicates::prelude::*;
 #[test]
 fn sample_article_markers_read_the_same_in_ffprobe_wavinfo_and_libsndfile() {
     let dir = tempfile::tempdir().unwrap();
-    articast().args(["render", "-q", "-o"]).arg(dir.path()).arg(sample()).assert().success();
+    articast()
+        .args(["render", "-q", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success();
     let wav = dir.path().join("free-russian-legion.wav");
     let reader = hound::WavReader::open(&wav).unwrap();
     let seconds = f64::from(reader.duration()) / f64::from(reader.spec().sample_rate);
     assert!(seconds > 120.0, "only {seconds:.1} s of speech");
 
     let ffprobe = ffprobe_chapters(&wav);
-    let sections = ffprobe.iter().filter(|m| m.label.starts_with("Section: ")).count();
-    let quotes = ffprobe.iter().filter(|m| m.label.starts_with("Quote: ")).count();
-    assert!(sections >= 1 && quotes >= 8, "{sections} sections, {quotes} quotes");
+    let sections = ffprobe
+        .iter()
+        .filter(|m| m.label.starts_with("Section: "))
+        .count();
+    let quotes = ffprobe
+        .iter()
+        .filter(|m| m.label.starts_with("Quote: "))
+        .count();
+    assert!(
+        sections >= 1 && quotes >= 8,
+        "{sections} sections, {quotes} quotes"
+    );
     assert_eq!(ffprobe[0].frame, 0);
-    assert_eq!(python_markers("wavinfo", &wav), ffprobe, "wavinfo disagrees with ffprobe");
-    assert_eq!(python_markers("sndfile", &wav), ffprobe, "libsndfile disagrees with ffprobe");
+    assert_eq!(
+        python_markers("wavinfo", &wav),
+        ffprobe,
+        "wavinfo disagrees with ffprobe"
+    );
+    assert_eq!(
+        python_markers("sndfile", &wav),
+        ffprobe,
+        "libsndfile disagrees with ffprobe"
+    );
 }
 
 #[test]
@@ -36,6 +58,8 @@ fn espeak_without_its_data_fails_with_exit_1_and_leaves_no_file() {
         .arg(sample())
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("free-russian-legion.txt: espeak-ng: libespeak-ng could not load its voice data"));
+        .stderr(predicate::str::contains(
+            "free-russian-legion.txt: espeak-ng: libespeak-ng could not load its voice data",
+        ));
     assert!(files_in(dir.path()).is_empty());
 }

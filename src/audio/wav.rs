@@ -305,9 +305,17 @@ mod tests {
     #[test]
     fn odd_label_is_padded_and_every_labl_comes_before_any_ltxt() {
         let bytes = written(&sample_pcm(8_000), &cues(), &Info::default());
-        let lists: Vec<Vec<u8>> = chunks(&bytes).into_iter().filter(|(id, _)| id == b"LIST").map(|(_, b)| b).collect();
+        let lists: Vec<Vec<u8>> = chunks(&bytes)
+            .into_iter()
+            .filter(|(id, _)| id == b"LIST")
+            .map(|(_, b)| b)
+            .collect();
         assert_eq!(lists.len(), 2);
-        assert!(lists.iter().all(|l| &l[0..4] == b"adtl" && l.len() % 2 == 0));
+        assert!(
+            lists
+                .iter()
+                .all(|l| &l[0..4] == b"adtl" && l.len() % 2 == 0)
+        );
         let labels = sub_chunks(&lists[0][4..]);
         let regions = sub_chunks(&lists[1][4..]);
         assert!(labels.iter().all(|(id, _)| id == b"labl") && labels.len() == 2);

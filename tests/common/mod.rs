@@ -30,14 +30,20 @@ pub fn ffprobe_chapters(path: &Path) -> Vec<Marker> {
         .arg(path)
         .output()
         .expect("ffprobe runs (install ffmpeg: see README)");
-    assert!(out.status.success(), "ffprobe failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ffprobe failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("ffprobe prints JSON");
     json["chapters"]
         .as_array()
         .expect("a chapters array")
         .iter()
         .map(|c| Marker {
-            frame: c["start"].as_u64().expect("integer start in the 1/sample_rate time base"),
+            frame: c["start"]
+                .as_u64()
+                .expect("integer start in the 1/sample_rate time base"),
             label: c["tags"]["title"].as_str().unwrap_or("").to_string(),
         })
         .collect()
@@ -50,7 +56,11 @@ pub fn python() -> PathBuf {
         return PathBuf::from(p);
     }
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    if venv.exists() { venv } else { PathBuf::from("python3") }
+    if venv.exists() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    }
 }
 
 /// Markers as read by `tests/tools/read_markers.py` with `reader` (`wavinfo` or `sndfile`).
@@ -62,8 +72,13 @@ pub fn python_markers(reader: &str, path: &Path) -> Vec<Marker> {
         .arg(path)
         .output()
         .expect("python runs (see scripts/setup.sh)");
-    assert!(out.status.success(), "{reader} failed: {}", String::from_utf8_lossy(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON from read_markers.py");
+    assert!(
+        out.status.success(),
+        "{reader} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("JSON from read_markers.py");
     json.as_array()
         .expect("a list of markers")
         .iter()
@@ -77,7 +92,11 @@ pub fn python_markers(reader: &str, path: &Path) -> Vec<Marker> {
 /// Files in `dir` (names only), sorted.
 pub fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     names
