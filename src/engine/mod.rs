@@ -137,7 +137,8 @@ pub fn open(kind: EngineKind) -> Result<Box<dyn Engine>, EngineError> {
         #[cfg(not(feature = "espeak"))]
         EngineKind::Espeak => Err(EngineError::Unavailable {
             engine: "espeak-ng".to_string(),
-            reason: "this articast was built without the `espeak` feature; rebuild with default features".to_string(),
+            reason: "this articast was built without the `espeak` feature; rebuild with default features"
+                .to_string(),
         }),
     }
 }
