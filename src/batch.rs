@@ -87,7 +87,11 @@ pub struct Silent;
 impl Observer for Silent {}
 
 /// Renders every source in order.
-pub fn render_all(sources: &[Source], config: &RenderConfig, observer: &mut dyn Observer) -> Vec<Outcome> {
+pub fn render_all(
+    sources: &[Source],
+    config: &RenderConfig,
+    observer: &mut dyn Observer,
+) -> Vec<Outcome> {
     let mut engine: Option<Box<dyn Engine>> = None;
     let mut taken = HashSet::new();
     sources

@@ -75,7 +75,9 @@ pub fn report(article: &Article) -> Report<'_> {
                 .map(|s| SpanView {
                     kind: s.kind,
                     text: &s.text,
-                    speaker: s.quotation.and_then(|q| article.quotations[q].speaker.as_deref()),
+                    speaker: s
+                        .quotation
+                        .and_then(|q| article.quotations[q].speaker.as_deref()),
                 })
                 .collect();
             blocks.push(Block {
@@ -105,7 +107,8 @@ pub fn report(article: &Article) -> Report<'_> {
 
 /// The report as pretty JSON.
 pub fn json(article: &Article) -> String {
-    serde_json::to_string_pretty(&report(article)).expect("the report holds only strings and arrays")
+    serde_json::to_string_pretty(&report(article))
+        .expect("the report holds only strings and arrays")
 }
 
 /// The indented human view.
@@ -124,7 +127,10 @@ pub fn text(article: &Article) -> String {
     line(
         &mut out,
         0,
-        &format!("byline:   {}", article.byline.as_deref().unwrap_or("(none)")),
+        &format!(
+            "byline:   {}",
+            article.byline.as_deref().unwrap_or("(none)")
+        ),
     );
     if let Some(d) = &article.dateline {
         line(&mut out, 0, &format!("dateline: {d}"));

@@ -18,7 +18,11 @@ fn main() -> ExitCode {
 }
 
 fn render(args: &cli::RenderArgs) -> ExitCode {
-    let sources: Vec<input::Source> = args.inputs.iter().map(|a| input::Source::from_arg(a)).collect();
+    let sources: Vec<input::Source> = args
+        .inputs
+        .iter()
+        .map(|a| input::Source::from_arg(a))
+        .collect();
     let mut bar = progress::Bar::new(!args.quiet);
     let mut worst = 0;
     for outcome in batch::render_all(&sources, &args.config(), &mut bar) {

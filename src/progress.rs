@@ -26,9 +26,10 @@ impl Observer for Bar {
     fn begin(&mut self, name: &str, utterances: usize) {
         if self.enabled {
             let bar = ProgressBar::new(utterances as u64);
-            let style =
-                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} utterances, {eta} left")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let style = ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {pos}/{len} utterances, {eta} left",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style.progress_chars("=> "));
             bar.set_prefix(name.to_string());
             self.bar = Some(bar);

@@ -26,7 +26,10 @@ fn render_writes_a_wav_with_a_section_marker_and_quote_markers() {
         chapters[0].label,
         "Section: The Free Russian Legion, Russian soldiers fighting…"
     );
-    let quotes = chapters.iter().filter(|c| c.label.starts_with("Quote: ")).count();
+    let quotes = chapters
+        .iter()
+        .filter(|c| c.label.starts_with("Quote: "))
+        .count();
     assert!(quotes >= 8, "{quotes} quote markers");
     assert!(chapters.windows(2).all(|w| w[0].frame <= w[1].frame));
     assert!(
@@ -221,7 +224,9 @@ fn inspect_text_view_lists_quotes_and_dropped_lines() {
         .arg(sample())
         .assert()
         .success()
-        .stdout(predicate::str::contains("title:    The Free Russian Legion"))
+        .stdout(predicate::str::contains(
+            "title:    The Free Russian Legion",
+        ))
         .stdout(predicate::str::contains("[breadcrumb] Home » World"))
         .stdout(predicate::str::contains("quote ("));
 }

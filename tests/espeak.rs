@@ -26,7 +26,10 @@ fn sample_article_markers_read_the_same_in_ffprobe_wavinfo_and_libsndfile() {
         .iter()
         .filter(|m| m.label.starts_with("Section: "))
         .count();
-    let quotes = ffprobe.iter().filter(|m| m.label.starts_with("Quote: ")).count();
+    let quotes = ffprobe
+        .iter()
+        .filter(|m| m.label.starts_with("Quote: "))
+        .count();
     assert!(
         sections >= 1 && quotes >= 8,
         "{sections} sections, {quotes} quotes"

@@ -103,7 +103,9 @@ mod tests {
     fn comment_form_and_akismet_lines_are_dropped() {
         assert_eq!(classify("Leave a Comment"), Some(DropReason::CommentForm));
         assert_eq!(
-            classify("This site uses Akismet to reduce spam. Learn how your comment data is processed."),
+            classify(
+                "This site uses Akismet to reduce spam. Learn how your comment data is processed."
+            ),
             Some(DropReason::SpamNotice)
         );
     }

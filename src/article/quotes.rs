@@ -101,7 +101,9 @@ fn strip_marks(t: &str) -> String {
     let mut chars = t.chars();
     chars.next();
     let s = chars.as_str();
-    s.strip_suffix(['”', '"', '»', '“']).unwrap_or(s).to_string()
+    s.strip_suffix(['”', '"', '»', '“'])
+        .unwrap_or(s)
+        .to_string()
 }
 
 fn opens(c: char, prev: Option<char>) -> bool {
@@ -176,7 +178,8 @@ mod tests {
 
     #[test]
     fn quote_interrupted_by_attribution_continues() {
-        let p = split("“We did not come to prove anything,” says Zaza. “We came to help Ukraine win.”");
+        let p =
+            split("“We did not come to prove anything,” says Zaza. “We came to help Ukraine win.”");
         assert_eq!(p.len(), 3);
         assert!(!p[0].continues);
         assert!(p[2].continues);

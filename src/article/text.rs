@@ -20,7 +20,8 @@ pub fn parse(text: &str) -> Article {
             drop_line(&mut article, line, reason);
         } else if article.title.as_deref() == Some(line.as_str()) {
             drop_line(&mut article, line, DropReason::RepeatedTitle);
-        } else if article.title.is_none() && is_title(line, title_hint.as_deref(), body.is_empty()) {
+        } else if article.title.is_none() && is_title(line, title_hint.as_deref(), body.is_empty())
+        {
             article.title = Some(line.clone());
         } else if let Some(name) = byline(line).filter(|_| article.byline.is_none()) {
             article.byline = Some(name.to_string());
@@ -113,7 +114,8 @@ fn is_credit(line: &str) -> bool {
 
 fn is_scene_break(line: &str) -> bool {
     let bare: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    bare == "§" || (bare.len() >= 3 && (bare.chars().all(|c| c == '*') || bare.chars().all(|c| c == '-')))
+    bare == "§"
+        || (bare.len() >= 3 && (bare.chars().all(|c| c == '*') || bare.chars().all(|c| c == '-')))
 }
 
 fn build_body(article: &mut Article, body: &[&str]) {
@@ -127,12 +129,13 @@ fn build_body(article: &mut Article, body: &[&str]) {
         } else if is_heading_like(line) && next_is_prose {
             close_section(article, &mut section, Some(line.to_string()));
         } else {
-            let text =
-                if article.dateline.is_none() && article.paragraph_count() + section.paragraphs.len() == 0 {
-                    take_dateline(article, line)
-                } else {
-                    line
-                };
+            let text = if article.dateline.is_none()
+                && article.paragraph_count() + section.paragraphs.len() == 0
+            {
+                take_dateline(article, line)
+            } else {
+                line
+            };
             let paragraph = paragraph(article, text);
             section.paragraphs.push(paragraph);
         }
@@ -223,7 +226,10 @@ mod tests {
     fn sample_byline_credit_and_dateline_are_kept_out_of_the_body() {
         let a = sample();
         assert_eq!(a.byline.as_deref(), Some("Michael Schwirtz"));
-        assert_eq!(a.credits, vec!["Translation by Jaime Arrambide".to_string()]);
+        assert_eq!(
+            a.credits,
+            vec!["Translation by Jaime Arrambide".to_string()]
+        );
         assert_eq!(a.dateline.as_deref(), Some("DONBASS REGION"));
         let body: String = a
             .sections
@@ -266,11 +272,20 @@ mod tests {
 
     #[test]
     fn wrapped_lines_are_joined_into_one_paragraph() {
-        let a = parse("Title line\n\nThe first paragraph is wrapped\nacross two lines.\n\nSecond one.\n");
-        let texts: Vec<&str> = a.sections[0].paragraphs.iter().map(|p| p.text.as_str()).collect();
+        let a = parse(
+            "Title line\n\nThe first paragraph is wrapped\nacross two lines.\n\nSecond one.\n",
+        );
+        let texts: Vec<&str> = a.sections[0]
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
         assert_eq!(
             texts,
-            vec!["The first paragraph is wrapped across two lines.", "Second one."]
+            vec![
+                "The first paragraph is wrapped across two lines.",
+                "Second one."
+            ]
         );
     }
 

@@ -74,7 +74,11 @@ pub enum AudioError {
 }
 
 /// Joins the speech of every utterance, adding each utterance's pause after it.
-pub fn assemble(script: &Script, speeches: Vec<Speech>, sample_rate: u32) -> Result<Program, AudioError> {
+pub fn assemble(
+    script: &Script,
+    speeches: Vec<Speech>,
+    sample_rate: u32,
+) -> Result<Program, AudioError> {
     if speeches.len() != script.utterances.len() {
         return Err(AudioError::CountMismatch {
             utterances: script.utterances.len(),
@@ -112,7 +116,10 @@ pub fn assemble(script: &Script, speeches: Vec<Speech>, sample_rate: u32) -> Res
             events,
         });
         let pause = u64::from(utterance.pause_after_ms) * u64::from(sample_rate) / 1000;
-        program.pcm.samples.extend(std::iter::repeat_n(0, pause as usize));
+        program
+            .pcm
+            .samples
+            .extend(std::iter::repeat_n(0, pause as usize));
     }
     Ok(program)
 }

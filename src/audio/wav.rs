@@ -68,7 +68,12 @@ pub enum WavError {
 }
 
 /// Writes `pcm` as a 16-bit mono WAV with markers and metadata.
-pub fn write<W: Write + Seek>(out: &mut W, pcm: &Pcm, cues: &[Cue], info: &Info) -> Result<(), WavError> {
+pub fn write<W: Write + Seek>(
+    out: &mut W,
+    pcm: &Pcm,
+    cues: &[Cue],
+    info: &Info,
+) -> Result<(), WavError> {
     let start = out.stream_position()?;
     let spec = hound::WavSpec {
         channels: 1,
@@ -218,7 +223,11 @@ mod tests {
             out.push((id, bytes[at + 8..at + 8 + size].to_vec()));
             at += 8 + size + size % 2;
         }
-        assert_eq!(at, bytes.len(), "chunks must end exactly at the end of the file");
+        assert_eq!(
+            at,
+            bytes.len(),
+            "chunks must end exactly at the end of the file"
+        );
         out
     }
 
@@ -280,7 +289,10 @@ mod tests {
     #[test]
     fn cue_points_carry_the_frame_in_both_position_fields() {
         let bytes = written(&sample_pcm(8_000), &cues(), &Info::default());
-        let (_, cue) = chunks(&bytes).into_iter().find(|(id, _)| id == b"cue ").unwrap();
+        let (_, cue) = chunks(&bytes)
+            .into_iter()
+            .find(|(id, _)| id == b"cue ")
+            .unwrap();
         assert_eq!(cue.len(), 4 + 24 * 2);
         assert_eq!(&cue[0..4], &2u32.to_le_bytes());
         let second = &cue[28..52];
@@ -299,7 +311,11 @@ mod tests {
             .map(|(_, b)| b)
             .collect();
         assert_eq!(lists.len(), 2);
-        assert!(lists.iter().all(|l| &l[0..4] == b"adtl" && l.len() % 2 == 0));
+        assert!(
+            lists
+                .iter()
+                .all(|l| &l[0..4] == b"adtl" && l.len() % 2 == 0)
+        );
         let labels = sub_chunks(&lists[0][4..]);
         let regions = sub_chunks(&lists[1][4..]);
         assert!(labels.iter().all(|(id, _)| id == b"labl") && labels.len() == 2);

@@ -34,8 +34,18 @@ impl Chapter {
 /// end of the audio); quotations run from their first word to their last.
 pub fn place(script: &Script, program: &Program) -> Vec<Chapter> {
     let total = program.pcm.frames();
-    let start_of = |utterance: usize| program.placed.get(utterance).map_or(total, |p| p.frames.start);
-    let end_of = |utterance: usize| program.placed.get(utterance).map_or(total, |p| p.frames.end);
+    let start_of = |utterance: usize| {
+        program
+            .placed
+            .get(utterance)
+            .map_or(total, |p| p.frames.start)
+    };
+    let end_of = |utterance: usize| {
+        program
+            .placed
+            .get(utterance)
+            .map_or(total, |p| p.frames.end)
+    };
     let section_starts: Vec<u64> = script
         .marks
         .iter()
@@ -129,7 +139,10 @@ mod tests {
             marks: vec![mark(MarkKind::Quote, 1, 3)],
             ..Script::default()
         };
-        let chapters = place(&script, &program(&[(0, 10), (20, 30), (40, 50), (55, 70)], 80));
+        let chapters = place(
+            &script,
+            &program(&[(0, 10), (20, 30), (40, 50), (55, 70)], 80),
+        );
         assert_eq!((chapters[0].start_frame, chapters[0].end_frame), (20, 70));
         let cue = &cues(&chapters)[0];
         assert_eq!(cue.length, Some(50));

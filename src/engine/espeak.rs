@@ -52,7 +52,12 @@ struct RawEvent {
 type SynthCallback = unsafe extern "C" fn(*mut c_short, c_int, *mut RawEvent) -> c_int;
 
 unsafe extern "C" {
-    fn espeak_Initialize(output: c_uint, buflength: c_int, path: *const c_char, options: c_int) -> c_int;
+    fn espeak_Initialize(
+        output: c_uint,
+        buflength: c_int,
+        path: *const c_char,
+        options: c_int,
+    ) -> c_int;
     fn espeak_SetSynthCallback(cb: Option<SynthCallback>);
     fn espeak_SetVoiceByName(name: *const c_char) -> c_int;
     fn espeak_SetParameter(parameter: c_int, value: c_int, relative: c_int) -> c_int;
@@ -129,7 +134,9 @@ pub struct EspeakEngine {
 impl EspeakEngine {
     /// Initializes the library once per process and checks that it found its data.
     pub fn open() -> Result<EspeakEngine, EngineError> {
-        let mut guard = LIBRARY.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = LIBRARY
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(library) = guard.as_ref() {
             return Ok(EspeakEngine {
                 sample_rate: library.sample_rate,
@@ -142,11 +149,15 @@ impl EspeakEngine {
         let path_ptr = path.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
         // SAFETY: plain C call; `path_ptr` is NULL or a live NUL-terminated string. DONT_EXIT
         // makes the library return an error instead of calling exit() when its data is missing.
-        let rate = unsafe { espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, path_ptr, INITIALIZE_DONT_EXIT) };
+        let rate = unsafe {
+            espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, path_ptr, INITIALIZE_DONT_EXIT)
+        };
         if rate <= 0 {
-            let place = path.as_ref().map_or("its default location".to_string(), |p| {
-                p.to_string_lossy().into_owned()
-            });
+            let place = path
+                .as_ref()
+                .map_or("its default location".to_string(), |p| {
+                    p.to_string_lossy().into_owned()
+                });
             return Err(unavailable(format!(
                 "libespeak-ng could not load its voice data from {place}; \
                  install it with `sudo apt-get install espeak-ng-data` or point {DATA_ENV} at an espeak-ng-data folder"
@@ -176,11 +187,15 @@ impl Library {
         if self.current.as_ref() == Some(voice) {
             return Ok(());
         }
-        let id = CString::new(voice.id.as_str()).map_err(|_| "voice id contains a NUL byte".to_string())?;
+        let id = CString::new(voice.id.as_str())
+            .map_err(|_| "voice id contains a NUL byte".to_string())?;
         // SAFETY: `id` is a live NUL-terminated string; the library is initialized.
         if unsafe { espeak_SetVoiceByName(id.as_ptr()) } != 0 {
             self.current = None;
-            return Err(format!("unknown voice '{}' (see `espeak-ng --voices`)", voice.id));
+            return Err(format!(
+                "unknown voice '{}' (see `espeak-ng --voices`)",
+                voice.id
+            ));
         }
         for (param, value) in [
             (PARAM_RATE, voice.rate.clamp(80, 450)),
@@ -216,7 +231,9 @@ impl Engine for EspeakEngine {
         if !text.chars().any(char::is_alphanumeric) {
             return Ok(speech);
         }
-        let mut guard = LIBRARY.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = LIBRARY
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let library = guard
             .as_mut()
             .ok_or_else(|| failed("libespeak-ng is not initialized".to_string()))?;
@@ -264,7 +281,11 @@ mod tests {
             .unwrap();
         assert_eq!(speech.sample_rate, 22_050);
         // About a second of speech at 175 words per minute.
-        assert!(speech.samples.len() > 11_000, "{} samples", speech.samples.len());
+        assert!(
+            speech.samples.len() > 11_000,
+            "{} samples",
+            speech.samples.len()
+        );
         let words: Vec<usize> = speech
             .events
             .iter()

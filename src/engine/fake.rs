@@ -106,7 +106,11 @@ mod tests {
             .map(|e| (e.char_start, e.char_len))
             .collect();
         assert_eq!(words, vec![(0, 3), (4, 4), (9, 5)]);
-        let sentences = s.events.iter().filter(|e| e.kind == EventKind::Sentence).count();
+        let sentences = s
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Sentence)
+            .count();
         assert_eq!(sentences, 2);
     }
 

@@ -137,8 +137,7 @@ pub fn open(kind: EngineKind) -> Result<Box<dyn Engine>, EngineError> {
         #[cfg(not(feature = "espeak"))]
         EngineKind::Espeak => Err(EngineError::Unavailable {
             engine: "espeak-ng".to_string(),
-            reason: "this articast was built without the `espeak` feature; rebuild with default features"
-                .to_string(),
+            reason: "this articast was built without the `espeak` feature; rebuild with default features".to_string(),
         }),
     }
 }

@@ -158,7 +158,10 @@ mod tests {
     #[test]
     fn invalid_utf8_reports_line_and_column() {
         let err = decode(b"ok\nab\xFFc").unwrap_err();
-        assert!(matches!(err, InputError::InvalidText { line: 2, column: 3 }));
+        assert!(matches!(
+            err,
+            InputError::InvalidText { line: 2, column: 3 }
+        ));
     }
 
     #[test]

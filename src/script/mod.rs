@@ -215,7 +215,12 @@ impl Builder {
             }
             if s == 0 {
                 if let Some(dateline) = &article.dateline {
-                    self.push(&format!("{dateline}."), Role::Narrator, self.pauses.span_ms, None);
+                    self.push(
+                        &format!("{dateline}."),
+                        Role::Narrator,
+                        self.pauses.span_ms,
+                        None,
+                    );
                 }
             }
             for paragraph in &section.paragraphs {
@@ -226,7 +231,12 @@ impl Builder {
         }
     }
 
-    fn paragraph(&mut self, article: &Article, paragraph: &crate::article::Paragraph, index: usize) {
+    fn paragraph(
+        &mut self,
+        article: &Article,
+        paragraph: &crate::article::Paragraph,
+        index: usize,
+    ) {
         for span in &paragraph.spans {
             let role = match span.kind {
                 SpanKind::Narration => Role::Narrator,
@@ -247,7 +257,11 @@ impl Builder {
             Some(&m) => self.script.marks[m].last = now,
             None => {
                 self.quote_marks.insert(quotation, self.script.marks.len());
-                self.mark(MarkKind::Quote, "Quote: ", &article.quotations[quotation].text);
+                self.mark(
+                    MarkKind::Quote,
+                    "Quote: ",
+                    &article.quotations[quotation].text,
+                );
             }
         }
     }
@@ -328,7 +342,10 @@ mod tests {
             source: Source::Stdin,
             text: include_str!("../../tests/fixtures/free-russian-legion.txt").to_string(),
         };
-        build(&crate::article::parse(&input).unwrap(), &ScriptOptions::default())
+        build(
+            &crate::article::parse(&input).unwrap(),
+            &ScriptOptions::default(),
+        )
     }
 
     #[test]
@@ -394,7 +411,9 @@ mod tests {
             .iter()
             .map(|u| u.text.clone())
             .collect();
-        assert!(!all.contains("Akismet") && !all.contains("Leave a Comment") && !all.contains("Home"));
+        assert!(
+            !all.contains("Akismet") && !all.contains("Leave a Comment") && !all.contains("Home")
+        );
         assert!(all.starts_with("The Free Russian Legion"));
     }
 }

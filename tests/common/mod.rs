@@ -77,7 +77,8 @@ pub fn python_markers(reader: &str, path: &Path) -> Vec<Marker> {
         "{reader} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON from read_markers.py");
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("JSON from read_markers.py");
     json.as_array()
         .expect("a list of markers")
         .iter()
