@@ -1,9 +1,30 @@
-//! Stage 6 — chapters: the script's marks placed on the final audio.
+//! Stage 6 — chapters: the script's marks placed on the final audio, and every sidecar file
+//! written from them.
 //!
 //! Positions are sample frames of the assembled program, the same numbers the WAV's `cue `
-//! chunk carries; seconds are derived from them only at the edges.
+//! chunk carries; seconds are derived from them only at the edges. Each exporter is a pure
+//! function from chapters (or the [`Timeline`]) to the text of one file:
+//!
+//! | module       | file                    | from            |
+//! |--------------|-------------------------|-----------------|
+//! | [`podcast`]  | `<stem>.chapters.json`  | chapters        |
+//! | [`ffmeta`]   | `<stem>.ffmeta`         | chapters        |
+//! | [`cuesheet`] | `<stem>.cue`            | chapters        |
+//! | [`webvtt`]   | `<stem>.chapters.vtt`   | chapters        |
+//! | [`captions`] | `<stem>.srt`, `.vtt`    | timeline        |
+//! | [`timing`]   | `<stem>.timing.json`    | timeline        |
+
+pub mod captions;
+pub mod cuesheet;
+pub mod ffmeta;
+pub mod podcast;
+pub mod timeline;
+pub mod timing;
+pub mod webvtt;
 
 use serde::Serialize;
+
+pub use timeline::{Timeline, timeline};
 
 use crate::audio::{Program, wav::Cue};
 use crate::script::{MarkKind, Script};
@@ -11,7 +32,7 @@ use crate::script::{MarkKind, Script};
 /// A marked stretch of the program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Chapter {
-    /// Section or quotation.
+    /// Section, quotation or paragraph.
     pub kind: MarkKind,
     /// First frame.
     pub start_frame: u64,
@@ -30,8 +51,28 @@ impl Chapter {
     }
 }
 
+/// Seconds at `frame`, for the exporters that speak in seconds.
+pub fn seconds(frame: u64, sample_rate: u32) -> f64 {
+    frame as f64 / f64::from(sample_rate.max(1))
+}
+
+/// Whole milliseconds at `frame`, rounded to the nearest.
+pub fn millis(frame: u64, sample_rate: u32) -> u64 {
+    let rate = u64::from(sample_rate.max(1));
+    (frame * 1000 + rate / 2) / rate
+}
+
+/// The chapters of the kinds in `kinds`, in order.
+pub fn select(chapters: &[Chapter], kinds: &[MarkKind]) -> Vec<Chapter> {
+    chapters
+        .iter()
+        .filter(|c| kinds.contains(&c.kind))
+        .cloned()
+        .collect()
+}
+
 /// Places every mark of `script` on `program`. Sections run to the next section (the last to the
-/// end of the audio); quotations run from their first word to their last.
+/// end of the audio); quotations and paragraphs run from their first word to their last.
 pub fn place(script: &Script, program: &Program) -> Vec<Chapter> {
     let total = program.pcm.frames();
     let start_of = |utterance: usize| {
@@ -63,7 +104,7 @@ pub fn place(script: &Script, program: &Program) -> Vec<Chapter> {
                     .copied()
                     .find(|&s| s > start_frame)
                     .unwrap_or(total),
-                MarkKind::Quote => end_of(mark.last),
+                MarkKind::Quote | MarkKind::Paragraph => end_of(mark.last),
             };
             Chapter {
                 kind: mark.kind,
@@ -77,7 +118,7 @@ pub fn place(script: &Script, program: &Program) -> Vec<Chapter> {
 }
 
 /// The WAV cue points for a chapter list: a region per chapter, the full text as the note of
-/// quotations.
+/// quotations and paragraphs.
 pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
     chapters
         .iter()
@@ -85,18 +126,47 @@ pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
             start_frame: c.start_frame,
             length: Some(c.frames()),
             label: c.title.clone(),
-            note: (c.kind == MarkKind::Quote).then(|| c.note.clone()),
+            note: (c.kind != MarkKind::Section).then(|| c.note.clone()),
         })
         .collect()
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::audio::{Pcm, Placed};
     use crate::script::Mark;
 
-    fn program(spans: &[(u64, u64)], total: usize) -> Program {
+    #[test]
+    fn milliseconds_round_to_the_nearest() {
+        assert_eq!(millis(22_050, 22_050), 1000);
+        assert_eq!(millis(11, 22_050), 0);
+        assert_eq!(millis(12, 22_050), 1);
+        assert_eq!(seconds(11_025, 22_050), 0.5);
+    }
+
+    #[test]
+    fn select_keeps_only_the_asked_kinds_in_order() {
+        let c = |kind| Chapter {
+            kind,
+            start_frame: 0,
+            end_frame: 1,
+            title: String::new(),
+            note: String::new(),
+        };
+        let all = [
+            c(MarkKind::Section),
+            c(MarkKind::Paragraph),
+            c(MarkKind::Quote),
+        ];
+        let kinds: Vec<MarkKind> = select(&all, &[MarkKind::Quote, MarkKind::Section])
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        assert_eq!(kinds, vec![MarkKind::Section, MarkKind::Quote]);
+    }
+
+    pub(crate) fn program(spans: &[(u64, u64)], total: usize) -> Program {
         Program {
             pcm: Pcm {
                 sample_rate: 1_000,

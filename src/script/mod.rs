@@ -92,6 +92,8 @@ pub enum MarkKind {
     Section,
     /// A quotation.
     Quote,
+    /// A body paragraph.
+    Paragraph,
 }
 
 /// A marker over a run of utterances.
@@ -237,6 +239,18 @@ impl Builder {
         paragraph: &crate::article::Paragraph,
         index: usize,
     ) {
+        let mark = self.script.marks.len();
+        let spoken = paragraph
+            .spans
+            .iter()
+            .any(|s| !speech_text(&s.text).is_empty());
+        if spoken {
+            self.mark(
+                MarkKind::Paragraph,
+                &format!("Paragraph {}: ", index + 1),
+                &paragraph.text,
+            );
+        }
         for span in &paragraph.spans {
             let role = match span.kind {
                 SpanKind::Narration => Role::Narrator,
@@ -246,6 +260,9 @@ impl Builder {
                 self.quote_mark(article, q);
             }
             self.push(&span.text, role, self.pauses.span_ms, Some(index));
+        }
+        if spoken {
+            self.script.marks[mark].last = self.script.utterances.len() - 1;
         }
         self.set_last_pause(self.pauses.paragraph_ms);
     }
@@ -382,6 +399,22 @@ mod tests {
         assert_eq!(s.marks[0].last, s.utterances.len() - 1);
         let quotes = s.marks.iter().filter(|m| m.kind == MarkKind::Quote).count();
         assert!(quotes >= 8, "{quotes} quote marks");
+    }
+
+    #[test]
+    fn every_paragraph_has_a_mark_over_its_utterances() {
+        let s = sample_script();
+        let marks: Vec<&Mark> = s
+            .marks
+            .iter()
+            .filter(|m| m.kind == MarkKind::Paragraph)
+            .collect();
+        let paragraphs = s.utterances.iter().filter_map(|u| u.paragraph).max();
+        assert_eq!(Some(marks.len() - 1), paragraphs);
+        for (i, mark) in marks.iter().enumerate() {
+            assert!(mark.label.starts_with(&format!("Paragraph {}: ", i + 1)));
+            assert!((mark.first..=mark.last).all(|u| s.utterances[u].paragraph == Some(i)));
+        }
     }
 
     #[test]

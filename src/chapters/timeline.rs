@@ -1,0 +1,232 @@
+//! The timeline: every section, paragraph and sentence of the program with its frames.
+//!
+//! Sentences are found in each utterance's text (Unicode sentence boundaries) and timed by the
+//! engine's events: a sentence starts at its first word event (else its sentence event) and
+//! ends where the next one starts, the last at the end of the utterance's speech. Engines
+//! without events get times spread over the utterance in proportion to the characters, and the
+//! timeline says so in [`Timeline::estimated`].
+
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{Chapter, place};
+use crate::audio::Program;
+use crate::engine::EventKind;
+use crate::script::{MarkKind, Script};
+
+/// A stretch of text and where it is heard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timed {
+    /// The source text (section heading, paragraph, or the sentence as spoken).
+    pub text: String,
+    /// First frame.
+    pub start_frame: u64,
+    /// One past the last frame.
+    pub end_frame: u64,
+}
+
+/// A sentence of one utterance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sentence {
+    /// Its text and frames.
+    #[serde(flatten)]
+    pub timed: Timed,
+    /// The utterance it belongs to.
+    pub utterance: usize,
+    /// The body paragraph it belongs to, if any.
+    pub paragraph: Option<usize>,
+    /// Its words' starts: character offset in `timed.text` and frame.
+    #[serde(skip)]
+    pub words: Vec<(usize, u64)>,
+}
+
+/// Every section, paragraph and sentence of a program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    /// Sample rate of the frames.
+    pub sample_rate: u32,
+    /// Length of the program in frames.
+    pub frames: u64,
+    /// Whether sentence times are estimated (the engine gave no events).
+    pub estimated: bool,
+    /// Sections (heading text).
+    pub sections: Vec<Timed>,
+    /// Body paragraphs (source text).
+    pub paragraphs: Vec<Timed>,
+    /// Sentences, in order.
+    pub sentences: Vec<Sentence>,
+}
+
+fn timed(chapters: &[Chapter], kind: MarkKind) -> Vec<Timed> {
+    chapters
+        .iter()
+        .filter(|c| c.kind == kind)
+        .map(|c| Timed {
+            text: c.note.clone(),
+            start_frame: c.start_frame,
+            end_frame: c.end_frame,
+        })
+        .collect()
+}
+
+/// Builds the timeline of `script` spoken as `program`.
+pub fn timeline(script: &Script, program: &Program) -> Timeline {
+    let chapters = place(script, program);
+    let mut sentences = Vec::new();
+    let mut any_events = false;
+    for (index, (utterance, placed)) in script.utterances.iter().zip(&program.placed).enumerate() {
+        any_events |= !placed.events.is_empty();
+        let chars: Vec<char> = utterance.text.chars().collect();
+        let total = chars.len().max(1) as u64;
+        let span = placed.frames.end - placed.frames.start;
+        let estimate = |offset: usize| placed.frames.start + span * offset as u64 / total;
+        let bounds: Vec<(usize, &str)> = utterance
+            .text
+            .split_sentence_bound_indices()
+            .map(|(byte, text)| (utterance.text[..byte].chars().count(), text))
+            .collect();
+        let mut starts = Vec::with_capacity(bounds.len());
+        for (n, &(offset, text)) in bounds.iter().enumerate() {
+            let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+            let start = offset + lead;
+            let end = bounds.get(n + 1).map_or(chars.len(), |b| b.0);
+            let in_range = |c: usize| (start..end).contains(&c);
+            let words: Vec<(usize, u64)> = placed
+                .events
+                .iter()
+                .filter(|e| e.kind == EventKind::Word && in_range(e.char_start))
+                .map(|e| (e.char_start - start, e.sample))
+                .collect();
+            let sentence_event = placed
+                .events
+                .iter()
+                .find(|e| e.kind == EventKind::Sentence && in_range(e.char_start))
+                .map(|e| e.sample);
+            let first = words.first().map(|w| w.1).or(sentence_event);
+            let text = text.trim();
+            if text.is_empty() || !text.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            starts.push(first.unwrap_or_else(|| estimate(start)));
+            sentences.push(Sentence {
+                timed: Timed {
+                    text: text.to_string(),
+                    start_frame: 0,
+                    end_frame: 0,
+                },
+                utterance: index,
+                paragraph: utterance.paragraph,
+                words,
+            });
+        }
+        // Times only move forward, even if an engine's events do not.
+        let first_new = sentences.len() - starts.len();
+        let mut floor = placed.frames.start;
+        for start in &mut starts {
+            *start = (*start).clamp(floor, placed.frames.end);
+            floor = *start;
+        }
+        for (k, sentence) in sentences[first_new..].iter_mut().enumerate() {
+            sentence.timed.start_frame = starts[k];
+            sentence.timed.end_frame = starts.get(k + 1).copied().unwrap_or(placed.frames.end);
+        }
+    }
+    Timeline {
+        sample_rate: program.pcm.sample_rate,
+        frames: program.pcm.frames(),
+        estimated: !any_events && !sentences.is_empty(),
+        sections: timed(&chapters, MarkKind::Section),
+        paragraphs: timed(&chapters, MarkKind::Paragraph),
+        sentences,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::{Pcm, Placed};
+    use crate::engine::Event;
+    use crate::script::{Role, Utterance};
+
+    fn script(texts: &[&str]) -> Script {
+        Script {
+            utterances: texts
+                .iter()
+                .map(|t| Utterance {
+                    text: t.to_string(),
+                    role: Role::Narrator,
+                    pause_after_ms: 0,
+                    paragraph: Some(0),
+                })
+                .collect(),
+            ..Script::default()
+        }
+    }
+
+    fn word(sample: u64, char_start: usize) -> Event {
+        Event {
+            kind: EventKind::Word,
+            sample,
+            char_start,
+            char_len: 1,
+        }
+    }
+
+    fn program(frames: std::ops::Range<u64>, events: Vec<Event>) -> Program {
+        Program {
+            pcm: Pcm {
+                sample_rate: 1000,
+                samples: vec![0; frames.end as usize + 10],
+            },
+            placed: vec![Placed { frames, events }],
+        }
+    }
+
+    #[test]
+    fn sentences_start_at_their_first_word_event() {
+        let s = script(&["One two. Three four."]);
+        let p = program(
+            100..900,
+            vec![word(110, 0), word(300, 4), word(520, 9), word(700, 15)],
+        );
+        let t = timeline(&s, &p);
+        assert!(!t.estimated);
+        let got: Vec<(&str, u64, u64)> = t
+            .sentences
+            .iter()
+            .map(|s| {
+                (
+                    s.timed.text.as_str(),
+                    s.timed.start_frame,
+                    s.timed.end_frame,
+                )
+            })
+            .collect();
+        assert_eq!(got, vec![("One two.", 110, 520), ("Three four.", 520, 900)]);
+        assert_eq!(t.sentences[1].words, vec![(0, 520), (6, 700)]);
+    }
+
+    #[test]
+    fn without_events_times_are_spread_by_characters_and_marked_estimated() {
+        let s = script(&["Aaaa. Bbbb bbbb."]);
+        let t = timeline(&s, &program(0..1600, vec![]));
+        assert!(t.estimated);
+        assert_eq!(t.sentences[1].timed.start_frame, 600);
+        assert_eq!(t.sentences[1].timed.end_frame, 1600);
+    }
+
+    #[test]
+    fn punctuation_alone_is_not_a_sentence() {
+        let s = script(&["Yes. ..."]);
+        let t = timeline(&s, &program(0..100, vec![word(0, 0)]));
+        assert_eq!(t.sentences.len(), 1);
+    }
+
+    #[test]
+    fn events_out_of_order_never_move_a_sentence_backwards() {
+        let s = script(&["One. Two."]);
+        let t = timeline(&s, &program(100..500, vec![word(400, 0), word(50, 5)]));
+        let starts: Vec<u64> = t.sentences.iter().map(|s| s.timed.start_frame).collect();
+        assert_eq!(starts, vec![400, 400]);
+    }
+}

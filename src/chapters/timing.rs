@@ -1,0 +1,122 @@
+//! `<stem>.timing.json`: the accessibility map. Every section, paragraph and sentence with its
+//! text and its start and end, in samples and in seconds, for read-along, navigation and
+//! EPUB 3 media overlays.
+
+use serde::Serialize;
+
+use super::Timeline;
+use super::timeline::Timed;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    audio: &'a str,
+    sample_rate: u32,
+    samples: u64,
+    seconds: f64,
+    /// Sentence times come from estimates, not from the engine.
+    estimated: bool,
+    sections: Vec<Entry<'a>>,
+    paragraphs: Vec<Entry<'a>>,
+    sentences: Vec<Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paragraph: Option<usize>,
+    text: &'a str,
+    start_sample: u64,
+    end_sample: u64,
+    start: f64,
+    end: f64,
+}
+
+fn list(items: &[Timed], sample_rate: u32) -> Vec<Entry<'_>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, t)| entry(i, None, t, sample_rate))
+        .collect()
+}
+
+fn entry(index: usize, paragraph: Option<usize>, t: &Timed, sample_rate: u32) -> Entry<'_> {
+    let secs = |f| (super::seconds(f, sample_rate) * 1e6).round() / 1e6;
+    Entry {
+        index,
+        paragraph,
+        text: &t.text,
+        start_sample: t.start_frame,
+        end_sample: t.end_frame,
+        start: secs(t.start_frame),
+        end: secs(t.end_frame),
+    }
+}
+
+/// The timing map of `timeline`, naming `audio` (the WAV's file name).
+pub fn render(timeline: &Timeline, audio: &str) -> String {
+    let rate = timeline.sample_rate;
+    let document = Document {
+        version: 1,
+        audio,
+        sample_rate: rate,
+        samples: timeline.frames,
+        seconds: super::seconds(timeline.frames, rate),
+        estimated: timeline.estimated,
+        sections: list(&timeline.sections, rate),
+        paragraphs: list(&timeline.paragraphs, rate),
+        sentences: timeline
+            .sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| entry(i, s.paragraph, &s.timed, rate))
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("plain structs serialize");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chapters::timeline::Sentence;
+
+    #[test]
+    fn every_entry_has_samples_and_seconds() {
+        let timed = |text: &str, a, b| Timed {
+            text: text.into(),
+            start_frame: a,
+            end_frame: b,
+        };
+        let timeline = Timeline {
+            sample_rate: 2000,
+            frames: 5000,
+            estimated: false,
+            sections: vec![timed("Title", 0, 5000)],
+            paragraphs: vec![timed("One. Two.", 1000, 4000)],
+            sentences: vec![Sentence {
+                timed: timed("Two.", 3000, 4000),
+                utterance: 1,
+                paragraph: Some(0),
+                words: vec![],
+            }],
+        };
+        let json: serde_json::Value = serde_json::from_str(&render(&timeline, "a.wav")).unwrap();
+        assert_eq!(json["audio"], "a.wav");
+        assert_eq!(json["seconds"], 2.5);
+        assert_eq!(json["sections"][0]["text"], "Title");
+        assert_eq!(json["paragraphs"][0]["start"], 0.5);
+        let s = &json["sentences"][0];
+        assert_eq!(s["paragraph"], 0);
+        assert_eq!(
+            (s["start_sample"].as_u64(), s["end_sample"].as_u64()),
+            (Some(3000), Some(4000))
+        );
+        assert_eq!(
+            (s["start"].as_f64(), s["end"].as_f64()),
+            (Some(1.5), Some(2.0))
+        );
+    }
+}
