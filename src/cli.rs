@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use articast::chapters::Sidecar;
 use articast::config::RenderConfig;
 use articast::engine::EngineKind;
+use articast::script::MarkKind;
 
 /// Turns written articles into narrated audio with chapter markers.
 #[derive(Debug, Parser)]
@@ -37,9 +39,61 @@ pub struct RenderArgs {
     /// Speech engine (`fake` is a deterministic tone generator for tests).
     #[arg(long, value_enum, default_value_t = EngineArg::Espeak)]
     pub engine: EngineArg,
+    /// What becomes a WAV marker and a chapter in the sidecars, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS",
+          default_values_t = [MarkerArg::Sections, MarkerArg::Quotes])]
+    pub markers: Vec<MarkerArg>,
+    /// Sidecar files to write beside the audio, comma-separated (`all` or `none`).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FILES",
+          default_values_t = [SidecarArg::All])]
+    pub sidecars: Vec<SidecarArg>,
+    /// Write one WAV per section (`<stem>-01-<slug>.wav`, ...) and an `.m3u` playlist.
+    #[arg(long, value_enum, value_name = "UNIT")]
+    pub split: Option<SplitArg>,
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Marker kinds on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MarkerArg {
+    /// Sections (the title and each heading).
+    Sections,
+    /// Quotations.
+    Quotes,
+    /// Body paragraphs.
+    Paragraphs,
+}
+
+/// Sidecar names on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SidecarArg {
+    /// Every sidecar.
+    All,
+    /// No sidecar.
+    None,
+    /// `<stem>.chapters.json` (Podcasting 2.0 chapters).
+    Json,
+    /// `<stem>.ffmeta` (FFmpeg metadata).
+    Ffmeta,
+    /// `<stem>.cue` (CUE sheet).
+    Cue,
+    /// `<stem>.chapters.vtt` (WebVTT chapters).
+    ChaptersVtt,
+    /// `<stem>.srt` (SubRip captions).
+    Srt,
+    /// `<stem>.vtt` (WebVTT captions).
+    Vtt,
+    /// `<stem>.timing.json` (sections, paragraphs and sentences with times).
+    Timing,
+}
+
+/// Split units on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitArg {
+    /// One file per section.
+    Sections,
 }
 
 /// Arguments of `inspect`.
@@ -71,7 +125,38 @@ impl RenderArgs {
                 EngineArg::Espeak => EngineKind::Espeak,
                 EngineArg::Fake => EngineKind::Fake,
             },
+            markers: self
+                .markers
+                .iter()
+                .map(|m| match m {
+                    MarkerArg::Sections => MarkKind::Section,
+                    MarkerArg::Quotes => MarkKind::Quote,
+                    MarkerArg::Paragraphs => MarkKind::Paragraph,
+                })
+                .collect(),
+            sidecars: sidecars(&self.sidecars),
+            split_sections: self.split == Some(SplitArg::Sections),
             ..RenderConfig::default()
         }
     }
+}
+
+/// The sidecars a list names, each once, in the order they are written.
+fn sidecars(args: &[SidecarArg]) -> Vec<Sidecar> {
+    Sidecar::ALL
+        .into_iter()
+        .filter(|kind| {
+            args.iter().any(|a| match a {
+                SidecarArg::All => true,
+                SidecarArg::None => false,
+                SidecarArg::Json => *kind == Sidecar::ChaptersJson,
+                SidecarArg::Ffmeta => *kind == Sidecar::Ffmeta,
+                SidecarArg::Cue => *kind == Sidecar::Cue,
+                SidecarArg::ChaptersVtt => *kind == Sidecar::ChaptersVtt,
+                SidecarArg::Srt => *kind == Sidecar::Srt,
+                SidecarArg::Vtt => *kind == Sidecar::Vtt,
+                SidecarArg::Timing => *kind == Sidecar::Timing,
+            })
+        })
+        .collect()
 }

@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
+use crate::chapters::Sidecar;
 use crate::engine::{EngineKind, Voice};
-use crate::script::{Role, ScriptOptions};
+use crate::script::{MarkKind, Role, ScriptOptions};
 
 /// The voice of each role.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -38,6 +39,12 @@ pub struct RenderConfig {
     pub voices: Voices,
     /// How scripts are built.
     pub script: ScriptOptions,
+    /// What becomes a WAV marker (and a chapter in the chapter sidecars).
+    pub markers: Vec<MarkKind>,
+    /// Which sidecar files are written beside the audio.
+    pub sidecars: Vec<Sidecar>,
+    /// Write one WAV per section (plus an `.m3u` playlist) instead of one WAV.
+    pub split_sections: bool,
 }
 
 impl Default for RenderConfig {
@@ -47,6 +54,9 @@ impl Default for RenderConfig {
             engine: EngineKind::default(),
             voices: Voices::default(),
             script: ScriptOptions::default(),
+            markers: vec![MarkKind::Section, MarkKind::Quote],
+            sidecars: Sidecar::ALL.to_vec(),
+            split_sections: false,
         }
     }
 }

@@ -28,12 +28,13 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
     for outcome in batch::render_all(&sources, &args.config(), &mut bar) {
         match outcome.result {
             Ok(done) => eprintln!(
-                "{}: wrote {} ({:.1} s, {} section and {} quotation markers)",
+                "{}: wrote {} ({:.1} s, {} section and {} quotation markers; {} files)",
                 outcome.source.display_name(),
                 done.wav.display(),
                 done.seconds,
                 done.sections,
-                done.quotes
+                done.quotes,
+                done.files.len()
             ),
             Err(err) => {
                 eprintln!("error: {}: {err}", outcome.source.display_name());

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{articast, ffprobe_chapters, files_in, sample};
+use common::{articast, ffprobe_chapters, files_in, outputs, sample};
 use predicates::prelude::*;
 
 #[test]
@@ -37,7 +37,7 @@ fn render_writes_a_wav_with_a_section_marker_and_quote_markers() {
             .iter()
             .all(|c| c.frame < frames && c.label.chars().count() <= 60)
     );
-    assert_eq!(files_in(dir.path()), vec!["free-russian-legion.wav"]);
+    assert_eq!(files_in(dir.path()), outputs("free-russian-legion"));
 }
 
 #[test]
@@ -65,7 +65,7 @@ fn stdin_input_is_written_as_stdin_wav() {
         .write_stdin("A Short Title\n\nOne paragraph of text to speak.\n")
         .assert()
         .success();
-    assert_eq!(files_in(dir.path()), vec!["stdin.wav"]);
+    assert_eq!(files_in(dir.path()), outputs("stdin"));
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn a_missing_input_fails_with_exit_2_and_the_others_are_rendered() {
         .stderr(predicate::str::contains(
             "error: no-such-article.txt: no such file",
         ));
-    assert_eq!(files_in(dir.path()), vec!["free-russian-legion.wav"]);
+    assert_eq!(files_in(dir.path()), outputs("free-russian-legion"));
 }
 
 #[test]

@@ -35,11 +35,12 @@ fn quoted(text: &str) -> String {
     format!("\"{clean}\"")
 }
 
-/// The CUE sheet for `wav_name` (a file name beside the sheet).
+/// The CUE sheet over `files` (names beside the sheet, each with the program frame it starts
+/// at, in order): each track is indexed in the file that holds its start.
 pub fn render(
     chapters: &[Chapter],
     sample_rate: u32,
-    wav_name: &str,
+    files: &[(String, u64)],
     title: Option<&str>,
     performer: Option<&str>,
 ) -> String {
@@ -50,8 +51,19 @@ pub fn render(
     if let Some(title) = title {
         let _ = writeln!(out, "TITLE {}", quoted(title));
     }
-    let _ = writeln!(out, "FILE {} WAVE", quoted(wav_name));
+    let mut current = None;
     for (n, c) in chapters.iter().take(MAX_TRACKS).enumerate() {
+        let file = files
+            .iter()
+            .rposition(|f| f.1 <= c.start_frame)
+            .unwrap_or(0);
+        let Some((name, offset)) = files.get(file) else {
+            break;
+        };
+        if current != Some(file) {
+            let _ = writeln!(out, "FILE {} WAVE", quoted(name));
+            current = Some(file);
+        }
         let _ = writeln!(out, "  TRACK {:02} AUDIO", n + 1);
         let _ = writeln!(out, "    TITLE {}", quoted(&c.title));
         if let Some(performer) = performer {
@@ -60,7 +72,7 @@ pub fn render(
         let _ = writeln!(
             out,
             "    INDEX 01 {}",
-            index_time(c.start_frame, sample_rate)
+            index_time(c.start_frame - offset.min(&c.start_frame), sample_rate)
         );
     }
     out
@@ -70,6 +82,30 @@ pub fn render(
 mod tests {
     use super::*;
     use crate::script::MarkKind;
+
+    fn files(name: &str) -> Vec<(String, u64)> {
+        vec![(name.to_string(), 0)]
+    }
+
+    #[test]
+    fn split_files_each_get_a_file_line_and_their_own_times() {
+        let chapters: Vec<Chapter> = [0, 1000, 2500]
+            .iter()
+            .map(|&start_frame| Chapter {
+                kind: MarkKind::Section,
+                start_frame,
+                end_frame: start_frame + 10,
+                title: "S".into(),
+                note: String::new(),
+            })
+            .collect();
+        let parts = vec![("a-01.wav".to_string(), 0), ("a-02.wav".to_string(), 2000)];
+        let text = render(&chapters, 1000, &parts, None, None);
+        assert_eq!(text.matches("FILE").count(), 2);
+        assert!(text.contains(
+            "FILE \"a-02.wav\" WAVE\n  TRACK 03 AUDIO\n    TITLE \"S\"\n    INDEX 01 00:00:38"
+        ));
+    }
 
     #[test]
     fn index_times_count_seventy_five_frames_a_second() {
@@ -96,7 +132,7 @@ mod tests {
             title: "Quote: \"Hi\"".into(),
             note: String::new(),
         }];
-        let text = render(&chapters, 22_050, "a.wav", Some("T"), Some("B"));
+        let text = render(&chapters, 22_050, &files("a.wav"), Some("T"), Some("B"));
         assert_eq!(
             text,
             "PERFORMER \"B\"\nTITLE \"T\"\nFILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    TITLE \"Quote: 'Hi'\"\n    PERFORMER \"B\"\n    INDEX 01 00:01:00\n"
@@ -114,7 +150,7 @@ mod tests {
                 note: String::new(),
             })
             .collect();
-        let text = render(&chapters, 1000, "a.wav", None, None);
+        let text = render(&chapters, 1000, &files("a.wav"), None, None);
         assert_eq!(text.matches("TRACK").count(), MAX_TRACKS);
         assert!(text.contains("TRACK 99 AUDIO"));
     }

@@ -18,6 +18,7 @@ pub mod captions;
 pub mod cuesheet;
 pub mod ffmeta;
 pub mod podcast;
+pub mod split;
 pub mod timeline;
 pub mod timing;
 pub mod webvtt;
@@ -28,6 +29,89 @@ pub use timeline::{Timeline, timeline};
 
 use crate::audio::{Program, wav::Cue};
 use crate::script::{MarkKind, Script};
+
+/// A file written beside the audio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sidecar {
+    /// `<stem>.chapters.json`, Podcasting 2.0 chapters.
+    ChaptersJson,
+    /// `<stem>.ffmeta`, FFmpeg metadata with chapters.
+    Ffmeta,
+    /// `<stem>.cue`, a CUE sheet.
+    Cue,
+    /// `<stem>.chapters.vtt`, WebVTT chapters.
+    ChaptersVtt,
+    /// `<stem>.srt`, SubRip captions.
+    Srt,
+    /// `<stem>.vtt`, WebVTT captions.
+    Vtt,
+    /// `<stem>.timing.json`, the timing map.
+    Timing,
+}
+
+impl Sidecar {
+    /// Every sidecar, in the order they are written.
+    pub const ALL: [Sidecar; 7] = [
+        Sidecar::ChaptersJson,
+        Sidecar::Ffmeta,
+        Sidecar::Cue,
+        Sidecar::ChaptersVtt,
+        Sidecar::Srt,
+        Sidecar::Vtt,
+        Sidecar::Timing,
+    ];
+
+    /// The file name for an output stem.
+    pub fn file_name(self, stem: &str) -> String {
+        let suffix = match self {
+            Sidecar::ChaptersJson => "chapters.json",
+            Sidecar::Ffmeta => "ffmeta",
+            Sidecar::Cue => "cue",
+            Sidecar::ChaptersVtt => "chapters.vtt",
+            Sidecar::Srt => "srt",
+            Sidecar::Vtt => "vtt",
+            Sidecar::Timing => "timing.json",
+        };
+        format!("{stem}.{suffix}")
+    }
+}
+
+/// Everything the sidecars are made from: the whole program's chapters and timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Whole<'a> {
+    /// The audio files, each with the program frame it starts at (one file, or the split parts).
+    pub audio: &'a [(String, u64)],
+    /// The article title.
+    pub title: Option<&'a str>,
+    /// The byline.
+    pub author: Option<&'a str>,
+    /// The chapters chosen as markers.
+    pub chapters: &'a [Chapter],
+    /// Sections, paragraphs and sentences.
+    pub timeline: &'a Timeline,
+}
+
+/// The text of one sidecar.
+pub fn sidecar(kind: Sidecar, whole: &Whole) -> String {
+    let rate = whole.timeline.sample_rate;
+    let first_audio = whole.audio.first().map_or("", |a| a.0.as_str());
+    match kind {
+        Sidecar::ChaptersJson => podcast::render(whole.chapters, rate, whole.title, whole.author),
+        Sidecar::Ffmeta => ffmeta::render(whole.chapters, rate, whole.title, whole.author),
+        Sidecar::Cue => {
+            cuesheet::render(whole.chapters, rate, whole.audio, whole.title, whole.author)
+        }
+        Sidecar::ChaptersVtt => webvtt::chapters(whole.chapters, rate),
+        Sidecar::Srt => captions::srt(&captions::captions(whole.timeline), rate),
+        Sidecar::Vtt => captions::vtt(
+            &captions::captions(whole.timeline),
+            rate,
+            whole.timeline.estimated,
+        ),
+        Sidecar::Timing => timing::render(whole.timeline, first_audio),
+    }
+}
 
 /// A marked stretch of the program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -101,3 +101,23 @@ pub fn files_in(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The names of everything one default render of `stem` writes (the WAV and every sidecar),
+/// sorted.
+pub fn outputs(stem: &str) -> Vec<String> {
+    let mut names: Vec<String> = [
+        "wav",
+        "chapters.json",
+        "ffmeta",
+        "cue",
+        "chapters.vtt",
+        "srt",
+        "vtt",
+        "timing.json",
+    ]
+    .iter()
+    .map(|ext| format!("{stem}.{ext}"))
+    .collect();
+    names.sort();
+    names
+}
