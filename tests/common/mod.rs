@@ -121,3 +121,53 @@ pub fn outputs(stem: &str) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A caption or chapter cue as webvtt-py reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    /// Start in seconds.
+    pub start: f64,
+    /// End in seconds.
+    pub end: f64,
+    /// Text (lines joined by `\n`).
+    pub text: String,
+}
+
+/// The cues of a `.vtt` or `.srt` file according to webvtt-py (`tests/tools/read_captions.py`);
+/// panics with the parser's message if it rejects the file.
+pub fn webvtt_cues(path: &Path) -> Vec<Cue> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/read_captions.py");
+    let out = Command::new(python())
+        .arg(script)
+        .arg(path)
+        .output()
+        .expect("python runs (see scripts/setup.sh)");
+    assert!(
+        out.status.success(),
+        "webvtt-py rejects {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("JSON from read_captions.py");
+    json.as_array()
+        .expect("a list of cues")
+        .iter()
+        .map(|c| Cue {
+            start: c["start"].as_f64().expect("start"),
+            end: c["end"].as_f64().expect("end"),
+            text: c["text"].as_str().expect("text").to_string(),
+        })
+        .collect()
+}
+
+/// Renders the sample with the fake engine into `dir`, with extra arguments.
+pub fn render_fake(dir: &Path, extra: &[&str]) {
+    articast()
+        .args(["render", "-q", "--engine", "fake", "-o"])
+        .arg(dir)
+        .args(extra)
+        .arg(sample())
+        .assert()
+        .success();
+}

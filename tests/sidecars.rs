@@ -1,0 +1,356 @@
+//! Sidecar files read back by parsers that are not ours: ffprobe (WAV, and an MP3 muxed by
+//! ffmpeg with the `.ffmeta`), webvtt-py (both `.vtt` files and the `.srt`), a check of mpv's
+//! CUE rules, and the Podcasting 2.0 JSON shape.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{articast, ffprobe_chapters, files_in, render_fake, sample, webvtt_cues};
+use predicates::prelude::*;
+
+const STEM: &str = "free-russian-legion";
+const RATE: f64 = 22_050.0;
+
+fn read(dir: &Path, ext: &str) -> String {
+    std::fs::read_to_string(dir.join(format!("{STEM}.{ext}"))).expect("the sidecar exists")
+}
+
+fn json(dir: &Path, ext: &str) -> serde_json::Value {
+    serde_json::from_str(&read(dir, ext)).expect("valid JSON")
+}
+
+/// (start in seconds, title) of every chapter ffprobe sees in any container.
+fn ffprobe_titles(path: &Path) -> Vec<(f64, String)> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-show_chapters", "-of", "json"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    json["chapters"]
+        .as_array()
+        .expect("chapters")
+        .iter()
+        .map(|c| {
+            let start: f64 = c["start_time"]
+                .as_str()
+                .expect("start_time")
+                .parse()
+                .expect("number");
+            (start, c["tags"]["title"].as_str().unwrap_or("").to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn an_mp3_muxed_with_the_ffmeta_has_the_wavs_chapters() {
+    let dir = tempfile::tempdir().unwrap();
+    render_fake(dir.path(), &[]);
+    let wav = dir.path().join(format!("{STEM}.wav"));
+    let mp3 = dir.path().join("muxed.mp3");
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(&wav)
+        .arg("-i")
+        .arg(dir.path().join(format!("{STEM}.ffmeta")))
+        .args([
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1",
+            "-c:a",
+            "libmp3lame",
+        ])
+        .arg(&mp3)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(status.success());
+    let from_wav = ffprobe_titles(&wav);
+    let from_mp3 = ffprobe_titles(&mp3);
+    assert!(from_wav.len() >= 9, "{from_wav:?}");
+    assert_eq!(from_wav.len(), from_mp3.len());
+    for ((a, ta), (b, tb)) in from_wav.iter().zip(&from_mp3) {
+        assert_eq!(ta, tb);
+        assert!(
+            (a - b).abs() < 0.001,
+            "{ta}: {a} s in the WAV, {b} s in the MP3"
+        );
+    }
+}
+
+#[test]
+fn webvtt_py_reads_both_vtt_files_and_the_srt() {
+    let dir = tempfile::tempdir().unwrap();
+    render_fake(dir.path(), &[]);
+    let vtt = webvtt_cues(&dir.path().join(format!("{STEM}.vtt")));
+    let srt = webvtt_cues(&dir.path().join(format!("{STEM}.srt")));
+    let chapters = webvtt_cues(&dir.path().join(format!("{STEM}.chapters.vtt")));
+    assert_eq!(vtt, srt);
+    let sentences = json(dir.path(), "timing.json")["sentences"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(
+        vtt.len() >= sentences && sentences > 40,
+        "{} cues, {sentences} sentences",
+        vtt.len()
+    );
+    for cue in &vtt {
+        assert!(cue.start < cue.end, "{cue:?}");
+        let lines: Vec<&str> = cue.text.lines().collect();
+        assert!(!lines.is_empty() && lines.len() <= 2, "{cue:?}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 42), "{cue:?}");
+    }
+    assert!(vtt.windows(2).all(|w| w[0].end <= w[1].start + 0.0005));
+    assert!(vtt[0].text.starts_with("The Free Russian Legion"));
+    let wav_sections: Vec<_> = ffprobe_chapters(&dir.path().join(format!("{STEM}.wav")))
+        .into_iter()
+        .filter(|m| m.label.starts_with("Section: "))
+        .collect();
+    assert_eq!(chapters.len(), wav_sections.len());
+    for (cue, marker) in chapters.iter().zip(&wav_sections) {
+        assert_eq!(cue.text, marker.label);
+        assert!((cue.start - marker.frame as f64 / RATE).abs() < 0.001);
+    }
+}
+
+#[test]
+fn the_cue_sheet_follows_mpvs_rules_and_matches_the_wav() {
+    let dir = tempfile::tempdir().unwrap();
+    render_fake(dir.path(), &[]);
+    let sheet = read(dir.path(), "cue");
+    let mut starts = Vec::new();
+    let mut titles = Vec::new();
+    let mut tracks = 0;
+    for line in sheet.lines() {
+        let mut words = line.split_whitespace();
+        let command = words.next().expect("no blank lines");
+        let rest: Vec<&str> = words.collect();
+        match command {
+            "FILE" => {
+                let name = line.split('"').nth(1).expect("a quoted file name");
+                assert!(dir.path().join(name).exists(), "{name}");
+                assert_eq!(rest.last(), Some(&"WAVE"));
+            }
+            "TRACK" => {
+                tracks += 1;
+                assert_eq!(rest, vec![format!("{tracks:02}").as_str(), "AUDIO"]);
+            }
+            "TITLE" | "PERFORMER" => {
+                assert!(
+                    line.trim_end().ends_with('"') && line.matches('"').count() == 2,
+                    "{line}"
+                );
+                if command == "TITLE" && line.starts_with(' ') {
+                    titles.push(line.split('"').nth(1).unwrap().to_string());
+                }
+            }
+            "INDEX" => {
+                assert_eq!(rest[0], "01");
+                let parts: Vec<&str> = rest[1].split(':').collect();
+                assert_eq!(parts.len(), 3, "{line}");
+                assert!(parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())));
+                assert!(parts[1].len() == 2 && parts[2].len() == 2, "{line}");
+                let n: Vec<u64> = parts.iter().map(|p| p.parse().unwrap()).collect();
+                assert!(n[1] < 60 && n[2] < 75, "{line}");
+                starts.push((n[0] * 60 + n[1]) as f64 + n[2] as f64 / 75.0);
+            }
+            other => panic!("mpv does not know the command {other}"),
+        }
+    }
+    let markers = ffprobe_chapters(&dir.path().join(format!("{STEM}.wav")));
+    assert_eq!(tracks, markers.len());
+    for ((start, title), marker) in starts.iter().zip(&titles).zip(&markers) {
+        assert_eq!(title, &marker.label.replace('"', "'"));
+        assert!((start - marker.frame as f64 / RATE).abs() <= 0.5 / 75.0 + 1e-9);
+    }
+}
+
+#[test]
+fn the_json_chapters_have_the_podcasting_2_0_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    render_fake(dir.path(), &[]);
+    let doc = json(dir.path(), "chapters.json");
+    assert_eq!(doc["version"], "1.2.0");
+    assert!(
+        doc["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("The Free Russian Legion")
+    );
+    let chapters = doc["chapters"].as_array().unwrap();
+    let markers = ffprobe_chapters(&dir.path().join(format!("{STEM}.wav")));
+    assert_eq!(chapters.len(), markers.len());
+    for (c, marker) in chapters.iter().zip(&markers) {
+        let keys: Vec<&String> = c.as_object().unwrap().keys().collect();
+        assert!(
+            keys.iter()
+                .all(|k| ["startTime", "endTime", "title", "toc"].contains(&k.as_str()))
+        );
+        let start = c["startTime"].as_f64().unwrap();
+        assert!(c["endTime"].as_f64().unwrap() >= start);
+        assert!((start - marker.frame as f64 / RATE).abs() <= 0.0005);
+        assert_eq!(c["title"], marker.label.as_str());
+        let section = marker.label.starts_with("Section: ");
+        assert_eq!(c.get("toc").is_none(), section, "{c}");
+        if !section {
+            assert_eq!(c["toc"], false);
+        }
+    }
+}
+
+#[test]
+fn the_timing_map_times_every_section_paragraph_and_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    render_fake(dir.path(), &[]);
+    let doc = json(dir.path(), "timing.json");
+    let samples = doc["samples"].as_u64().unwrap();
+    let wav = hound::WavReader::open(dir.path().join(format!("{STEM}.wav"))).unwrap();
+    assert_eq!(u64::from(wav.duration()), samples);
+    assert_eq!(doc["estimated"], false);
+    for list in ["sections", "paragraphs", "sentences"] {
+        let entries = doc[list].as_array().unwrap();
+        assert!(!entries.is_empty(), "{list}");
+        let mut last = 0;
+        for e in entries {
+            let (a, b) = (
+                e["start_sample"].as_u64().unwrap(),
+                e["end_sample"].as_u64().unwrap(),
+            );
+            assert!(a >= last && a <= b && b <= samples, "{list}: {e}");
+            assert!((e["start"].as_f64().unwrap() - a as f64 / RATE).abs() < 1e-5);
+            assert!(!e["text"].as_str().unwrap().is_empty());
+            last = a;
+        }
+    }
+    let paragraphs = doc["paragraphs"].as_array().unwrap();
+    assert!(paragraphs[0]["text"].as_str().unwrap().len() > 40);
+}
+
+#[test]
+fn markers_can_be_paragraphs_and_sidecars_can_be_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    render_fake(
+        dir.path(),
+        &["--markers", "sections,paragraphs", "--sidecars", "json,cue"],
+    );
+    let mut expected = vec![
+        format!("{STEM}.chapters.json"),
+        format!("{STEM}.cue"),
+        format!("{STEM}.wav"),
+    ];
+    expected.sort();
+    assert_eq!(files_in(dir.path()), expected);
+    let labels: Vec<String> = ffprobe_chapters(&dir.path().join(format!("{STEM}.wav")))
+        .into_iter()
+        .map(|m| m.label)
+        .collect();
+    assert!(labels.iter().any(|l| l.starts_with("Paragraph 1: ")));
+    assert!(!labels.iter().any(|l| l.starts_with("Quote: ")));
+    let chapters = json(dir.path(), "chapters.json")["chapters"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(chapters, labels.len());
+}
+
+#[test]
+fn a_failed_sidecar_leaves_no_file_of_the_render() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(format!("{STEM}.srt"))).unwrap();
+    articast()
+        .args(["render", "-q", "--engine", "fake", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains(format!("cannot write")).and(predicate::str::contains(".srt")),
+        );
+    assert_eq!(files_in(dir.path()), vec![format!("{STEM}.srt")]);
+}
+
+#[test]
+fn split_parts_add_up_to_the_whole_and_keep_its_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, split) = (dir.path().join("whole"), dir.path().join("split"));
+    render_fake(&whole, &[]);
+    render_fake(&split, &["--split", "sections"]);
+    let whole_wav = whole.join(format!("{STEM}.wav"));
+    let whole_samples: Vec<i16> = hound::WavReader::open(&whole_wav)
+        .unwrap()
+        .samples::<i16>()
+        .map(Result::unwrap)
+        .collect();
+    let whole_markers = ffprobe_chapters(&whole_wav);
+    let playlist = std::fs::read_to_string(split.join(format!("{STEM}.m3u"))).unwrap();
+    assert!(playlist.starts_with("#EXTM3U\n"));
+    let parts: Vec<&str> = playlist.lines().filter(|l| !l.starts_with('#')).collect();
+    let sections = whole_markers
+        .iter()
+        .filter(|m| m.label.starts_with("Section: "))
+        .count();
+    assert_eq!(parts.len(), sections);
+    assert!(parts[0].starts_with(&format!("{STEM}-01-")) && parts[0].ends_with(".wav"));
+    let mut offset = 0u64;
+    let mut joined = Vec::new();
+    let mut markers = Vec::new();
+    for part in &parts {
+        let path = split.join(part);
+        let samples: Vec<i16> = hound::WavReader::open(&path)
+            .unwrap()
+            .samples::<i16>()
+            .map(Result::unwrap)
+            .collect();
+        for m in ffprobe_chapters(&path) {
+            markers.push((m.frame + offset, m.label));
+        }
+        offset += samples.len() as u64;
+        joined.extend(samples);
+    }
+    assert!(whole_samples.len().abs_diff(joined.len()) <= parts.len());
+    assert!(
+        joined == whole_samples,
+        "the parts do not join into the whole"
+    );
+    let expected: Vec<(u64, String)> = whole_markers
+        .into_iter()
+        .map(|m| (m.frame, m.label))
+        .collect();
+    assert_eq!(markers, expected);
+    let cue = std::fs::read_to_string(split.join(format!("{STEM}.cue"))).unwrap();
+    assert_eq!(cue.matches("FILE ").count(), parts.len());
+    assert!(!split.join(format!("{STEM}.wav")).exists());
+}
+
+#[cfg(feature = "espeak")]
+#[test]
+fn espeak_captions_are_timed_by_its_events_and_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args(["render", "-q", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success();
+    let vtt = read(dir.path(), "vtt");
+    assert!(
+        !vtt.contains("NOTE"),
+        "espeak reports events: no estimate note"
+    );
+    let cues = webvtt_cues(&dir.path().join(format!("{STEM}.vtt")));
+    let seconds = json(dir.path(), "timing.json")["seconds"].as_f64().unwrap();
+    assert!(cues.len() > 40);
+    assert!(
+        cues.iter()
+            .all(|c| c.start < c.end && c.end <= seconds + 0.001)
+    );
+    assert_eq!(webvtt_cues(&dir.path().join(format!("{STEM}.srt"))), cues);
+}
