@@ -271,9 +271,7 @@ fn a_failed_sidecar_leaves_no_file_of_the_render() {
         .arg(sample())
         .assert()
         .code(1)
-        .stderr(
-            predicate::str::contains(format!("cannot write")).and(predicate::str::contains(".srt")),
-        );
+        .stderr(predicate::str::contains("cannot write").and(predicate::str::contains(".srt")));
     assert_eq!(files_in(dir.path()), vec![format!("{STEM}.srt")]);
 }
 
