@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""How well do articast's captions start where the words are heard?
+
+Renders the sample article with espeak-ng, listens to it with the offline recognizer in
+/work/shared/tools/asr_check.py --words (Whisper word timings, good to about 0.1-0.2 s), aligns
+the caption words to the heard words, and prints the share of captions whose start lies within
+0.3 s of the heard start of their first word (target: at least 90 %).
+
+    ~/.cache/asr-venv/bin/python scripts/caption_sync.py [--articast target/debug/articast]
+        [--asr /work/shared/tools/asr_check.py] [--keep DIR] [--tolerance 0.3]
+
+Needs webvtt-py and faster-whisper in the Python that runs it (both are in ~/.cache/asr-venv).
+"""
+import argparse
+import difflib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import webvtt
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLE = os.path.join(ROOT, "tests", "fixtures", "free-russian-legion.txt")
+
+
+def tokens(text):
+    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+
+
+def seconds(ts):
+    h, m, s = ts.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def heard_words(asr, wav, cache):
+    if os.path.exists(cache) and os.path.getmtime(cache) > os.path.getmtime(wav):
+        out = open(cache, encoding="utf-8").read()
+    else:
+        out = subprocess.run([sys.executable, asr, wav, "--words"], check=True,
+                             capture_output=True, text=True).stdout
+        open(cache, "w", encoding="utf-8").write(out)
+    words = []
+    for line in out.splitlines():
+        m = re.match(r"\s*([\d.]+)\s+([\d.]+)\s+(.+)$", line)
+        if m:
+            for t in tokens(m.group(3)):
+                words.append((float(m.group(1)), t))
+    return words
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articast", default=os.path.join(ROOT, "target", "debug", "articast"))
+    ap.add_argument("--asr", default="/work/shared/tools/asr_check.py")
+    ap.add_argument("--keep", help="render into this folder and keep it")
+    ap.add_argument("--tolerance", type=float, default=0.3)
+    ap.add_argument("--no-render", action="store_true",
+                    help="reuse the WAV and captions in --keep (and the heard words if newer)")
+    ap.add_argument("--verbose", action="store_true", help="print every caption's offset")
+    args = ap.parse_args()
+
+    out = args.keep or tempfile.mkdtemp(prefix="caption-sync-")
+    if not args.no_render:
+        subprocess.run([args.articast, "render", "-q", "-o", out, "--sidecars", "vtt", SAMPLE],
+                       check=True)
+    stem = os.path.splitext(os.path.basename(SAMPLE))[0]
+    captions = [(seconds(c.start), tokens(c.text)) for c in webvtt.read(os.path.join(out, stem + ".vtt"))]
+    heard = heard_words(args.asr, os.path.join(out, stem + ".wav"),
+                        os.path.join(out, stem + ".heard.txt"))
+
+    # Align the caption words with the heard words; equal runs and same-length replacements
+    # (misheard words) map word to word.
+    ours = [(i, k, t) for i, (_, ts) in enumerate(captions) for k, t in enumerate(ts)]
+    matcher = difflib.SequenceMatcher(a=[t for _, _, t in ours], b=[t for _, t in heard],
+                                      autojunk=False)
+    heard_at = {}
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal" or (op == "replace" and a1 - a0 == b1 - b0):
+            for n in range(a1 - a0):
+                heard_at[a0 + n] = heard[b0 + n][0]
+    first_token = {}
+    for n, (i, k, _) in enumerate(ours):
+        if k == 0:
+            first_token[i] = n
+
+    offsets, unaligned = [], 0
+    for i, (start, ts) in enumerate(captions):
+        n = first_token.get(i)
+        if n is None or n not in heard_at:
+            unaligned += 1
+            continue
+        offsets.append(start - heard_at[n])
+        if args.verbose:
+            print(f"{start - heard_at[n]:+.2f} {start:8.2f} {' '.join(ts[:6])}")
+
+    within = sum(abs(d) <= args.tolerance for d in offsets)
+    total = len(captions)
+    print(f"captions: {total}, aligned to heard words: {len(offsets)}, unaligned: {unaligned}")
+    if offsets:
+        offsets.sort()
+        print(f"caption start - heard start: median {offsets[len(offsets) // 2]:+.3f} s, "
+              f"min {offsets[0]:+.3f} s, max {offsets[-1]:+.3f} s")
+        print(f"within {args.tolerance} s: {within}/{len(offsets)} aligned = "
+              f"{100 * within / len(offsets):.1f} % (of all captions: {100 * within / total:.1f} %)")
+    return 0 if offsets and within >= 0.9 * len(offsets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
