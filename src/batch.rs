@@ -1,7 +1,7 @@
 //! Stage 7 — batch: render many inputs, each to its own files; one failure does not stop the run.
 
 use std::collections::HashSet;
-use std::io::BufWriter;
+use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
 use crate::article::{self, ArticleError};
@@ -32,6 +32,8 @@ pub struct Rendered {
     pub sections: usize,
     /// Quotation markers written.
     pub quotes: usize,
+    /// Loudness of the written audio.
+    pub loudness: Option<wav::Loudness>,
 }
 
 /// Why one input was not rendered.
@@ -127,28 +129,74 @@ fn render_one(
         None => engine.insert(engine::open(config.engine)?),
     };
     observer.begin(&source.display_name(), script.utterances.len());
-    let mut speeches = Vec::with_capacity(script.utterances.len());
+    let sample_rate = config
+        .audio
+        .sample_rate
+        .unwrap_or(engine.info().sample_rate);
+    // The audio is spooled next to the output (an unnamed file: gone on close, even on a crash).
+    let spool = spool_file(wav_path)?;
+    let mut assembler = audio::Assembler::new(BufWriter::new(spool), sample_rate)?;
     for utterance in &script.utterances {
-        speeches.push(engine.synthesize(&utterance.text, config.voices.for_role(utterance.role))?);
+        let speech = engine.synthesize(&utterance.text, config.voices.for_role(utterance.role))?;
+        assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
         observer.spoke();
     }
-    let program = audio::assemble(&script, speeches, engine.info().sample_rate)?;
-    let chapters = chapters::place(&script, &program);
+    let assembled = assembler.finish()?;
+    let spool = assembled
+        .spool
+        .into_inner()
+        .map_err(|e| AudioError::Spool(e.into_error()))?;
+    let mut assembled = audio::Assembled {
+        spool: BufReader::new(spool),
+        program: assembled.program,
+        roles: assembled.roles,
+        role_gains: assembled.role_gains,
+        raw_loudness: assembled.raw_loudness,
+    };
+    let chapters = chapters::place(&script, &assembled.program);
     let info = wav::Info {
         title: script.title.clone(),
         artist: script.byline.clone(),
         software: Some(format!("articast {}", env!("CARGO_PKG_VERSION"))),
     };
+    let mut mastered = None;
     write_atomically(wav_path, |file| {
-        wav::write(file, &program.pcm, &chapters::cues(&chapters), &info)
+        let cues = chapters::cues(&chapters);
+        mastered = Some(audio::master(
+            &mut assembled,
+            &config.audio,
+            file,
+            &cues,
+            &info,
+        )?);
+        Ok(())
     })?;
     let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
     Ok(Rendered {
         wav: wav_path.to_path_buf(),
-        seconds: program.pcm.seconds(),
+        seconds: assembled.program.pcm.seconds(),
         sections: count(MarkKind::Section),
         quotes: count(MarkKind::Quote),
+        loudness: mastered.map(|m| m.loudness),
     })
+}
+
+/// An unnamed temporary file in the output's folder (created if missing).
+fn spool_file(wav_path: &Path) -> Result<std::fs::File, RenderError> {
+    let dir = output_dir(wav_path);
+    let fail = |e: std::io::Error| RenderError::Output {
+        path: wav_path.to_path_buf(),
+        source: e.into(),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    tempfile::tempfile_in(dir).map_err(fail)
+}
+
+/// The folder a file goes to (`.` for a bare name).
+fn output_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Writes through a temporary file in the destination folder and renames it into place, so a
@@ -161,10 +209,7 @@ fn write_atomically(
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = output_dir(path);
     std::fs::create_dir_all(dir).map_err(|e| fail(e.into()))?;
     let mut temp = tempfile::Builder::new()
         .prefix(".articast-")

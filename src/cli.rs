@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use articast::audio::AudioOptions;
 use articast::config::RenderConfig;
 use articast::engine::EngineKind;
 
@@ -40,6 +42,42 @@ pub struct RenderArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Sample rate of the file in Hz [default: the narrator engine's rate].
+    #[arg(long, value_name = "HZ", value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
+    pub sample_rate: Option<u32>,
+    /// Channels: 1 (mono) or 2 (the same voice on both).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = PossibleValuesParser::new(["1", "2"]).map(|s| s.parse::<u16>().unwrap_or(1)))]
+    pub channels: u16,
+    /// Bits per sample: 16 or 24.
+    #[arg(long, value_name = "BITS", default_value_t = 16, value_parser = PossibleValuesParser::new(["16", "24"]).map(|s| s.parse::<u16>().unwrap_or(16)))]
+    pub bits: u16,
+    /// Integrated loudness target in LUFS (EBU R 128, mono counted as dual mono), or `off`.
+    #[arg(long, value_name = "LUFS|off", default_value = "-16", allow_hyphen_values = true, value_parser = parse_loudness)]
+    pub loudness: Loudness,
+    /// True-peak ceiling in dBTP, applied by a limiter after the loudness gain.
+    #[arg(long, value_name = "DBTP", default_value_t = -1.0, allow_hyphen_values = true, value_parser = parse_true_peak)]
+    pub true_peak: f64,
+}
+
+/// `--loudness`: a target, or `off`.
+#[derive(Debug, Clone, Copy)]
+pub struct Loudness(pub Option<f64>);
+
+fn parse_loudness(text: &str) -> Result<Loudness, String> {
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(Loudness(None));
+    }
+    match text.parse::<f64>() {
+        Ok(v) if (-70.0..=-5.0).contains(&v) => Ok(Loudness(Some(v))),
+        _ => Err("expected a loudness between -70 and -5 LUFS (e.g. -16), or `off`".into()),
+    }
+}
+
+fn parse_true_peak(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (-20.0..=0.0).contains(&v) => Ok(v),
+        _ => Err("expected a ceiling between -20 and 0 dBTP (e.g. -1)".into()),
+    }
 }
 
 /// Arguments of `inspect`.
@@ -70,6 +108,13 @@ impl RenderArgs {
             engine: match self.engine {
                 EngineArg::Espeak => EngineKind::Espeak,
                 EngineArg::Fake => EngineKind::Fake,
+            },
+            audio: AudioOptions {
+                sample_rate: self.sample_rate,
+                channels: self.channels,
+                bits: self.bits,
+                loudness: self.loudness.0,
+                true_peak: self.true_peak,
             },
             ..RenderConfig::default()
         }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::audio::AudioOptions;
 use crate::engine::{EngineKind, Voice};
 use crate::script::{Role, ScriptOptions};
 
@@ -28,7 +29,7 @@ impl Voices {
 }
 
 /// Settings of `articast render`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenderConfig {
     /// Folder the outputs are written to (created if missing).
     pub out_dir: PathBuf,
@@ -38,6 +39,8 @@ pub struct RenderConfig {
     pub voices: Voices,
     /// How scripts are built.
     pub script: ScriptOptions,
+    /// Output format, loudness and true-peak ceiling.
+    pub audio: AudioOptions,
 }
 
 impl Default for RenderConfig {
@@ -47,6 +50,7 @@ impl Default for RenderConfig {
             engine: EngineKind::default(),
             voices: Voices::default(),
             script: ScriptOptions::default(),
+            audio: AudioOptions::default(),
         }
     }
 }

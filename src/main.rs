@@ -28,12 +28,13 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
     for outcome in batch::render_all(&sources, &args.config(), &mut bar) {
         match outcome.result {
             Ok(done) => eprintln!(
-                "{}: wrote {} ({:.1} s, {} section and {} quotation markers)",
+                "{}: wrote {} ({:.1} s, {} section and {} quotation markers{})",
                 outcome.source.display_name(),
                 done.wav.display(),
                 done.seconds,
                 done.sections,
-                done.quotes
+                done.quotes,
+                done.loudness.map(|l| format!("; {}", l.summary())).unwrap_or_default()
             ),
             Err(err) => {
                 eprintln!("error: {}: {err}", outcome.source.display_name());

@@ -1,17 +1,36 @@
-//! Stage 5 — audio: utterances' speech joined into one program, and the WAV file.
+//! Stage 5 — audio: utterances' speech joined into one program, mastered, and written as WAV.
 //!
-//! [`assemble`] lays the [`Speech`] of each utterance end to end with the script's pauses as
-//! exact digital silence, and records where every utterance and engine event landed, in sample
-//! frames of the final audio. [`wav`] writes it with marker chunks.
+//! Three steps, so memory stays flat however long the article is:
+//!
+//! 1. [`Assembler`] takes each utterance's [`Speech`] as it is spoken: it cuts the engine's own
+//!    silence ([`trim`]), resamples to the program rate ([`resample`]), fades the cuts, and spools
+//!    the audio (mono `f32`) to a temporary file, followed by the script's pause shortened by the
+//!    kept margins, so the pause the listener hears is the script's. It records where every
+//!    utterance and engine event landed, in frames of the final audio ([`Program::placed`]: the
+//!    one source of positions for markers and sidecars), and measures each voice role.
+//! 2. [`master`] computes one gain per role that matches every voice to the narrator, then one
+//!    gain for the whole program that brings it to the loudness target (measured over the
+//!    spool with the ebur128 crate).
+//! 3. It then streams the spool once more into the [`wav::WavWriter`]: role gains, the program
+//!    gain, a true-peak [`limiter`], the output format; and measures the finished audio, whose
+//!    figures go into the file and the report.
 
+pub mod limiter;
+pub mod loudness;
+pub mod resample;
+pub mod trim;
 pub mod wav;
 
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 
 use crate::engine::{Event, Speech};
-use crate::script::Script;
+use crate::script::{Role, Script};
+use loudness::{Meter, MeterError};
+use resample::{Converter, ResampleError};
 
-/// Mono 16-bit PCM.
+/// Mono 16-bit PCM held in memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pcm {
     /// Sample rate in Hz.
@@ -32,6 +51,27 @@ impl Pcm {
     }
 }
 
+/// Rate and length of the program's audio, wherever its samples are (memory or spool).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extent {
+    /// Sample rate in Hz (of the written file).
+    pub sample_rate: u32,
+    /// Length in frames.
+    pub frames: u64,
+}
+
+impl Extent {
+    /// Length in frames.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Length in seconds.
+    pub fn seconds(&self) -> f64 {
+        self.frames as f64 / f64::from(self.sample_rate.max(1))
+    }
+}
+
 /// Where one utterance sits in the program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placed {
@@ -41,28 +81,45 @@ pub struct Placed {
     pub events: Vec<Event>,
 }
 
-/// The whole spoken article.
+/// The whole spoken article: its length, and where every utterance is, in final frames.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Program {
-    /// The audio.
-    pub pcm: Pcm,
+    /// Rate and length of the audio.
+    pub pcm: Extent,
     /// One entry per script utterance, in order.
     pub placed: Vec<Placed>,
+}
+
+/// Output settings of the audio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioOptions {
+    /// Rate of the file; `None` takes the narrator engine's rate.
+    pub sample_rate: Option<u32>,
+    /// 1 or 2 (the mono program on both channels).
+    pub channels: u16,
+    /// 16 or 24.
+    pub bits: u16,
+    /// Integrated loudness target in LUFS; `None` leaves levels as the engines made them.
+    pub loudness: Option<f64>,
+    /// True-peak ceiling in dBTP (applied when there is a loudness target).
+    pub true_peak: f64,
+}
+
+impl Default for AudioOptions {
+    fn default() -> Self {
+        AudioOptions {
+            sample_rate: None,
+            channels: 1,
+            bits: 16,
+            loudness: Some(-16.0),
+            true_peak: -1.0,
+        }
+    }
 }
 
 /// Why speech could not be assembled.
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
-    /// Two utterances came at different sample rates.
-    #[error("utterance {index} is at {got} Hz, the program at {expected} Hz")]
-    RateMismatch {
-        /// Index of the utterance.
-        index: usize,
-        /// The program's rate.
-        expected: u32,
-        /// The utterance's rate.
-        got: u32,
-    },
     /// The script and the speech list differ in length.
     #[error("{speeches} speeches for {utterances} utterances")]
     CountMismatch {
@@ -71,126 +128,607 @@ pub enum AudioError {
         /// Speeches given.
         speeches: usize,
     },
+    /// An engine's rate could not be converted to the program's.
+    #[error("{0}")]
+    Resample(#[from] ResampleError),
+    /// The loudness meter refused the audio.
+    #[error("{0}")]
+    Meter(#[from] MeterError),
+    /// The temporary audio could not be written.
+    #[error("temporary audio: {0}")]
+    Spool(#[from] std::io::Error),
 }
 
-/// Joins the speech of every utterance, adding each utterance's pause after it.
-pub fn assemble(
+/// Builds a program utterance by utterance, spooling the audio to `S` as it comes.
+pub struct Assembler<S: Write> {
+    spool: S,
+    sample_rate: u32,
+    frames: u64,
+    owed_pause: u64,
+    placed: Vec<Placed>,
+    roles: Vec<Role>,
+    meters: HashMap<Role, Meter>,
+    program_meter: Meter,
+    converters: Vec<Converter>,
+    bytes: Vec<u8>,
+}
+
+/// A program whose audio is spooled, ready for [`master`].
+pub struct Assembled<S> {
+    /// Where everything is.
+    pub program: Program,
+    /// The audio: mono little-endian `f32` at the program rate, `program.pcm.frames` long.
+    pub spool: S,
+    /// Role of each placed utterance.
+    pub roles: Vec<Role>,
+    /// Gain in dB per role that brings its loudness to the narrator's.
+    pub role_gains: HashMap<Role, f64>,
+    /// Integrated loudness of the spooled audio as it is (LUFS).
+    pub raw_loudness: f64,
+}
+
+impl<S: Write> Assembler<S> {
+    /// An empty program at `sample_rate`.
+    pub fn new(spool: S, sample_rate: u32) -> Result<Self, AudioError> {
+        Ok(Assembler {
+            spool,
+            sample_rate,
+            frames: 0,
+            owed_pause: 0,
+            placed: Vec::new(),
+            roles: Vec::new(),
+            meters: HashMap::new(),
+            program_meter: Meter::integrated(sample_rate)?,
+            converters: Vec::new(),
+            bytes: Vec::new(),
+        })
+    }
+
+    /// Adds one utterance, spoken by `role`, followed by `pause_after_ms` of heard silence.
+    pub fn add(&mut self, speech: Speech, role: Role, pause_after_ms: u32) -> Result<(), AudioError> {
+        let raw: Vec<f32> = speech
+            .samples
+            .iter()
+            .map(|&s| f32::from(s) / 32_768.0)
+            .collect();
+        let kept = trim::audible(&raw, speech.sample_rate);
+        let converter = self.converter(speech.sample_rate)?;
+        let mut audio = converter.convert(&raw[kept.range.clone()])?;
+        let lead = converter.position(kept.lead as u64);
+        let tail = converter.position(kept.tail as u64);
+        let shift = |sample: u64| {
+            let inside = sample.saturating_sub(kept.range.start as u64);
+            converter.position(inside.min(kept.range.len() as u64))
+        };
+        let events: Vec<Event> = speech
+            .events
+            .iter()
+            .map(|e| Event {
+                sample: shift(e.sample),
+                ..*e
+            })
+            .collect();
+        trim::fade_edges(&mut audio, self.sample_rate);
+        if !audio.is_empty() {
+            let pause = self.owed_pause.saturating_sub(lead);
+            self.silence(pause)?;
+            self.owed_pause = 0;
+        }
+        let start = self.frames;
+        self.write(&audio)?;
+        if !audio.is_empty() {
+            let meter = match self.meters.entry(role) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(Meter::integrated(self.sample_rate)?)
+                }
+            };
+            meter.add(&audio)?;
+        }
+        self.placed.push(Placed {
+            frames: start..self.frames,
+            events: events
+                .into_iter()
+                .map(|e| Event {
+                    sample: start + e.sample.min(audio.len() as u64),
+                    ..e
+                })
+                .collect(),
+        });
+        self.roles.push(role);
+        let pause = trim::frames_of(pause_after_ms, self.sample_rate) as u64;
+        self.owed_pause += pause.saturating_sub(if audio.is_empty() { 0 } else { tail });
+        Ok(())
+    }
+
+    /// Writes the last pause; the program is complete.
+    pub fn finish(mut self) -> Result<Assembled<S>, AudioError> {
+        self.silence(self.owed_pause)?;
+        self.spool.flush()?;
+        let role_gains = role_gains(&self.meters)?;
+        Ok(Assembled {
+            program: Program {
+                pcm: Extent {
+                    sample_rate: self.sample_rate,
+                    frames: self.frames,
+                },
+                placed: self.placed,
+            },
+            spool: self.spool,
+            roles: self.roles,
+            role_gains,
+            raw_loudness: self.program_meter.loudness()?,
+        })
+    }
+
+    fn converter(&mut self, from: u32) -> Result<&mut Converter, AudioError> {
+        let at = match self.converters.iter().position(|c| c.from_rate() == from) {
+            Some(at) => at,
+            None => {
+                self.converters.push(Converter::new(from, self.sample_rate)?);
+                self.converters.len() - 1
+            }
+        };
+        Ok(&mut self.converters[at])
+    }
+
+    fn silence(&mut self, frames: u64) -> Result<(), AudioError> {
+        let zeros = [0f32; 4_096];
+        let mut left = frames;
+        while left > 0 {
+            let n = left.min(zeros.len() as u64) as usize;
+            self.write(&zeros[..n])?;
+            left -= n as u64;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, samples: &[f32]) -> Result<(), AudioError> {
+        self.bytes.clear();
+        for s in samples {
+            self.bytes.extend_from_slice(&s.to_le_bytes());
+        }
+        self.spool.write_all(&self.bytes)?;
+        self.program_meter.add(samples)?;
+        self.frames += samples.len() as u64;
+        Ok(())
+    }
+}
+
+/// Gains that bring every role to the narrator's loudness (or, without narration, to the
+/// loudest role's). Roles too short to measure keep their level.
+fn role_gains(meters: &HashMap<Role, Meter>) -> Result<HashMap<Role, f64>, MeterError> {
+    let mut levels = HashMap::new();
+    for (role, meter) in meters {
+        levels.insert(*role, meter.loudness()?);
+    }
+    let reference = levels
+        .get(&Role::Narrator)
+        .copied()
+        .filter(|l| l.is_finite())
+        .or_else(|| {
+            levels
+                .values()
+                .copied()
+                .filter(|l| l.is_finite())
+                .reduce(f64::max)
+        });
+    Ok(levels
+        .into_iter()
+        .map(|(role, level)| {
+            let gain = match reference {
+                Some(reference) => loudness::gain_to(reference, level).clamp(-20.0, 20.0),
+                None => 0.0,
+            };
+            (role, gain)
+        })
+        .collect())
+}
+
+/// The figures of a mastered program.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mastered {
+    /// Loudness of the written audio.
+    pub loudness: wav::Loudness,
+    /// Gain applied to the whole program, dB.
+    pub gain_db: f64,
+    /// Share of frames the limiter turned down.
+    pub limited: f64,
+}
+
+/// Frames read from the spool at a time.
+const CHUNK: usize = 1 << 15;
+
+/// Writes the spooled program as a WAV file: role gains, program gain, limiter, format.
+pub fn master<R: Read + Seek, W: Write + Seek>(
+    assembled: &mut Assembled<R>,
+    options: &AudioOptions,
+    out: W,
+    cues: &[wav::Cue],
+    info: &wav::Info,
+) -> Result<Mastered, wav::WavError> {
+    let rate = assembled.program.pcm.sample_rate;
+    let roles = match options.loudness {
+        Some(_) => role_segments(assembled),
+        None => Vec::new(),
+    };
+    let gain_db = match options.loudness {
+        Some(target) => {
+            let matched = if roles.iter().all(|(_, g)| (g - 1.0).abs() < 1e-3) {
+                assembled.raw_loudness
+            } else {
+                measure(assembled, &roles)?
+            };
+            loudness::gain_to(target, matched)
+        }
+        None => 0.0,
+    };
+    let format = wav::Format {
+        sample_rate: rate,
+        channels: options.channels,
+        bits: options.bits,
+    };
+    let mut writer = wav::WavWriter::new(out, format, assembled.program.pcm.frames)?;
+    let mut limiter = options
+        .loudness
+        .map(|_| limiter::Limiter::new(rate, options.true_peak));
+    let mut meter = Meter::full(rate)?;
+    let gain = loudness::factor(gain_db);
+    let mut limited = Vec::with_capacity(CHUNK);
+    let mut emit = |samples: &[f32], writer: &mut wav::WavWriter<W>| -> Result<(), wav::WavError> {
+        meter.add(samples)?;
+        writer.write_mono(samples)
+    };
+    read_spool(assembled, &roles, |chunk| {
+        chunk.iter_mut().for_each(|s| *s *= gain);
+        match &mut limiter {
+            Some(limiter) => {
+                limited.clear();
+                limiter.process(chunk, &mut limited);
+                emit(&limited, &mut writer)
+            }
+            None => emit(chunk, &mut writer),
+        }
+    })?;
+    let mut reduced = 0;
+    if let Some(limiter) = &mut limiter {
+        limited.clear();
+        limiter.flush(&mut limited);
+        emit(&limited, &mut writer)?;
+        reduced = limiter.reduced_samples();
+    }
+    drop(emit);
+    let figures = meter.figures()?;
+    writer.finish(cues, info, Some(&figures))?;
+    Ok(Mastered {
+        loudness: figures,
+        gain_db,
+        limited: reduced as f64 / assembled.program.pcm.frames.max(1) as f64,
+    })
+}
+
+/// Integrated loudness of the spool with the role gains applied.
+fn measure<R: Read + Seek>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+) -> Result<f64, wav::WavError> {
+    let mut meter = Meter::integrated(assembled.program.pcm.sample_rate)?;
+    read_spool(assembled, roles, |chunk| Ok(meter.add(chunk)?))?;
+    Ok(meter.loudness()?)
+}
+
+/// Each utterance's frames with the gain factor of its role.
+fn role_segments<R>(assembled: &Assembled<R>) -> Vec<(Range<u64>, f32)> {
+    assembled
+        .program
+        .placed
+        .iter()
+        .zip(&assembled.roles)
+        .map(|(placed, role)| {
+            let db = assembled.role_gains.get(role).copied().unwrap_or(0.0);
+            (placed.frames.clone(), loudness::factor(db))
+        })
+        .collect()
+}
+
+/// Reads the whole spool in chunks, with role gains applied, into `each`.
+fn read_spool<R: Read + Seek>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+    mut each: impl FnMut(&mut [f32]) -> Result<(), wav::WavError>,
+) -> Result<(), wav::WavError> {
+    assembled.spool.seek(SeekFrom::Start(0))?;
+    let mut bytes = vec![0u8; CHUNK * 4];
+    let mut samples = Vec::with_capacity(CHUNK);
+    let mut frame = 0u64;
+    let mut segment = 0;
+    let total = assembled.program.pcm.frames;
+    while frame < total {
+        let n = (total - frame).min(CHUNK as u64) as usize;
+        assembled.spool.read_exact(&mut bytes[..n * 4])?;
+        samples.clear();
+        for (i, b) in bytes[..n * 4].chunks_exact(4).enumerate() {
+            let at = frame + i as u64;
+            while roles.get(segment).is_some_and(|(r, _)| r.end <= at) {
+                segment += 1;
+            }
+            let gain = match roles.get(segment) {
+                Some((r, g)) if r.start <= at => *g,
+                _ => 1.0,
+            };
+            samples.push(f32::from_le_bytes([b[0], b[1], b[2], b[3]]) * gain);
+        }
+        each(&mut samples)?;
+        frame += n as u64;
+    }
+    Ok(())
+}
+
+/// Assembles speech in memory, without mastering: the program and its 16-bit audio.
+pub fn assemble_in_memory(
     script: &Script,
     speeches: Vec<Speech>,
     sample_rate: u32,
-) -> Result<Program, AudioError> {
+) -> Result<(Program, Pcm), AudioError> {
     if speeches.len() != script.utterances.len() {
         return Err(AudioError::CountMismatch {
             utterances: script.utterances.len(),
             speeches: speeches.len(),
         });
     }
-    let mut program = Program {
-        pcm: Pcm {
-            sample_rate,
-            samples: Vec::new(),
-        },
-        placed: Vec::with_capacity(speeches.len()),
-    };
-    for (index, (utterance, speech)) in script.utterances.iter().zip(speeches).enumerate() {
-        if speech.sample_rate != sample_rate && !speech.samples.is_empty() {
-            return Err(AudioError::RateMismatch {
-                index,
-                expected: sample_rate,
-                got: speech.sample_rate,
-            });
-        }
-        let start = program.pcm.frames();
-        program.pcm.samples.extend_from_slice(&speech.samples);
-        let end = program.pcm.frames();
-        let events = speech
-            .events
-            .into_iter()
-            .map(|e| Event {
-                sample: start + e.sample,
-                ..e
-            })
-            .collect();
-        program.placed.push(Placed {
-            frames: start..end,
-            events,
-        });
-        let pause = u64::from(utterance.pause_after_ms) * u64::from(sample_rate) / 1000;
-        program
-            .pcm
-            .samples
-            .extend(std::iter::repeat_n(0, pause as usize));
+    let mut assembler = Assembler::new(Vec::new(), sample_rate)?;
+    for (utterance, speech) in script.utterances.iter().zip(speeches) {
+        assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
     }
-    Ok(program)
+    let assembled = assembler.finish()?;
+    let samples = assembled
+        .spool
+        .chunks_exact(4)
+        .map(|b| {
+            let s = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            (s * 32_768.0).round().clamp(-32_768.0, 32_767.0) as i16
+        })
+        .collect();
+    let pcm = Pcm {
+        sample_rate,
+        samples,
+    };
+    Ok((assembled.program, pcm))
+}
+
+/// Joins the speech of every utterance, adding each utterance's pause after it, and returns
+/// where everything is (see [`assemble_in_memory`] for the audio too).
+pub fn assemble(
+    script: &Script,
+    speeches: Vec<Speech>,
+    sample_rate: u32,
+) -> Result<Program, AudioError> {
+    assemble_in_memory(script, speeches, sample_rate).map(|(program, _)| program)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::EventKind;
-    use crate::script::{Role, Utterance};
+    use crate::script::Utterance;
+    use std::io::Cursor;
 
-    fn utterance(pause_after_ms: u32) -> Utterance {
+    const RATE: u32 = 22_050;
+
+    fn utterance(role: Role, pause_after_ms: u32) -> Utterance {
         Utterance {
             text: "x".into(),
-            role: Role::Narrator,
+            role,
             pause_after_ms,
             paragraph: None,
         }
     }
 
+    /// Engine-like speech: silence, a tone that starts softly, silence.
+    fn speech(rate: u32, lead_ms: u32, tone_ms: u32, tail_ms: u32, amplitude: f32) -> Speech {
+        let frames = |ms: u32| (ms * rate / 1000) as usize;
+        let mut samples = vec![0i16; frames(lead_ms)];
+        let n = frames(tone_ms);
+        samples.extend((0..n).map(|i| {
+            let envelope = (i as f32 / (rate as f32 * 0.02)).min(1.0);
+            let t = i as f32 / rate as f32;
+            (32_767.0 * amplitude * envelope * (std::f32::consts::TAU * 220.0 * t).sin()) as i16
+        }));
+        samples.extend(vec![0i16; frames(tail_ms)]);
+        Speech {
+            sample_rate: rate,
+            samples,
+            events: vec![],
+        }
+    }
+
+    /// Gaps between audible stretches longer than 100 ms, in milliseconds, measured on the audio.
+    fn heard_pauses(pcm: &Pcm) -> Vec<f64> {
+        let threshold = 10f32.powf(trim::THRESHOLD_DBFS / 20.0) * 32_768.0;
+        let loud: Vec<usize> = (0..pcm.samples.len())
+            .filter(|&i| f32::from(pcm.samples[i]).abs() > threshold)
+            .collect();
+        loud.windows(2)
+            .map(|w| (w[1] - w[0] - 1) as f64 * 1000.0 / f64::from(pcm.sample_rate))
+            .filter(|&ms| ms > 100.0)
+            .collect()
+    }
+
     #[test]
-    fn pauses_are_exact_silence_between_utterances() {
+    fn pauses_heard_in_the_audio_are_the_scripts_within_10_ms() {
         let script = Script {
-            utterances: vec![utterance(100), utterance(0)],
+            utterances: vec![
+                utterance(Role::Narrator, 700),
+                utterance(Role::Quote, 250),
+                utterance(Role::Narrator, 1_200),
+                utterance(Role::Narrator, 0),
+            ],
             ..Script::default()
         };
-        let speech = |v: i16| Speech {
-            sample_rate: 1000,
-            samples: vec![v; 10],
-            events: vec![],
+        let speeches = vec![
+            speech(RATE, 80, 400, 150, 0.5),
+            speech(RATE, 5, 300, 200, 0.5),
+            speech(RATE, 120, 500, 30, 0.5),
+            speech(RATE, 60, 300, 90, 0.5),
+        ];
+        let (_, pcm) = assemble_in_memory(&script, speeches, RATE).unwrap();
+        let heard = heard_pauses(&pcm);
+        assert_eq!(heard.len(), 3, "{heard:?}");
+        for (heard, wanted) in heard.iter().zip([700.0, 250.0, 1_200.0]) {
+            assert!((heard - wanted).abs() <= 10.0, "{heard} ms for {wanted} ms");
+        }
+    }
+
+    #[test]
+    fn pauses_stay_exact_when_the_engine_runs_at_another_rate() {
+        let script = Script {
+            utterances: vec![utterance(Role::Narrator, 700), utterance(Role::Narrator, 0)],
+            ..Script::default()
         };
-        let program = assemble(&script, vec![speech(5), speech(7)], 1000).unwrap();
-        assert_eq!(program.pcm.frames(), 120);
-        assert_eq!(program.placed[1].frames, 110..120);
-        assert!(program.pcm.samples[10..110].iter().all(|&s| s == 0));
+        let speeches = vec![
+            speech(16_000, 80, 400, 150, 0.5),
+            speech(16_000, 40, 300, 200, 0.5),
+        ];
+        let (program, pcm) = assemble_in_memory(&script, speeches, 48_000).unwrap();
+        let heard = heard_pauses(&pcm);
+        assert_eq!(heard.len(), 1);
+        assert!((heard[0] - 700.0).abs() <= 10.0, "{heard:?}");
+        let first = &program.placed[0].frames;
+        // 400 ms of tone plus two 10 ms margins, at 48 kHz.
+        assert!((first.end - first.start).abs_diff(20_160) < 100, "{first:?}");
     }
 
     #[test]
     fn events_are_shifted_to_program_time() {
         let script = Script {
-            utterances: vec![utterance(0), utterance(0)],
+            utterances: vec![utterance(Role::Narrator, 0), utterance(Role::Narrator, 0)],
             ..Script::default()
         };
-        let event = Event {
+        let mut spoken = speech(RATE, 100, 200, 0, 0.5);
+        // A word at the start of the tone, 100 ms in.
+        spoken.events.push(Event {
             kind: EventKind::Word,
-            sample: 3,
+            sample: 2_205,
             char_start: 0,
             char_len: 1,
-        };
-        let speech = Speech {
-            sample_rate: 8,
-            samples: vec![1; 8],
-            events: vec![event],
-        };
-        let program = assemble(&script, vec![speech.clone(), speech], 8).unwrap();
-        assert_eq!(program.placed[1].events[0].sample, 11);
+        });
+        let program = assemble(&script, vec![spoken.clone(), spoken], RATE).unwrap();
+        let second = &program.placed[1];
+        let margin = trim::frames_of(trim::MARGIN_MS, RATE) as u64;
+        assert_eq!(second.events[0].sample, second.frames.start + margin);
+        assert_eq!(program.placed[0].frames.end, second.frames.start);
     }
 
     #[test]
-    fn a_rate_mismatch_is_an_error() {
+    fn silent_speech_is_placed_and_its_pause_kept() {
         let script = Script {
-            utterances: vec![utterance(0)],
+            utterances: vec![
+                utterance(Role::Narrator, 300),
+                utterance(Role::Narrator, 300),
+                utterance(Role::Narrator, 0),
+            ],
             ..Script::default()
         };
-        let speech = Speech {
-            sample_rate: 16_000,
-            samples: vec![1],
-            events: vec![],
+        let speeches = vec![
+            speech(RATE, 0, 200, 0, 0.5),
+            Speech::default(),
+            speech(RATE, 0, 200, 0, 0.5),
+        ];
+        let (program, pcm) = assemble_in_memory(&script, speeches, RATE).unwrap();
+        assert!(program.placed[1].frames.is_empty());
+        assert_eq!(heard_pauses(&pcm).len(), 1);
+        assert!((heard_pauses(&pcm)[0] - 600.0).abs() <= 10.0);
+    }
+
+    #[test]
+    fn a_count_mismatch_is_an_error() {
+        let script = Script {
+            utterances: vec![utterance(Role::Narrator, 0)],
+            ..Script::default()
         };
         assert!(matches!(
-            assemble(&script, vec![speech], 22_050),
-            Err(AudioError::RateMismatch { .. })
+            assemble(&script, vec![], RATE),
+            Err(AudioError::CountMismatch { .. })
         ));
+    }
+
+    /// Integrated loudness of the given frames of a 16-bit mono WAV, and its true peak.
+    fn measured(bytes: &[u8], ranges: &[Range<u64>]) -> (f64, f64) {
+        let mut reader = hound::WavReader::new(Cursor::new(bytes)).unwrap();
+        let rate = reader.spec().sample_rate;
+        let samples: Vec<f32> = reader
+            .samples::<i16>()
+            .map(|s| f32::from(s.unwrap()) / 32_768.0)
+            .collect();
+        let mut meter = Meter::full(rate).unwrap();
+        for range in ranges {
+            meter
+                .add(&samples[range.start as usize..range.end as usize])
+                .unwrap();
+        }
+        let figures = meter.figures().unwrap();
+        (figures.integrated, figures.true_peak)
+    }
+
+    #[test]
+    fn a_quiet_quote_voice_is_matched_to_the_narrator_and_the_program_hits_the_target() {
+        let roles = [Role::Narrator, Role::Quote, Role::Narrator, Role::Quote];
+        let script = Script {
+            utterances: roles.iter().map(|&r| utterance(r, 300)).collect(),
+            ..Script::default()
+        };
+        let speeches = roles
+            .iter()
+            .map(|r| match r {
+                Role::Quote => speech(RATE, 50, 3_000, 50, 0.05),
+                _ => speech(RATE, 50, 3_000, 50, 0.6),
+            })
+            .collect();
+        let mut assembler = Assembler::new(Cursor::new(Vec::new()), RATE).unwrap();
+        for (u, s) in script.utterances.iter().zip::<Vec<Speech>>(speeches) {
+            assembler.add(s, u.role, u.pause_after_ms).unwrap();
+        }
+        let mut assembled = assembler.finish().unwrap();
+        let options = AudioOptions::default();
+        let mut out = Cursor::new(Vec::new());
+        let done = master(&mut assembled, &options, &mut out, &[], &wav::Info::default()).unwrap();
+        let bytes = out.into_inner();
+        let placed = &assembled.program.placed;
+        let all = [0..assembled.program.pcm.frames];
+        let (program, peak) = measured(&bytes, &all);
+        let (narrator, _) = measured(&bytes, &[placed[0].frames.clone(), placed[2].frames.clone()]);
+        let (quote, _) = measured(&bytes, &[placed[1].frames.clone(), placed[3].frames.clone()]);
+        assert!((narrator - quote).abs() < 1.0, "{narrator} vs {quote}");
+        assert!((program + 16.0).abs() < 0.5, "{program}");
+        assert!(peak <= -1.0, "{peak}");
+        assert!((done.loudness.integrated - program).abs() < 0.1);
+    }
+
+    #[test]
+    fn loudness_off_leaves_the_levels_alone() {
+        let script = Script {
+            utterances: vec![utterance(Role::Narrator, 0)],
+            ..Script::default()
+        };
+        let mut assembler = Assembler::new(Cursor::new(Vec::new()), RATE).unwrap();
+        assembler
+            .add(speech(RATE, 0, 1_000, 0, 0.1), Role::Narrator, 0)
+            .unwrap();
+        let mut assembled = assembler.finish().unwrap();
+        let options = AudioOptions {
+            loudness: None,
+            ..AudioOptions::default()
+        };
+        let mut out = Cursor::new(Vec::new());
+        let done = master(&mut assembled, &options, &mut out, &[], &wav::Info::default()).unwrap();
+        assert_eq!(done.gain_db, 0.0);
+        let mut reader = hound::WavReader::new(Cursor::new(out.into_inner())).unwrap();
+        let peak = reader
+            .samples::<i16>()
+            .map(|s| s.unwrap().unsigned_abs())
+            .max()
+            .unwrap();
+        assert!((3_200..=3_300).contains(&peak), "{peak}");
+        let _ = script;
     }
 }

@@ -93,14 +93,14 @@ pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audio::{Pcm, Placed};
+    use crate::audio::{Extent, Placed};
     use crate::script::Mark;
 
-    fn program(spans: &[(u64, u64)], total: usize) -> Program {
+    fn program(spans: &[(u64, u64)], total: u64) -> Program {
         Program {
-            pcm: Pcm {
+            pcm: Extent {
                 sample_rate: 1_000,
-                samples: vec![0; total],
+                frames: total,
             },
             placed: spans
                 .iter()
