@@ -137,7 +137,7 @@ impl Limiter {
         self.window.push_back(self.envelope);
         self.delayed.push_back(sample);
         // The history's centre lags the input by HALF_TAPS, the gain by `lookahead - 1`.
-        if self.index < HALF_TAPS as u64 {
+        if index < HALF_TAPS as u64 {
             self.delayed.pop_back();
             return;
         }
@@ -193,7 +193,7 @@ mod tests {
         let input: Vec<f32> = (0..1_000).map(|i| (i as f32 / 1_000.0) * 0.1).collect();
         let out = limited(&input, 8_000, -1.0);
         assert_eq!(out.len(), input.len());
-        assert_eq!(out, input);
+        assert!(out.iter().zip(&input).all(|(a, b)| a == b));
     }
 
     #[test]

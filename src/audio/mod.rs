@@ -192,6 +192,22 @@ impl<S: Write> Assembler<S> {
             .map(|&s| f32::from(s) / 32_768.0)
             .collect();
         let kept = trim::audible(&raw, speech.sample_rate);
+        if kept.range.is_empty() {
+            self.placed.push(Placed {
+                frames: self.frames..self.frames,
+                events: speech
+                    .events
+                    .iter()
+                    .map(|e| Event {
+                        sample: self.frames,
+                        ..*e
+                    })
+                    .collect(),
+            });
+            self.roles.push(role);
+            self.owed_pause += trim::frames_of(pause_after_ms, self.sample_rate) as u64;
+            return Ok(());
+        }
         let converter = self.converter(speech.sample_rate)?;
         let mut audio = converter.convert(&raw[kept.range.clone()])?;
         let lead = converter.position(kept.lead as u64);
@@ -209,22 +225,17 @@ impl<S: Write> Assembler<S> {
             })
             .collect();
         trim::fade_edges(&mut audio, self.sample_rate);
-        if !audio.is_empty() {
-            let pause = self.owed_pause.saturating_sub(lead);
-            self.silence(pause)?;
-            self.owed_pause = 0;
-        }
+        self.silence(self.owed_pause.saturating_sub(lead))?;
+        self.owed_pause = 0;
         let start = self.frames;
         self.write(&audio)?;
-        if !audio.is_empty() {
-            let meter = match self.meters.entry(role) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(Meter::integrated(self.sample_rate)?)
-                }
-            };
-            meter.add(&audio)?;
-        }
+        let meter = match self.meters.entry(role) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Meter::integrated(self.sample_rate)?)
+            }
+        };
+        meter.add(&audio)?;
         self.placed.push(Placed {
             frames: start..self.frames,
             events: events
@@ -237,7 +248,7 @@ impl<S: Write> Assembler<S> {
         });
         self.roles.push(role);
         let pause = trim::frames_of(pause_after_ms, self.sample_rate) as u64;
-        self.owed_pause += pause.saturating_sub(if audio.is_empty() { 0 } else { tail });
+        self.owed_pause += pause.saturating_sub(tail);
         Ok(())
     }
 
@@ -605,6 +616,8 @@ mod tests {
             ..Script::default()
         };
         let mut spoken = speech(RATE, 100, 200, 0, 0.5);
+        // A sharp onset, so the first audible sample is the first of the tone.
+        spoken.samples[2_205..].fill(16_000);
         // A word at the start of the tone, 100 ms in.
         spoken.events.push(Event {
             kind: EventKind::Word,
@@ -680,7 +693,7 @@ mod tests {
         let speeches = roles
             .iter()
             .map(|r| match r {
-                Role::Quote => speech(RATE, 50, 3_000, 50, 0.05),
+                Role::Quote => speech(RATE, 50, 3_000, 50, 0.1),
                 _ => speech(RATE, 50, 3_000, 50, 0.6),
             })
             .collect();
@@ -706,10 +719,6 @@ mod tests {
 
     #[test]
     fn loudness_off_leaves_the_levels_alone() {
-        let script = Script {
-            utterances: vec![utterance(Role::Narrator, 0)],
-            ..Script::default()
-        };
         let mut assembler = Assembler::new(Cursor::new(Vec::new()), RATE).unwrap();
         assembler
             .add(speech(RATE, 0, 1_000, 0, 0.1), Role::Narrator, 0)
@@ -729,6 +738,5 @@ mod tests {
             .max()
             .unwrap();
         assert!((3_200..=3_300).contains(&peak), "{peak}");
-        let _ = script;
     }
 }
