@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::article::{self, ArticleError};
 use crate::audio::{self, AudioError, wav};
@@ -34,6 +35,43 @@ pub struct Rendered {
     pub quotes: usize,
     /// Loudness of the written audio.
     pub loudness: Option<wav::Loudness>,
+    /// Time spent speaking, and in each audio stage.
+    pub timings: Timings,
+}
+
+/// Where the time of one render went (for the benchmark; never asserted).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Reading, parsing and building the script.
+    pub text: Duration,
+    /// The speech engine.
+    pub synthesis: Duration,
+    /// The audio stages.
+    pub audio: audio::Timings,
+    /// The whole render of this input.
+    pub total: Duration,
+}
+
+impl Timings {
+    /// One line: seconds per stage and its share of the whole render.
+    pub fn summary(&self) -> String {
+        let total = self.total.as_secs_f64().max(1e-9);
+        let stages = [
+            ("text", self.text),
+            ("synthesis", self.synthesis),
+            ("assembly", self.audio.assembly),
+            ("loudness", self.audio.loudness),
+            ("mastering", self.audio.mastering),
+        ];
+        let parts: Vec<String> = stages
+            .iter()
+            .map(|(name, d)| {
+                let s = d.as_secs_f64();
+                format!("{name} {s:.2} s ({:.1}%)", 100.0 * s / total)
+            })
+            .collect();
+        format!("total {total:.2} s; {}", parts.join("; "))
+    }
 }
 
 /// Why one input was not rendered.
@@ -121,6 +159,7 @@ fn render_one(
     engine: &mut Option<Box<dyn Engine>>,
     observer: &mut dyn Observer,
 ) -> Result<Rendered, RenderError> {
+    let began = Instant::now();
     let input = input::read(source)?;
     let article = article::parse(&input)?;
     let script = script::build(&article, &config.script);
@@ -136,8 +175,14 @@ fn render_one(
     // The audio is spooled next to the output (an unnamed file: gone on close, even on a crash).
     let spool = spool_file(wav_path)?;
     let mut assembler = audio::Assembler::new(BufWriter::new(spool), sample_rate)?;
+    let mut timings = Timings {
+        text: began.elapsed(),
+        ..Timings::default()
+    };
     for utterance in &script.utterances {
+        let speaking = Instant::now();
         let speech = engine.synthesize(&utterance.text, config.voices.for_role(utterance.role))?;
+        timings.synthesis += speaking.elapsed();
         assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
         observer.spoke();
     }
@@ -152,6 +197,7 @@ fn render_one(
         roles: assembled.roles,
         role_gains: assembled.role_gains,
         raw_loudness: assembled.raw_loudness,
+        timings: assembled.timings,
     };
     let chapters = chapters::place(&script, &assembled.program);
     let info = wav::Info {
@@ -172,12 +218,17 @@ fn render_one(
         Ok(())
     })?;
     let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
+    if let Some(mastered) = &mastered {
+        timings.audio = mastered.timings;
+    }
+    timings.total = began.elapsed();
     Ok(Rendered {
         wav: wav_path.to_path_buf(),
         seconds: assembled.program.pcm.seconds(),
         sections: count(MarkKind::Section),
         quotes: count(MarkKind::Quote),
         loudness: mastered.map(|m| m.loudness),
+        timings,
     })
 }
 

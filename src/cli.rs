@@ -57,6 +57,9 @@ pub struct RenderArgs {
     /// True-peak ceiling in dBTP, applied by a limiter after the loudness gain.
     #[arg(long, value_name = "DBTP", default_value_t = -1.0, allow_hyphen_values = true, value_parser = parse_true_peak)]
     pub true_peak: f64,
+    /// Print the time of each stage (for scripts/bench.sh).
+    #[arg(long, hide = true)]
+    pub timings: bool,
 }
 
 /// `--loudness`: a target, or `off`.

@@ -24,6 +24,7 @@ pub mod wav;
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 use crate::engine::{Event, Speech};
 use crate::script::{Role, Script};
@@ -139,8 +140,20 @@ pub enum AudioError {
     Spool(#[from] std::io::Error),
 }
 
+/// Time spent in each audio stage (for the benchmark; never asserted).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Trims, resampling, fades and spooling.
+    pub assembly: Duration,
+    /// Every loudness measurement (roles, program, finished audio).
+    pub loudness: Duration,
+    /// Gains, limiter, sample encoding and writing the file.
+    pub mastering: Duration,
+}
+
 /// Builds a program utterance by utterance, spooling the audio to `S` as it comes.
 pub struct Assembler<S: Write> {
+    timings: Timings,
     spool: S,
     sample_rate: u32,
     frames: u64,
@@ -165,12 +178,15 @@ pub struct Assembled<S> {
     pub role_gains: HashMap<Role, f64>,
     /// Integrated loudness of the spooled audio as it is (LUFS).
     pub raw_loudness: f64,
+    /// Time spent so far.
+    pub timings: Timings,
 }
 
 impl<S: Write> Assembler<S> {
     /// An empty program at `sample_rate`.
     pub fn new(spool: S, sample_rate: u32) -> Result<Self, AudioError> {
         Ok(Assembler {
+            timings: Timings::default(),
             spool,
             sample_rate,
             frames: 0,
@@ -186,6 +202,15 @@ impl<S: Write> Assembler<S> {
 
     /// Adds one utterance, spoken by `role`, followed by `pause_after_ms` of heard silence.
     pub fn add(&mut self, speech: Speech, role: Role, pause_after_ms: u32) -> Result<(), AudioError> {
+        let began = Instant::now();
+        let metered = self.timings.loudness;
+        self.add_timed(speech, role, pause_after_ms)?;
+        let spent = began.elapsed().saturating_sub(self.timings.loudness - metered);
+        self.timings.assembly += spent;
+        Ok(())
+    }
+
+    fn add_timed(&mut self, speech: Speech, role: Role, pause_after_ms: u32) -> Result<(), AudioError> {
         let raw: Vec<f32> = speech
             .samples
             .iter()
@@ -235,7 +260,9 @@ impl<S: Write> Assembler<S> {
                 e.insert(Meter::integrated(self.sample_rate)?)
             }
         };
+        let began = Instant::now();
         meter.add(&audio)?;
+        self.timings.loudness += began.elapsed();
         self.placed.push(Placed {
             frames: start..self.frames,
             events: events
@@ -269,6 +296,7 @@ impl<S: Write> Assembler<S> {
             roles: self.roles,
             role_gains,
             raw_loudness: self.program_meter.loudness()?,
+            timings: self.timings,
         })
     }
 
@@ -300,7 +328,9 @@ impl<S: Write> Assembler<S> {
             self.bytes.extend_from_slice(&s.to_le_bytes());
         }
         self.spool.write_all(&self.bytes)?;
+        let began = Instant::now();
         self.program_meter.add(samples)?;
+        self.timings.loudness += began.elapsed();
         self.frames += samples.len() as u64;
         Ok(())
     }
@@ -345,6 +375,8 @@ pub struct Mastered {
     pub gain_db: f64,
     /// Share of frames the limiter turned down.
     pub limited: f64,
+    /// Time spent in each stage, assembly included.
+    pub timings: Timings,
 }
 
 /// Frames read from the spool at a time.
@@ -358,6 +390,8 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
     cues: &[wav::Cue],
     info: &wav::Info,
 ) -> Result<Mastered, wav::WavError> {
+    let began = Instant::now();
+    let mut timings = assembled.timings;
     let rate = assembled.program.pcm.sample_rate;
     let roles = match options.loudness {
         Some(_) => role_segments(assembled),
@@ -374,6 +408,9 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
         }
         None => 0.0,
     };
+    timings.loudness += began.elapsed();
+    let began = Instant::now();
+    let mut metering = Duration::ZERO;
     let format = wav::Format {
         sample_rate: rate,
         channels: options.channels,
@@ -387,7 +424,9 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
     let gain = loudness::factor(gain_db);
     let mut limited = Vec::with_capacity(CHUNK);
     let mut emit = |samples: &[f32], writer: &mut wav::WavWriter<W>| -> Result<(), wav::WavError> {
+        let began = Instant::now();
         meter.add(samples)?;
+        metering += began.elapsed();
         writer.write_mono(samples)
     };
     read_spool(assembled, &roles, |chunk| {
@@ -411,10 +450,13 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
     drop(emit);
     let figures = meter.figures()?;
     writer.finish(cues, info, Some(&figures))?;
+    timings.loudness += metering;
+    timings.mastering += began.elapsed().saturating_sub(metering);
     Ok(Mastered {
         loudness: figures,
         gain_db,
         limited: reduced as f64 / assembled.program.pcm.frames.max(1) as f64,
+        timings,
     })
 }
 
