@@ -196,7 +196,6 @@ fn render_one(
         program: assembled.program,
         roles: assembled.roles,
         role_gains: assembled.role_gains,
-        raw_loudness: assembled.raw_loudness,
         timings: assembled.timings,
     };
     let chapters = chapters::place(&script, &assembled.program);

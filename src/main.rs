@@ -35,7 +35,9 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
                     done.seconds,
                     done.sections,
                     done.quotes,
-                    done.loudness.map(|l| format!("; {}", l.summary())).unwrap_or_default()
+                    done.loudness
+                        .map(|l| format!("; {}", l.summary()))
+                        .unwrap_or_default()
                 );
                 if args.timings {
                     eprintln!("timings: {}", done.timings.summary());

@@ -4,6 +4,7 @@
 //! Needs ffmpeg on the PATH and the default `espeak` feature (libespeak-ng).
 
 #![cfg(feature = "espeak")]
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -95,7 +96,14 @@ fn mastered_sample(sample_rate: u32) -> (script::Script, audio::Program, Vec<i16
     let mut assembled = assembler.finish().unwrap();
     let mut out = Cursor::new(Vec::new());
     let options = AudioOptions::default();
-    audio::master(&mut assembled, &options, &mut out, &[], &wav::Info::default()).unwrap();
+    audio::master(
+        &mut assembled,
+        &options,
+        &mut out,
+        &[],
+        &wav::Info::default(),
+    )
+    .unwrap();
     let mut reader = hound::WavReader::new(Cursor::new(out.into_inner())).unwrap();
     let samples = reader.samples::<i16>().map(Result::unwrap).collect();
     (script, assembled.program, samples)

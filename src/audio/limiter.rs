@@ -127,7 +127,11 @@ impl Limiter {
             self.minima.pop_back();
         }
         self.minima.push_back((index, need));
-        while self.minima.front().is_some_and(|&(i, _)| i + (self.lookahead as u64) <= index) {
+        while self
+            .minima
+            .front()
+            .is_some_and(|&(i, _)| i + (self.lookahead as u64) <= index)
+        {
             self.minima.pop_front();
         }
         let held = self.minima.front().map_or(1.0, |&(_, g)| g);
@@ -204,7 +208,11 @@ mod tests {
             .map(|i| 1.4 * (std::f32::consts::TAU * 5_400.0 * i as f32 / rate as f32 + 0.7).sin())
             .collect();
         let out = limited(&input, rate, -1.0);
-        assert!(true_peak_dbtp(&out, rate) <= -1.0, "{}", true_peak_dbtp(&out, rate));
+        assert!(
+            true_peak_dbtp(&out, rate) <= -1.0,
+            "{}",
+            true_peak_dbtp(&out, rate)
+        );
     }
 
     #[test]

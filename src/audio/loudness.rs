@@ -19,7 +19,9 @@ impl From<ebur128::Error> for MeterError {
     }
 }
 
-/// A loudness meter over one mono stream.
+/// A loudness meter over one mono stream. Gating blocks are kept as histograms
+/// (`Mode::HISTOGRAM`, 0.1 LU bins, as FFmpeg does), so its memory does not grow with the
+/// program's length.
 pub struct Meter {
     inner: EbuR128,
     /// Frames per 100 ms: momentary and short-term maxima are read at this step.
@@ -33,12 +35,16 @@ pub struct Meter {
 impl Meter {
     /// Integrated loudness only (the cheapest meter).
     pub fn integrated(sample_rate: u32) -> Result<Meter, MeterError> {
-        Meter::new(sample_rate, Mode::I, false)
+        Meter::new(sample_rate, Mode::I | Mode::HISTOGRAM, false)
     }
 
     /// Everything a report needs: integrated, range, true peak, momentary and short-term maxima.
     pub fn full(sample_rate: u32) -> Result<Meter, MeterError> {
-        Meter::new(sample_rate, Mode::I | Mode::LRA | Mode::TRUE_PEAK, true)
+        Meter::new(
+            sample_rate,
+            Mode::I | Mode::LRA | Mode::TRUE_PEAK | Mode::HISTOGRAM,
+            true,
+        )
     }
 
     fn new(sample_rate: u32, mode: Mode, tracks_maxima: bool) -> Result<Meter, MeterError> {

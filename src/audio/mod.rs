@@ -161,7 +161,6 @@ pub struct Assembler<S: Write> {
     placed: Vec<Placed>,
     roles: Vec<Role>,
     meters: HashMap<Role, Meter>,
-    program_meter: Meter,
     converters: Vec<Converter>,
     bytes: Vec<u8>,
 }
@@ -176,8 +175,6 @@ pub struct Assembled<S> {
     pub roles: Vec<Role>,
     /// Gain in dB per role that brings its loudness to the narrator's.
     pub role_gains: HashMap<Role, f64>,
-    /// Integrated loudness of the spooled audio as it is (LUFS).
-    pub raw_loudness: f64,
     /// Time spent so far.
     pub timings: Timings,
 }
@@ -185,6 +182,8 @@ pub struct Assembled<S> {
 impl<S: Write> Assembler<S> {
     /// An empty program at `sample_rate`.
     pub fn new(spool: S, sample_rate: u32) -> Result<Self, AudioError> {
+        // Checked here so a bad rate fails before any speech is made.
+        Meter::integrated(sample_rate)?;
         Ok(Assembler {
             timings: Timings::default(),
             spool,
@@ -194,23 +193,34 @@ impl<S: Write> Assembler<S> {
             placed: Vec::new(),
             roles: Vec::new(),
             meters: HashMap::new(),
-            program_meter: Meter::integrated(sample_rate)?,
             converters: Vec::new(),
             bytes: Vec::new(),
         })
     }
 
     /// Adds one utterance, spoken by `role`, followed by `pause_after_ms` of heard silence.
-    pub fn add(&mut self, speech: Speech, role: Role, pause_after_ms: u32) -> Result<(), AudioError> {
+    pub fn add(
+        &mut self,
+        speech: Speech,
+        role: Role,
+        pause_after_ms: u32,
+    ) -> Result<(), AudioError> {
         let began = Instant::now();
         let metered = self.timings.loudness;
         self.add_timed(speech, role, pause_after_ms)?;
-        let spent = began.elapsed().saturating_sub(self.timings.loudness - metered);
+        let spent = began
+            .elapsed()
+            .saturating_sub(self.timings.loudness - metered);
         self.timings.assembly += spent;
         Ok(())
     }
 
-    fn add_timed(&mut self, speech: Speech, role: Role, pause_after_ms: u32) -> Result<(), AudioError> {
+    fn add_timed(
+        &mut self,
+        speech: Speech,
+        role: Role,
+        pause_after_ms: u32,
+    ) -> Result<(), AudioError> {
         let raw: Vec<f32> = speech
             .samples
             .iter()
@@ -295,7 +305,6 @@ impl<S: Write> Assembler<S> {
             spool: self.spool,
             roles: self.roles,
             role_gains,
-            raw_loudness: self.program_meter.loudness()?,
             timings: self.timings,
         })
     }
@@ -304,7 +313,8 @@ impl<S: Write> Assembler<S> {
         let at = match self.converters.iter().position(|c| c.from_rate() == from) {
             Some(at) => at,
             None => {
-                self.converters.push(Converter::new(from, self.sample_rate)?);
+                self.converters
+                    .push(Converter::new(from, self.sample_rate)?);
                 self.converters.len() - 1
             }
         };
@@ -328,9 +338,6 @@ impl<S: Write> Assembler<S> {
             self.bytes.extend_from_slice(&s.to_le_bytes());
         }
         self.spool.write_all(&self.bytes)?;
-        let began = Instant::now();
-        self.program_meter.add(samples)?;
-        self.timings.loudness += began.elapsed();
         self.frames += samples.len() as u64;
         Ok(())
     }
@@ -398,14 +405,7 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
         None => Vec::new(),
     };
     let gain_db = match options.loudness {
-        Some(target) => {
-            let matched = if roles.iter().all(|(_, g)| (g - 1.0).abs() < 1e-3) {
-                assembled.raw_loudness
-            } else {
-                measure(assembled, &roles)?
-            };
-            loudness::gain_to(target, matched)
-        }
+        Some(target) => loudness::gain_to(target, measure(assembled, &roles)?),
         None => 0.0,
     };
     timings.loudness += began.elapsed();
@@ -447,7 +447,6 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
         emit(&limited, &mut writer)?;
         reduced = limiter.reduced_samples();
     }
-    drop(emit);
     let figures = meter.figures()?;
     writer.finish(cues, info, Some(&figures))?;
     timings.loudness += metering;
@@ -648,7 +647,10 @@ mod tests {
         assert!((heard[0] - 700.0).abs() <= 10.0, "{heard:?}");
         let first = &program.placed[0].frames;
         // 400 ms of tone plus two 10 ms margins, at 48 kHz.
-        assert!((first.end - first.start).abs_diff(20_160) < 100, "{first:?}");
+        assert!(
+            (first.end - first.start).abs_diff(20_160) < 100,
+            "{first:?}"
+        );
     }
 
     #[test]
@@ -746,13 +748,26 @@ mod tests {
         let mut assembled = assembler.finish().unwrap();
         let options = AudioOptions::default();
         let mut out = Cursor::new(Vec::new());
-        let done = master(&mut assembled, &options, &mut out, &[], &wav::Info::default()).unwrap();
+        let done = master(
+            &mut assembled,
+            &options,
+            &mut out,
+            &[],
+            &wav::Info::default(),
+        )
+        .unwrap();
         let bytes = out.into_inner();
         let placed = &assembled.program.placed;
-        let all = [0..assembled.program.pcm.frames];
-        let (program, peak) = measured(&bytes, &all);
-        let (narrator, _) = measured(&bytes, &[placed[0].frames.clone(), placed[2].frames.clone()]);
-        let (quote, _) = measured(&bytes, &[placed[1].frames.clone(), placed[3].frames.clone()]);
+        let whole = 0..assembled.program.pcm.frames;
+        let (program, peak) = measured(&bytes, std::slice::from_ref(&whole));
+        let (narrator, _) = measured(
+            &bytes,
+            &[placed[0].frames.clone(), placed[2].frames.clone()],
+        );
+        let (quote, _) = measured(
+            &bytes,
+            &[placed[1].frames.clone(), placed[3].frames.clone()],
+        );
         assert!((narrator - quote).abs() < 1.0, "{narrator} vs {quote}");
         assert!((program + 16.0).abs() < 0.5, "{program}");
         assert!(peak <= -1.0, "{peak}");
@@ -771,7 +786,14 @@ mod tests {
             ..AudioOptions::default()
         };
         let mut out = Cursor::new(Vec::new());
-        let done = master(&mut assembled, &options, &mut out, &[], &wav::Info::default()).unwrap();
+        let done = master(
+            &mut assembled,
+            &options,
+            &mut out,
+            &[],
+            &wav::Info::default(),
+        )
+        .unwrap();
         assert_eq!(done.gain_db, 0.0);
         let mut reader = hound::WavReader::new(Cursor::new(out.into_inner())).unwrap();
         let peak = reader

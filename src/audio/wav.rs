@@ -229,7 +229,7 @@ impl<W: Write + Seek> WavWriter<W> {
 
     /// Appends `frames` frames of digital silence.
     pub fn write_silence(&mut self, frames: u64) -> Result<(), WavError> {
-        const ZEROS: [u8; 1 << 16] = [0; 1 << 16];
+        static ZEROS: [u8; 1 << 16] = [0; 1 << 16];
         let mut left = frames * u64::from(self.format.block_align());
         while left > 0 {
             let n = left.min(ZEROS.len() as u64) as usize;
@@ -278,7 +278,8 @@ impl<W: Write + Seek> WavWriter<W> {
             self.out.seek(SeekFrom::Start(self.start + 20))?;
             self.out.write_all(&ds64)?;
         } else {
-            let riff = u32::try_from(riff_size).map_err(|_| WavError::TooLong("file over 4 GiB"))?;
+            let riff =
+                u32::try_from(riff_size).map_err(|_| WavError::TooLong("file over 4 GiB"))?;
             self.out.seek(SeekFrom::Start(self.start + 4))?;
             self.out.write_all(&riff.to_le_bytes())?;
             self.out.seek(SeekFrom::Start(data_at + 4))?;
@@ -293,7 +294,9 @@ impl<W: Write + Seek> WavWriter<W> {
 /// One sample, little-endian, rounded and clipped to the integer range.
 fn encode(out: &mut Vec<u8>, sample: f32, bits: u16) {
     if bits == 24 {
-        let v = (sample * 8_388_608.0).round().clamp(-8_388_608.0, 8_388_607.0) as i32;
+        let v = (sample * 8_388_608.0)
+            .round()
+            .clamp(-8_388_608.0, 8_388_607.0) as i32;
         out.extend_from_slice(&v.to_le_bytes()[..3]);
     } else {
         let v = (sample * 32_768.0).round().clamp(-32_768.0, 32_767.0) as i16;
@@ -612,5 +615,215 @@ mod tests {
         let cut = truncate(&text, MAX_TEXT_BYTES);
         assert_eq!(cut.len(), MAX_TEXT_BYTES);
         assert!(truncate(&text, 3).len() == 2);
+    }
+
+    fn figures() -> Loudness {
+        Loudness {
+            integrated: -16.04,
+            range: 3.2,
+            true_peak: -1.27,
+            max_momentary: -12.5,
+            max_short_term: f64::NEG_INFINITY,
+        }
+    }
+
+    #[test]
+    fn stereo_24_bit_survives_a_round_trip_through_hound() {
+        let format = Format {
+            sample_rate: 48_000,
+            channels: 2,
+            bits: 24,
+        };
+        let samples = [0.5f32, -0.25, 0.0, 1.5];
+        let mut writer = WavWriter::new(Cursor::new(Vec::new()), format, 4).unwrap();
+        writer.write_mono(&samples).unwrap();
+        let bytes = writer
+            .finish(&cues()[..1], &Info::default(), None)
+            .unwrap()
+            .into_inner();
+        let mut reader = hound::WavReader::new(Cursor::new(bytes)).unwrap();
+        let spec = reader.spec();
+        assert_eq!(
+            (spec.channels, spec.bits_per_sample, spec.sample_rate),
+            (2, 24, 48_000)
+        );
+        let back: Vec<i32> = reader.samples::<i32>().map(Result::unwrap).collect();
+        assert_eq!(
+            back,
+            vec![
+                4_194_304, 4_194_304, -2_097_152, -2_097_152, 0, 0, 8_388_607, 8_388_607
+            ]
+        );
+    }
+
+    #[test]
+    fn odd_24_bit_mono_data_is_padded_and_cues_still_follow() {
+        let format = Format {
+            sample_rate: 8_000,
+            channels: 1,
+            bits: 24,
+        };
+        let mut writer = WavWriter::new(Cursor::new(Vec::new()), format, 3).unwrap();
+        writer.write_mono(&[0.1, 0.2, 0.3]).unwrap();
+        let bytes = writer
+            .finish(&cues(), &Info::default(), None)
+            .unwrap()
+            .into_inner();
+        let ids: Vec<[u8; 4]> = chunks(&bytes).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, vec![*b"fmt ", *b"data", *b"cue ", *b"LIST"]);
+        assert_eq!(
+            hound::WavReader::new(Cursor::new(bytes))
+                .unwrap()
+                .duration(),
+            3
+        );
+    }
+
+    #[test]
+    fn loudness_figures_go_into_bext_v2_and_an_info_comment() {
+        let mut writer = WavWriter::new(Cursor::new(Vec::new()), Format::mono16(8_000), 2).unwrap();
+        writer.write_mono(&[0.1, 0.2]).unwrap();
+        let bytes = writer
+            .finish(&[], &Info::default(), Some(&figures()))
+            .unwrap()
+            .into_inner();
+        let found = chunks(&bytes);
+        let (_, bext) = found.iter().find(|(id, _)| id == b"bext").unwrap();
+        assert_eq!(bext.len(), 602);
+        assert!(bext.starts_with(b"EBU R 128: -16.0 LUFS, -1.3 dBTP, LRA 3.2 LU\0"));
+        let field = |at: usize| i16::from_le_bytes([bext[at], bext[at + 1]]);
+        assert_eq!(field(346), 2); // version
+        assert_eq!(
+            [field(412), field(414), field(416), field(418), field(420)],
+            [-1_604, 320, -127, -1_250, 0x7FFF]
+        );
+        let (_, list) = found.iter().find(|(id, _)| id == b"LIST").unwrap();
+        let subs = sub_chunks(&list[4..]);
+        assert_eq!(subs.last().unwrap().0, *b"ICMT");
+    }
+
+    /// A sink that keeps the first 4 KiB and whatever is written past `keep_from`, and only
+    /// counts the rest: enough to check the header and trailing chunks of a huge file.
+    struct Sparse {
+        pos: u64,
+        len: u64,
+        head: Vec<u8>,
+        keep_from: u64,
+        tail: Vec<u8>,
+    }
+
+    impl Write for Sparse {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            for (i, &b) in buf.iter().enumerate() {
+                let at = self.pos + i as u64;
+                if at < self.head.len() as u64 {
+                    self.head[at as usize] = b;
+                } else if at >= self.keep_from {
+                    let t = (at - self.keep_from) as usize;
+                    if self.tail.len() <= t {
+                        self.tail.resize(t + 1, 0);
+                    }
+                    self.tail[t] = b;
+                } else {
+                    // Counted only; callers never write across both ends in one buffer.
+                    break;
+                }
+            }
+            self.pos += buf.len() as u64;
+            self.len = self.len.max(self.pos);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Seek for Sparse {
+        fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+            self.pos = match to {
+                SeekFrom::Start(p) => p,
+                SeekFrom::End(d) => self.len.saturating_add_signed(d),
+                SeekFrom::Current(d) => self.pos.saturating_add_signed(d),
+            };
+            Ok(self.pos)
+        }
+    }
+
+    fn u32_at(bytes: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
+    }
+
+    fn u64_at(bytes: &[u8], at: usize) -> u64 {
+        u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap())
+    }
+
+    #[test]
+    fn a_day_of_audio_is_written_as_rf64_with_64_bit_sizes() {
+        let format = Format {
+            sample_rate: 48_000,
+            channels: 1,
+            bits: 16,
+        };
+        let frames = 24 * 3_600 * 48_000u64;
+        let header = 12 + 36 + 24 + 8;
+        let sink = Sparse {
+            pos: 0,
+            len: 0,
+            head: vec![0; 4_096],
+            keep_from: header + frames * 2,
+            tail: Vec::new(),
+        };
+        let mut writer = WavWriter::new(sink, format, frames).unwrap();
+        assert!(writer.is_rf64());
+        writer.write_silence(frames).unwrap();
+        let late = Cue {
+            start_frame: 23 * 3_600 * 48_000,
+            length: Some(48_000),
+            label: "Late".into(),
+            note: None,
+        };
+        let sink = writer.finish(&[late], &Info::default(), None).unwrap();
+        let head = &sink.head;
+        assert_eq!(&head[0..4], b"RF64");
+        assert_eq!(u32_at(head, 4), u32::MAX);
+        assert_eq!(&head[8..16], b"WAVEds64");
+        assert_eq!(u64_at(head, 20), sink.len - 8); // riffSize
+        assert_eq!(u64_at(head, 28), frames * 2); // dataSize
+        assert_eq!(u64_at(head, 36), frames); // sampleCount
+        assert_eq!(&head[48..52], b"fmt ");
+        assert_eq!(&head[72..76], b"data");
+        assert_eq!(u32_at(head, 76), u32::MAX);
+        // The trailing chunks sit right after the data, with the cue at its 64-bit-safe frame.
+        assert_eq!(&sink.tail[0..4], b"cue ");
+        assert_eq!(u32_at(&sink.tail, 8 + 4 + 4), 23 * 3_600 * 48_000);
+    }
+
+    #[test]
+    fn a_short_program_stays_riff() {
+        let writer =
+            WavWriter::new(Cursor::new(Vec::new()), Format::mono16(48_000), 48_000).unwrap();
+        assert!(!writer.is_rf64());
+        let bytes = writer
+            .finish(&[], &Info::default(), None)
+            .unwrap()
+            .into_inner();
+        assert_eq!(&bytes[0..4], b"RIFF");
+    }
+
+    #[test]
+    fn more_audio_than_announced_past_4_gib_is_an_error_not_a_broken_file() {
+        let sink = Sparse {
+            pos: 0,
+            len: 0,
+            head: vec![0; 4_096],
+            keep_from: u64::MAX,
+            tail: Vec::new(),
+        };
+        let mut writer = WavWriter::new(sink, Format::mono16(48_000), 10).unwrap();
+        writer.write_silence(RF64_DATA_BYTES / 2 + 1).unwrap();
+        assert!(matches!(
+            writer.finish(&[], &Info::default(), None),
+            Err(WavError::TooLong(_))
+        ));
     }
 }
