@@ -143,7 +143,8 @@ mod tests {
             .collect();
         let mut again = Meter::integrated(22_050).unwrap();
         again.add(&louder).unwrap();
-        assert!((again.loudness().unwrap() + 16.0).abs() < 0.05);
+        // Histogram mode keeps gating blocks in 0.1 LU bins.
+        assert!((again.loudness().unwrap() + 16.0).abs() <= 0.1);
     }
 
     #[test]
