@@ -25,8 +25,10 @@ pub struct Outcome {
 /// The files written for one input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
-    /// The WAV file.
+    /// The WAV file (the first part when the program was split).
     pub wav: PathBuf,
+    /// Every WAV file written, in order (one unless split with `--max-part-duration`).
+    pub parts: Vec<PathBuf>,
     /// Its length in seconds.
     pub seconds: f64,
     /// Section markers written.
@@ -37,6 +39,14 @@ pub struct Rendered {
     pub loudness: Option<wav::Loudness>,
     /// Time spent speaking, and in each audio stage.
     pub timings: Timings,
+}
+
+impl Rendered {
+    /// The files written, comma-separated.
+    pub fn files(&self) -> String {
+        let names: Vec<String> = self.parts.iter().map(|p| p.display().to_string()).collect();
+        names.join(", ")
+    }
 }
 
 /// Where the time of one render went (for the benchmark; never asserted).
@@ -204,31 +214,48 @@ fn render_one(
         artist: script.byline.clone(),
         software: Some(format!("articast {}", env!("CARGO_PKG_VERSION"))),
     };
-    let mut mastered = None;
-    write_atomically(wav_path, |file| {
-        let cues = chapters::cues(&chapters);
-        mastered = Some(audio::master(
-            &mut assembled,
-            &config.audio,
-            file,
-            &cues,
-            &info,
-        )?);
-        Ok(())
+    let max_frames = config
+        .audio
+        .max_part_seconds
+        .map(|s| u64::from(s) * u64::from(sample_rate));
+    let ranges = audio::split(&assembled.program, max_frames);
+    let paths = part_paths(wav_path, ranges.len());
+    let cues = chapters::cues(&chapters);
+    let mastered = write_files_atomically(&paths, |outs| {
+        let parts = ranges
+            .iter()
+            .zip(outs)
+            .map(|(frames, out)| audio::Part {
+                cues: audio::cues_within(&cues, frames),
+                frames: frames.clone(),
+                out,
+            })
+            .collect();
+        audio::master(&mut assembled, &config.audio, parts, &info)
     })?;
-    let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
-    if let Some(mastered) = &mastered {
-        timings.audio = mastered.timings;
-    }
+    timings.audio = mastered.timings;
     timings.total = began.elapsed();
+    let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
     Ok(Rendered {
-        wav: wav_path.to_path_buf(),
+        wav: paths[0].clone(),
+        parts: paths,
         seconds: assembled.program.pcm.seconds(),
         sections: count(MarkKind::Section),
         quotes: count(MarkKind::Quote),
-        loudness: mastered.map(|m| m.loudness),
+        loudness: Some(mastered.loudness),
         timings,
     })
+}
+
+/// `name.wav` for one part; `name-part01.wav`, `name-part02.wav`, … for several.
+fn part_paths(wav_path: &Path, parts: usize) -> Vec<PathBuf> {
+    if parts <= 1 {
+        return vec![wav_path.to_path_buf()];
+    }
+    let stem = wav_path.file_stem().unwrap_or_default().to_string_lossy();
+    (1..=parts)
+        .map(|n| wav_path.with_file_name(format!("{stem}-part{n:02}.wav")))
+        .collect()
 }
 
 /// An unnamed temporary file in the output's folder (created if missing).
@@ -249,28 +276,36 @@ fn output_dir(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Writes through a temporary file in the destination folder and renames it into place, so a
-/// failed or interrupted write leaves no partial file under the final name.
-fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> Result<(), wav::WavError>,
-) -> Result<(), RenderError> {
-    let fail = |source: wav::WavError| RenderError::Output {
+/// Writes each file through a temporary file in its folder and renames them all into place
+/// once every one is written, so a failed or interrupted write leaves no partial file under a
+/// final name.
+fn write_files_atomically<T>(
+    paths: &[PathBuf],
+    write: impl FnOnce(Vec<BufWriter<&mut std::fs::File>>) -> Result<T, wav::WavError>,
+) -> Result<T, RenderError> {
+    let fail = |path: &Path, source: wav::WavError| RenderError::Output {
         path: path.to_path_buf(),
         source,
     };
-    let dir = output_dir(path);
-    std::fs::create_dir_all(dir).map_err(|e| fail(e.into()))?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".articast-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(|e| fail(e.into()))?;
-    {
-        let mut out = BufWriter::new(temp.as_file_mut());
-        write(&mut out).map_err(fail)?;
-        std::io::Write::flush(&mut out).map_err(|e| fail(e.into()))?;
+    let mut temps = Vec::with_capacity(paths.len());
+    for path in paths {
+        let dir = output_dir(path);
+        std::fs::create_dir_all(dir).map_err(|e| fail(path, e.into()))?;
+        let temp = tempfile::Builder::new()
+            .prefix(".articast-")
+            .suffix(".part")
+            .tempfile_in(dir)
+            .map_err(|e| fail(path, e.into()))?;
+        temps.push(temp);
     }
-    temp.persist(path).map_err(|e| fail(e.error.into()))?;
-    Ok(())
+    let outs = temps
+        .iter_mut()
+        .map(|t| BufWriter::new(t.as_file_mut()))
+        .collect();
+    let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let written = write(outs).map_err(|e| fail(first, e))?;
+    for (temp, path) in temps.into_iter().zip(paths) {
+        temp.persist(path).map_err(|e| fail(path, e.error.into()))?;
+    }
+    Ok(written)
 }

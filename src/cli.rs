@@ -57,6 +57,10 @@ pub struct RenderArgs {
     /// True-peak ceiling in dBTP, applied by a limiter after the loudness gain.
     #[arg(long, value_name = "DBTP", default_value_t = -1.0, allow_hyphen_values = true, value_parser = parse_true_peak)]
     pub true_peak: f64,
+    /// Split programs longer than this into several files (`name-part01.wav`, …), cut in the
+    /// pauses between utterances: seconds, or `90m`, `2h`, `1h30m`, `01:30:00`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_part_duration: Option<u32>,
     /// Print the time of each stage (for scripts/bench.sh).
     #[arg(long, hide = true)]
     pub timings: bool,
@@ -73,6 +77,46 @@ fn parse_loudness(text: &str) -> Result<Loudness, String> {
     match text.parse::<f64>() {
         Ok(v) if (-70.0..=-5.0).contains(&v) => Ok(Loudness(Some(v))),
         _ => Err("expected a loudness between -70 and -5 LUFS (e.g. -16), or `off`".into()),
+    }
+}
+
+/// Seconds from `5400`, `90m`, `1h30m`, `45s` or `01:30:00`.
+fn parse_duration(text: &str) -> Result<u32, String> {
+    let bad = || "expected a duration such as 3600, 90m, 1h30m or 01:30:00".to_string();
+    let seconds = if text.contains(':') {
+        text.split(':').try_fold(0u64, |total, field| {
+            let n: u64 = field.parse().map_err(|_| bad())?;
+            Ok::<u64, String>(total * 60 + n)
+        })?
+    } else if let Ok(n) = text.parse::<u64>() {
+        n
+    } else {
+        let mut total = 0u64;
+        let mut number = String::new();
+        for c in text.chars() {
+            match c {
+                '0'..='9' => number.push(c),
+                'h' | 'm' | 's' if !number.is_empty() => {
+                    let n: u64 = number.parse().map_err(|_| bad())?;
+                    let unit = match c {
+                        'h' => 3_600,
+                        'm' => 60,
+                        _ => 1,
+                    };
+                    total = total.saturating_add(n.saturating_mul(unit));
+                    number.clear();
+                }
+                _ => return Err(bad()),
+            }
+        }
+        if !number.is_empty() {
+            return Err(bad());
+        }
+        total
+    };
+    match u32::try_from(seconds) {
+        Ok(s) if s >= 1 => Ok(s),
+        _ => Err("a part must last between 1 second and 136 years".into()),
     }
 }
 
@@ -118,8 +162,34 @@ impl RenderArgs {
                 bits: self.bits,
                 loudness: self.loudness.0,
                 true_peak: self.true_peak,
+                max_part_seconds: self.max_part_duration,
             },
             ..RenderConfig::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_seconds_in_every_form() {
+        assert_eq!(parse_duration("5400"), Ok(5_400));
+        assert_eq!(parse_duration("90m"), Ok(5_400));
+        assert_eq!(parse_duration("1h30m"), Ok(5_400));
+        assert_eq!(parse_duration("01:30:00"), Ok(5_400));
+        assert_eq!(parse_duration("45s"), Ok(45));
+        assert!(parse_duration("1x").is_err());
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("h").is_err());
+    }
+
+    #[test]
+    fn loudness_takes_a_target_or_off() {
+        assert_eq!(parse_loudness("-16").map(|l| l.0), Ok(Some(-16.0)));
+        assert_eq!(parse_loudness("off").map(|l| l.0), Ok(None));
+        assert!(parse_loudness("+3").is_err());
+        assert!(parse_true_peak("1").is_err());
     }
 }

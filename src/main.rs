@@ -31,7 +31,7 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
                 eprintln!(
                     "{}: wrote {} ({:.1} s, {} section and {} quotation markers{})",
                     outcome.source.display_name(),
-                    done.wav.display(),
+                    done.files(),
                     done.seconds,
                     done.sections,
                     done.quotes,

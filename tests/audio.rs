@@ -96,14 +96,12 @@ fn mastered_sample(sample_rate: u32) -> (script::Script, audio::Program, Vec<i16
     let mut assembled = assembler.finish().unwrap();
     let mut out = Cursor::new(Vec::new());
     let options = AudioOptions::default();
-    audio::master(
-        &mut assembled,
-        &options,
-        &mut out,
-        &[],
-        &wav::Info::default(),
-    )
-    .unwrap();
+    let part = audio::Part {
+        frames: 0..assembled.program.pcm.frames,
+        out: &mut out,
+        cues: vec![],
+    };
+    audio::master(&mut assembled, &options, vec![part], &wav::Info::default()).unwrap();
     let mut reader = hound::WavReader::new(Cursor::new(out.into_inner())).unwrap();
     let samples = reader.samples::<i16>().map(Result::unwrap).collect();
     (script, assembled.program, samples)

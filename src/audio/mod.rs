@@ -104,6 +104,8 @@ pub struct AudioOptions {
     pub loudness: Option<f64>,
     /// True-peak ceiling in dBTP (applied when there is a loudness target).
     pub true_peak: f64,
+    /// Longest part in seconds: longer programs are split into several files.
+    pub max_part_seconds: Option<u32>,
 }
 
 impl Default for AudioOptions {
@@ -114,6 +116,7 @@ impl Default for AudioOptions {
             bits: 16,
             loudness: Some(-16.0),
             true_peak: -1.0,
+            max_part_seconds: None,
         }
     }
 }
@@ -376,8 +379,10 @@ fn role_gains(meters: &HashMap<Role, Meter>) -> Result<HashMap<Role, f64>, Meter
 /// The figures of a mastered program.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mastered {
-    /// Loudness of the written audio.
+    /// Loudness of the written audio (all parts together).
     pub loudness: wav::Loudness,
+    /// Loudness of each part, in order.
+    pub parts: Vec<wav::Loudness>,
     /// Gain applied to the whole program, dB.
     pub gain_db: f64,
     /// Share of frames the limiter turned down.
@@ -386,15 +391,78 @@ pub struct Mastered {
     pub timings: Timings,
 }
 
+/// One output file of a program: which frames it holds and its markers (in its own frames).
+pub struct Part<W> {
+    /// Frames of the program in this file.
+    pub frames: Range<u64>,
+    /// Where the file goes.
+    pub out: W,
+    /// Its markers.
+    pub cues: Vec<wav::Cue>,
+}
+
+/// Cuts a program into parts of at most `max_frames`, in the pauses between utterances (in
+/// the middle of each pause). One utterance longer than the limit makes a longer part.
+pub fn split(program: &Program, max_frames: Option<u64>) -> Vec<Range<u64>> {
+    let total = program.pcm.frames;
+    let Some(max) = max_frames.filter(|&m| m > 0 && m < total) else {
+        return std::iter::once(0..total).collect();
+    };
+    let cuts: Vec<u64> = program
+        .placed
+        .windows(2)
+        .filter(|w| !w[0].frames.is_empty() && !w[1].frames.is_empty())
+        .map(|w| w[0].frames.end + (w[1].frames.start - w[0].frames.end) / 2)
+        .collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while total - start > max {
+        let fitting = cuts
+            .iter()
+            .copied()
+            .filter(|&c| c > start && c - start <= max)
+            .max();
+        let Some(cut) = fitting.or_else(|| cuts.iter().copied().find(|&c| c > start)) else {
+            break;
+        };
+        parts.push(start..cut);
+        start = cut;
+    }
+    parts.push(start..total);
+    parts
+}
+
+/// The markers that fall in `frames`, moved to the part's own frames; a marked region that
+/// began in an earlier part starts again at the part's first frame.
+pub fn cues_within(cues: &[wav::Cue], frames: &Range<u64>) -> Vec<wav::Cue> {
+    cues.iter()
+        .filter_map(|cue| {
+            let end = cue.start_frame + cue.length.unwrap_or(0);
+            let inside = cue.start_frame < frames.end
+                && (end > frames.start || cue.start_frame >= frames.start);
+            inside.then(|| {
+                let start = cue.start_frame.max(frames.start);
+                wav::Cue {
+                    start_frame: start - frames.start,
+                    length: cue
+                        .length
+                        .map(|_| end.min(frames.end).saturating_sub(start)),
+                    ..cue.clone()
+                }
+            })
+        })
+        .collect()
+}
+
 /// Frames read from the spool at a time.
 const CHUNK: usize = 1 << 15;
 
-/// Writes the spooled program as a WAV file: role gains, program gain, limiter, format.
+/// Writes the spooled program as WAV files, one per part: role gains, program gain, limiter,
+/// format. The gain and the limiter run over the whole program, so parts match in level.
 pub fn master<R: Read + Seek, W: Write + Seek>(
     assembled: &mut Assembled<R>,
     options: &AudioOptions,
-    out: W,
-    cues: &[wav::Cue],
+    parts: Vec<Part<W>>,
     info: &wav::Info,
 ) -> Result<Mastered, wav::WavError> {
     let began = Instant::now();
@@ -410,53 +478,142 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
     };
     timings.loudness += began.elapsed();
     let began = Instant::now();
-    let mut metering = Duration::ZERO;
     let format = wav::Format {
         sample_rate: rate,
         channels: options.channels,
         bits: options.bits,
     };
-    let mut writer = wav::WavWriter::new(out, format, assembled.program.pcm.frames)?;
+    let mut router = Router::new(format, parts, info)?;
     let mut limiter = options
         .loudness
         .map(|_| limiter::Limiter::new(rate, options.true_peak));
-    let mut meter = Meter::full(rate)?;
     let gain = loudness::factor(gain_db);
     let mut limited = Vec::with_capacity(CHUNK);
-    let mut emit = |samples: &[f32], writer: &mut wav::WavWriter<W>| -> Result<(), wav::WavError> {
-        let began = Instant::now();
-        meter.add(samples)?;
-        metering += began.elapsed();
-        writer.write_mono(samples)
-    };
     read_spool(assembled, &roles, |chunk| {
         chunk.iter_mut().for_each(|s| *s *= gain);
         match &mut limiter {
             Some(limiter) => {
                 limited.clear();
                 limiter.process(chunk, &mut limited);
-                emit(&limited, &mut writer)
+                router.emit(&limited)
             }
-            None => emit(chunk, &mut writer),
+            None => router.emit(chunk),
         }
     })?;
     let mut reduced = 0;
     if let Some(limiter) = &mut limiter {
         limited.clear();
         limiter.flush(&mut limited);
-        emit(&limited, &mut writer)?;
+        router.emit(&limited)?;
         reduced = limiter.reduced_samples();
     }
-    let figures = meter.figures()?;
-    writer.finish(cues, info, Some(&figures))?;
+    let (loudness, parts, metering) = router.finish()?;
     timings.loudness += metering;
     timings.mastering += began.elapsed().saturating_sub(metering);
     Ok(Mastered {
-        loudness: figures,
+        loudness,
+        parts,
         gain_db,
         limited: reduced as f64 / assembled.program.pcm.frames.max(1) as f64,
         timings,
     })
+}
+
+/// The part being written: its writer, markers, frames still to come and own meter.
+type OpenPart<W> = (wav::WavWriter<W>, Vec<wav::Cue>, u64, Option<Meter>);
+
+/// Sends the mastered stream to the part files in turn, measuring the whole and each part.
+struct Router<'a, W: Write + Seek> {
+    format: wav::Format,
+    info: &'a wav::Info,
+    pending: std::vec::IntoIter<Part<W>>,
+    open: Option<OpenPart<W>>,
+    whole: Meter,
+    split: bool,
+    figures: Vec<wav::Loudness>,
+    metering: Duration,
+}
+
+impl<'a, W: Write + Seek> Router<'a, W> {
+    fn new(
+        format: wav::Format,
+        parts: Vec<Part<W>>,
+        info: &'a wav::Info,
+    ) -> Result<Self, wav::WavError> {
+        Ok(Router {
+            format,
+            info,
+            split: parts.len() > 1,
+            pending: parts.into_iter(),
+            open: None,
+            whole: Meter::full(format.sample_rate)?,
+            figures: Vec::new(),
+            metering: Duration::ZERO,
+        })
+    }
+
+    fn emit(&mut self, mut samples: &[f32]) -> Result<(), wav::WavError> {
+        let began = Instant::now();
+        self.whole.add(samples)?;
+        self.metering += began.elapsed();
+        while !samples.is_empty() {
+            if self.open.is_none() && !self.open_next()? {
+                return Err(wav::WavError::TooLong("more audio than the parts hold"));
+            }
+            let Some((writer, _, left, meter)) = &mut self.open else {
+                continue;
+            };
+            let n = samples.len().min(*left as usize);
+            writer.write_mono(&samples[..n])?;
+            if let Some(meter) = meter {
+                let began = Instant::now();
+                meter.add(&samples[..n])?;
+                self.metering += began.elapsed();
+            }
+            *left -= n as u64;
+            samples = &samples[n..];
+            if *left == 0 {
+                self.close()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens the next part; false when there is none.
+    fn open_next(&mut self) -> Result<bool, wav::WavError> {
+        let Some(part) = self.pending.next() else {
+            return Ok(false);
+        };
+        let frames = part.frames.end - part.frames.start;
+        let writer = wav::WavWriter::new(part.out, self.format, frames)?;
+        let meter = match self.split {
+            true => Some(Meter::full(self.format.sample_rate)?),
+            false => None,
+        };
+        self.open = Some((writer, part.cues, frames, meter));
+        if frames == 0 {
+            self.close()?;
+        }
+        Ok(true)
+    }
+
+    fn close(&mut self) -> Result<(), wav::WavError> {
+        if let Some((writer, cues, _, meter)) = self.open.take() {
+            let figures = meter.as_ref().unwrap_or(&self.whole).figures()?;
+            writer.finish(&cues, self.info, Some(&figures))?;
+            self.figures.push(figures);
+        }
+        Ok(())
+    }
+
+    /// Closes every part (parts with no audio are written empty).
+    fn finish(mut self) -> Result<(wav::Loudness, Vec<wav::Loudness>, Duration), wav::WavError> {
+        self.close()?;
+        while self.open_next()? {
+            self.close()?;
+        }
+        Ok((self.whole.figures()?, self.figures, self.metering))
+    }
 }
 
 /// Integrated loudness of the spool with the role gains applied.
@@ -709,6 +866,19 @@ mod tests {
         ));
     }
 
+    fn master_one(
+        assembled: &mut Assembled<Cursor<Vec<u8>>>,
+        options: &AudioOptions,
+        out: &mut Cursor<Vec<u8>>,
+    ) -> Mastered {
+        let part = Part {
+            frames: 0..assembled.program.pcm.frames,
+            out,
+            cues: vec![],
+        };
+        master(assembled, options, vec![part], &wav::Info::default()).unwrap()
+    }
+
     /// Integrated loudness of the given frames of a 16-bit mono WAV, and its true peak.
     fn measured(bytes: &[u8], ranges: &[Range<u64>]) -> (f64, f64) {
         let mut reader = hound::WavReader::new(Cursor::new(bytes)).unwrap();
@@ -748,14 +918,7 @@ mod tests {
         let mut assembled = assembler.finish().unwrap();
         let options = AudioOptions::default();
         let mut out = Cursor::new(Vec::new());
-        let done = master(
-            &mut assembled,
-            &options,
-            &mut out,
-            &[],
-            &wav::Info::default(),
-        )
-        .unwrap();
+        let done = master_one(&mut assembled, &options, &mut out);
         let bytes = out.into_inner();
         let placed = &assembled.program.placed;
         let whole = 0..assembled.program.pcm.frames;
@@ -786,14 +949,7 @@ mod tests {
             ..AudioOptions::default()
         };
         let mut out = Cursor::new(Vec::new());
-        let done = master(
-            &mut assembled,
-            &options,
-            &mut out,
-            &[],
-            &wav::Info::default(),
-        )
-        .unwrap();
+        let done = master_one(&mut assembled, &options, &mut out);
         assert_eq!(done.gain_db, 0.0);
         let mut reader = hound::WavReader::new(Cursor::new(out.into_inner())).unwrap();
         let peak = reader
@@ -802,5 +958,111 @@ mod tests {
             .max()
             .unwrap();
         assert!((3_200..=3_300).contains(&peak), "{peak}");
+    }
+
+    fn placed(spans: &[(u64, u64)], total: u64) -> Program {
+        Program {
+            pcm: Extent {
+                sample_rate: 1_000,
+                frames: total,
+            },
+            placed: spans
+                .iter()
+                .map(|&(a, b)| Placed {
+                    frames: a..b,
+                    events: vec![],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn parts_are_cut_in_the_middle_of_pauses_and_stay_under_the_limit() {
+        let program = placed(&[(0, 300), (400, 700), (800, 1_100), (1_200, 1_500)], 1_600);
+        assert_eq!(
+            split(&program, Some(800)),
+            vec![0..750, 750..1_150, 1_150..1_600]
+        );
+        assert_eq!(split(&program, Some(900)), vec![0..750, 750..1_600]);
+        assert_eq!(
+            split(&program, Some(400)),
+            vec![0..350, 350..750, 750..1_150, 1_150..1_600]
+        );
+        assert_eq!(split(&program, None), vec![0..1_600]);
+        assert_eq!(split(&program, Some(5_000)), vec![0..1_600]);
+    }
+
+    #[test]
+    fn an_utterance_longer_than_the_limit_makes_a_longer_part() {
+        let program = placed(&[(0, 1_000), (1_100, 1_200)], 1_300);
+        assert_eq!(split(&program, Some(500)), vec![0..1_050, 1_050..1_300]);
+    }
+
+    #[test]
+    fn cues_are_moved_into_their_part_and_a_running_region_restarts_at_its_start() {
+        let cue = |start_frame, length| wav::Cue {
+            start_frame,
+            length: Some(length),
+            label: "L".into(),
+            note: None,
+        };
+        let cues = [cue(0, 900), cue(900, 700), cue(1_100, 100)];
+        let second = cues_within(&cues, &(750..1_600));
+        let spans: Vec<(u64, Option<u64>)> =
+            second.iter().map(|c| (c.start_frame, c.length)).collect();
+        assert_eq!(
+            spans,
+            vec![(0, Some(150)), (150, Some(700)), (350, Some(100))]
+        );
+        assert_eq!(cues_within(&cues, &(0..750)).len(), 1);
+    }
+
+    #[test]
+    fn split_parts_share_one_gain_and_together_hold_the_whole_program() {
+        let script = Script {
+            utterances: (0..4).map(|_| utterance(Role::Narrator, 500)).collect(),
+            ..Script::default()
+        };
+        let mut assembler = Assembler::new(Cursor::new(Vec::new()), RATE).unwrap();
+        for (i, u) in script.utterances.iter().enumerate() {
+            let amplitude = 0.1 + 0.1 * i as f32;
+            assembler
+                .add(
+                    speech(RATE, 0, 2_000, 0, amplitude),
+                    u.role,
+                    u.pause_after_ms,
+                )
+                .unwrap();
+        }
+        let mut assembled = assembler.finish().unwrap();
+        let ranges = split(&assembled.program, Some(u64::from(RATE) * 6));
+        assert_eq!(ranges.len(), 2);
+        let mut outs = vec![Cursor::new(Vec::new()), Cursor::new(Vec::new())];
+        let parts = ranges
+            .iter()
+            .zip(outs.iter_mut())
+            .map(|(frames, out)| Part {
+                frames: frames.clone(),
+                out,
+                cues: vec![],
+            })
+            .collect();
+        let options = AudioOptions::default();
+        let done = master(&mut assembled, &options, parts, &wav::Info::default()).unwrap();
+        assert_eq!(done.parts.len(), 2);
+        assert!(done.parts[0].integrated < done.parts[1].integrated - 3.0);
+        let lengths: Vec<u32> = outs
+            .into_iter()
+            .map(|o| {
+                hound::WavReader::new(Cursor::new(o.into_inner()))
+                    .unwrap()
+                    .duration()
+            })
+            .collect();
+        assert_eq!(
+            lengths.iter().map(|&l| u64::from(l)).sum::<u64>(),
+            assembled.program.pcm.frames
+        );
+        assert!((done.loudness.integrated + 16.0).abs() < 0.5);
     }
 }
