@@ -6,7 +6,7 @@
 //! wav.c/wavlike.c and wavinfo):
 //!
 //! ```text
-//! RIFF WAVE | fmt  | data | bext | LIST INFO (INAM, IART, ISFT, ICMT) | cue  | LIST adtl (labl…, then ltxt…)
+//! RIFF WAVE | fmt  | data | bext | LIST INFO (INAM, IART, ISFT, ICMT) | cue  | LIST adtl (labl…) | LIST adtl (ltxt…)
 //! RF64 WAVE | ds64 | fmt  | data | … the same                    (data past ~4 GiB, EBU Tech 3306)
 //! ```
 //!
@@ -16,6 +16,10 @@
 //!   frame index (readers disagree on which field they use), `fccChunk` = `data`.
 //! - `LIST/adtl`: every `labl` before any `ltxt`: FFmpeg and libsndfile stop reading labels at
 //!   the first other sub-chunk. `ltxt` carries the region length in frames, purpose `rgn `.
+//!   The `ltxt`s go into a second `LIST/adtl`: Python wavinfo (4.0.1) reads only the first
+//!   `adtl` list and fails on any `ltxt` whose length has a non-zero third byte (it takes that
+//!   byte for a code page), i.e. on every region longer than 65,535 frames. FFmpeg, libsndfile
+//!   and bwavfile read every `adtl` list, so they still see the regions.
 //! - Every chunk body of odd size is followed by one zero pad byte, counted by the parent.
 //! - Texts are UTF-8 with a NUL; sub-chunks stay below 2,048 bytes (libsndfile drops the whole
 //!   LIST otherwise).
@@ -379,7 +383,11 @@ fn trailing_chunks(
     }
     if !cues.is_empty() {
         chunk(&mut out, b"cue ", &cue_body(cues)?);
-        chunk(&mut out, b"LIST", &adtl_list(cues)?);
+        chunk(&mut out, b"LIST", &label_list(cues));
+        let regions = region_list(cues)?;
+        if regions.len() > 4 {
+            chunk(&mut out, b"LIST", &regions);
+        }
     }
     Ok(out)
 }
@@ -413,7 +421,7 @@ fn cue_body(cues: &[Cue]) -> Result<Vec<u8>, WavError> {
     Ok(body)
 }
 
-fn adtl_list(cues: &[Cue]) -> Result<Vec<u8>, WavError> {
+fn label_list(cues: &[Cue]) -> Vec<u8> {
     let mut list = b"adtl".to_vec();
     for (id, cue) in (1u32..).zip(cues) {
         let mut body = id.to_le_bytes().to_vec();
@@ -421,6 +429,11 @@ fn adtl_list(cues: &[Cue]) -> Result<Vec<u8>, WavError> {
         body.push(0);
         chunk(&mut list, b"labl", &body);
     }
+    list
+}
+
+fn region_list(cues: &[Cue]) -> Result<Vec<u8>, WavError> {
+    let mut list = b"adtl".to_vec();
     for (id, cue) in (1u32..).zip(cues) {
         let Some(length) = cue.length else { continue };
         let mut body = id.to_le_bytes().to_vec();
@@ -539,7 +552,7 @@ mod tests {
         let riff = u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize;
         assert_eq!(riff, bytes.len() - 8);
         let ids: Vec<[u8; 4]> = chunks(&bytes).into_iter().map(|(id, _)| id).collect();
-        assert_eq!(ids, vec![*b"fmt ", *b"data", *b"cue ", *b"LIST"]);
+        assert_eq!(ids, vec![*b"fmt ", *b"data", *b"cue ", *b"LIST", *b"LIST"]);
     }
 
     #[test]
@@ -561,19 +574,25 @@ mod tests {
     #[test]
     fn odd_label_is_padded_and_every_labl_comes_before_any_ltxt() {
         let bytes = written(&sample_pcm(8_000), &cues(), &Info::default());
-        let (_, list) = chunks(&bytes)
+        let lists: Vec<Vec<u8>> = chunks(&bytes)
             .into_iter()
-            .rfind(|(id, _)| id == b"LIST")
-            .unwrap();
-        assert_eq!(&list[0..4], b"adtl");
-        let subs = sub_chunks(&list[4..]);
-        let ids: Vec<&[u8; 4]> = subs.iter().map(|(id, _)| id).collect();
-        assert_eq!(ids, vec![b"labl", b"labl", b"ltxt", b"ltxt"]);
+            .filter(|(id, _)| id == b"LIST")
+            .map(|(_, b)| b)
+            .collect();
+        assert_eq!(lists.len(), 2);
+        assert!(
+            lists
+                .iter()
+                .all(|l| &l[0..4] == b"adtl" && l.len() % 2 == 0)
+        );
+        let labels = sub_chunks(&lists[0][4..]);
+        let regions = sub_chunks(&lists[1][4..]);
+        assert!(labels.iter().all(|(id, _)| id == b"labl") && labels.len() == 2);
+        assert!(regions.iter().all(|(id, _)| id == b"ltxt") && regions.len() == 2);
         // "Quotes\0" after the id is 11 bytes: an odd size, so one pad byte follows.
-        assert_eq!(subs[1].1.len(), 11);
-        assert_eq!(&subs[1].1[4..], b"Quotes\0");
-        assert_eq!(list.len() % 2, 0);
-        let ltxt = &subs[3].1;
+        assert_eq!(labels[1].1.len(), 11);
+        assert_eq!(&labels[1].1[4..], b"Quotes\0");
+        let ltxt = &regions[1].1;
         assert_eq!(&ltxt[4..8], &1_000u32.to_le_bytes());
         assert_eq!(&ltxt[8..12], b"rgn ");
         assert_eq!(&ltxt[20..], "Über all\0".as_bytes());
@@ -670,7 +689,7 @@ mod tests {
             .unwrap()
             .into_inner();
         let ids: Vec<[u8; 4]> = chunks(&bytes).into_iter().map(|(id, _)| id).collect();
-        assert_eq!(ids, vec![*b"fmt ", *b"data", *b"cue ", *b"LIST"]);
+        assert_eq!(ids, vec![*b"fmt ", *b"data", *b"cue ", *b"LIST", *b"LIST"]);
         assert_eq!(
             hound::WavReader::new(Cursor::new(bytes))
                 .unwrap()

@@ -131,7 +131,7 @@ pub enum EngineKind {
 /// Opens an engine.
 pub fn open(kind: EngineKind) -> Result<Box<dyn Engine>, EngineError> {
     match kind {
-        EngineKind::Fake => Ok(Box::new(fake::FakeEngine::default())),
+        EngineKind::Fake => Ok(Box::new(fake::FakeEngine)),
         #[cfg(feature = "espeak")]
         EngineKind::Espeak => Ok(Box::new(espeak::EspeakEngine::open()?)),
         #[cfg(not(feature = "espeak"))]

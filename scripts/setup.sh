@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 / Ubuntu machine for articast, then renders the sample article.
+#
+# Installs the system packages the build and the tests need, a Python virtual environment
+# (.venv) with the independent readers the tests use (wavinfo, webvtt-py), builds articast
+# and speaks tests/fixtures/free-russian-legion.txt into output/free-russian-legion.wav.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=(
+  build-essential pkg-config   # compiler and the library finder build.rs uses
+  libespeak-ng-dev espeak-ng   # the default engine (library, headers, voice data) and its CLI
+  ffmpeg sox libsndfile1       # independent readers and checks used by the tests
+  python3 python3-venv         # for the Python readers in tests/tools
+  flite                        # a command-line engine
+)
+as_root apt-get update -qq
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: cargo not found; install Rust from https://rustup.rs and run this again" >&2
+  exit 1
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r tests/tools/requirements.txt
+
+cargo build --release --locked
+./target/release/articast render tests/fixtures/free-russian-legion.txt

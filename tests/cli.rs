@@ -1,0 +1,241 @@
+//! Whole-binary tests with the deterministic fake engine.
+
+mod common;
+
+use common::{articast, ffprobe_chapters, files_in, sample};
+use predicates::prelude::*;
+
+#[test]
+fn render_writes_a_wav_with_a_section_marker_and_quote_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("free-russian-legion.wav"));
+    let wav = dir.path().join("free-russian-legion.wav");
+    let reader = hound::WavReader::open(&wav).unwrap();
+    assert_eq!(reader.spec().channels, 1);
+    assert_eq!(reader.spec().sample_rate, 22_050);
+    let frames = u64::from(reader.duration());
+    let chapters = ffprobe_chapters(&wav);
+    assert_eq!(chapters[0].frame, 0);
+    assert_eq!(
+        chapters[0].label,
+        "Section: The Free Russian Legion, Russian soldiers fighting…"
+    );
+    let quotes = chapters
+        .iter()
+        .filter(|c| c.label.starts_with("Quote: "))
+        .count();
+    assert!(quotes >= 8, "{quotes} quote markers");
+    assert!(chapters.windows(2).all(|w| w[0].frame <= w[1].frame));
+    assert!(
+        chapters
+            .iter()
+            .all(|c| c.frame < frames && c.label.chars().count() <= 60)
+    );
+    assert_eq!(files_in(dir.path()), vec!["free-russian-legion.wav"]);
+}
+
+#[test]
+fn the_fake_engine_renders_the_same_bytes_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    for out in ["a", "b"] {
+        articast()
+            .args(["render", "--engine", "fake", "-o"])
+            .arg(dir.path().join(out))
+            .arg(sample())
+            .assert()
+            .success();
+    }
+    let a = std::fs::read(dir.path().join("a/free-russian-legion.wav")).unwrap();
+    let b = std::fs::read(dir.path().join("b/free-russian-legion.wav")).unwrap();
+    assert!(a == b, "two renders differ");
+}
+
+#[test]
+fn stdin_input_is_written_as_stdin_wav() {
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-", "-o"])
+        .arg(dir.path())
+        .write_stdin("A Short Title\n\nOne paragraph of text to speak.\n")
+        .assert()
+        .success();
+    assert_eq!(files_in(dir.path()), vec!["stdin.wav"]);
+}
+
+#[test]
+fn a_missing_input_fails_with_exit_2_and_the_others_are_rendered() {
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "no-such-article.txt", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: no-such-article.txt: no such file",
+        ));
+    assert_eq!(files_in(dir.path()), vec!["free-russian-legion.wav"]);
+}
+
+#[test]
+fn invalid_utf8_names_the_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("latin1.txt");
+    std::fs::write(&bad, b"Title\n\nCaf\xe9 society.\n").unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "latin1.txt: not valid UTF-8 text (bad byte at line 3, column 4)",
+        ));
+    assert!(files_in(&dir.path().join("out")).is_empty());
+}
+
+#[test]
+fn an_article_of_only_boilerplate_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(
+        &empty,
+        "Leave a Comment\n\nThis site uses Akismet to reduce spam.\n",
+    )
+    .unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(&empty)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty.txt: the article is empty"));
+    assert!(files_in(&dir.path().join("out")).is_empty());
+}
+
+#[test]
+fn a_directory_as_input_is_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn two_inputs_with_the_same_stem_do_not_overwrite_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("free-russian-legion.txt");
+    std::fs::write(&other, "Another Title\n\nOther text here.\n").unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-o"])
+        .arg(dir.path().join("out"))
+        .arg(sample())
+        .arg(&other)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "would overwrite the output of an earlier input",
+        ));
+}
+
+#[test]
+fn an_output_folder_that_is_a_file_fails_with_exit_1_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("out");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-o"])
+        .arg(&blocker)
+        .arg(sample())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot write"));
+    assert_eq!(files_in(dir.path()), vec!["out"]);
+}
+
+#[test]
+fn a_usage_error_exits_with_2() {
+    articast().args(["render"]).assert().code(2);
+    articast()
+        .args(["render", "--engine", "nonsense", "x.txt"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn inspect_json_shows_the_article_model_and_what_was_dropped() {
+    let out = articast()
+        .args(["inspect", "--json"])
+        .arg(sample())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        json["title"],
+        "The Free Russian Legion, Russian soldiers fighting for Ukraine"
+    );
+    assert_eq!(json["byline"], "Michael Schwirtz");
+    assert_eq!(json["credits"][0], "Translation by Jaime Arrambide");
+    let blocks = json["blocks"].as_array().unwrap();
+    assert!(
+        blocks
+            .iter()
+            .all(|b| b["kind"] == "paragraph" || b["kind"] == "heading")
+    );
+    let quotes: usize = blocks
+        .iter()
+        .map(|b| {
+            b["spans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["kind"] == "quote")
+                .count()
+        })
+        .sum();
+    assert!(quotes >= 8);
+    let dropped: Vec<&str> = json["dropped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["text"].as_str().unwrap())
+        .collect();
+    assert!(dropped.iter().any(|d| d.starts_with("Home »")));
+    assert!(dropped.contains(&"Leave a Comment"));
+}
+
+#[test]
+fn inspect_text_view_lists_quotes_and_dropped_lines() {
+    articast()
+        .arg("inspect")
+        .arg(sample())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "title:    The Free Russian Legion",
+        ))
+        .stdout(predicate::str::contains("[breadcrumb] Home » World"))
+        .stdout(predicate::str::contains("quote ("));
+}
+
+#[test]
+fn inspect_of_a_missing_file_exits_2() {
+    articast()
+        .args(["inspect", "missing.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: missing.txt: no such file"));
+}

@@ -1,0 +1,65 @@
+//! Real-engine tests: libespeak-ng speaks the sample article, and readers that are not ours
+//! (FFmpeg, libsndfile, Python wavinfo) read the markers back.
+#![cfg(feature = "espeak")]
+
+mod common;
+
+use common::{articast, ffprobe_chapters, files_in, python_markers, sample};
+use predicates::prelude::*;
+
+#[test]
+fn sample_article_markers_read_the_same_in_ffprobe_wavinfo_and_libsndfile() {
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args(["render", "-q", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success();
+    let wav = dir.path().join("free-russian-legion.wav");
+    let reader = hound::WavReader::open(&wav).unwrap();
+    let seconds = f64::from(reader.duration()) / f64::from(reader.spec().sample_rate);
+    assert!(seconds > 120.0, "only {seconds:.1} s of speech");
+
+    let ffprobe = ffprobe_chapters(&wav);
+    let sections = ffprobe
+        .iter()
+        .filter(|m| m.label.starts_with("Section: "))
+        .count();
+    let quotes = ffprobe
+        .iter()
+        .filter(|m| m.label.starts_with("Quote: "))
+        .count();
+    assert!(
+        sections >= 1 && quotes >= 8,
+        "{sections} sections, {quotes} quotes"
+    );
+    assert_eq!(ffprobe[0].frame, 0);
+    assert_eq!(
+        python_markers("wavinfo", &wav),
+        ffprobe,
+        "wavinfo disagrees with ffprobe"
+    );
+    assert_eq!(
+        python_markers("sndfile", &wav),
+        ffprobe,
+        "libsndfile disagrees with ffprobe"
+    );
+}
+
+#[test]
+fn espeak_without_its_data_fails_with_exit_1_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_data = tempfile::tempdir().unwrap();
+    articast()
+        .env("ARTICAST_ESPEAK_DATA", no_data.path())
+        .args(["render", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "free-russian-legion.txt: espeak-ng: libespeak-ng could not load its voice data",
+        ));
+    assert!(files_in(dir.path()).is_empty());
+}
