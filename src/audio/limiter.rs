@@ -23,13 +23,18 @@ pub struct Limiter {
     phases: [[f32; 2 * HALF_TAPS]; 3],
     /// Largest gain of any phase filter: the window's peak times this bounds the interpolation.
     phase_gain: f32,
-    history: VecDeque<f32>,
+    /// The last `2 × HALF_TAPS` samples, stored twice so they are always one slice
+    /// (`history[at..at + 2 × HALF_TAPS]`, oldest first).
+    history: [f32; 4 * HALF_TAPS],
+    at: usize,
     previous_peak: f32,
     lookahead: usize,
     minima: VecDeque<(u64, f32)>,
     envelope: f32,
     release: f32,
-    window: VecDeque<f32>,
+    /// The last `lookahead` envelope values (a ring) and their sum.
+    window: Vec<f32>,
+    window_at: usize,
     window_sum: f64,
     delayed: VecDeque<f32>,
     index: u64,
@@ -52,13 +57,15 @@ impl Limiter {
             ceiling: 10f64.powf((ceiling_dbtp - SAFETY_DB) / 20.0) as f32,
             phases,
             phase_gain,
-            history: VecDeque::from(vec![0.0; 2 * HALF_TAPS]),
+            history: [0.0; 4 * HALF_TAPS],
+            at: 0,
             previous_peak: 0.0,
             lookahead,
             minima: VecDeque::new(),
             envelope: 1.0,
             release: (1.0 - (-1.0 / (RELEASE_MS / 1000.0 * rate)).exp()) as f32,
-            window: VecDeque::from(vec![1.0; lookahead]),
+            window: vec![1.0; lookahead],
+            window_at: 0,
             window_sum: lookahead as f64,
             delayed: VecDeque::new(),
             index: 0,
@@ -91,10 +98,11 @@ impl Limiter {
     }
 
     fn push(&mut self, sample: f32, output: &mut Vec<f32>) {
-        self.history.pop_front();
-        self.history.push_back(sample);
+        self.history[self.at] = sample;
+        self.history[self.at + 2 * HALF_TAPS] = sample;
+        self.at = (self.at + 1) % (2 * HALF_TAPS);
         // The sample at the centre of the history, and the peak up to the next one.
-        let centre = self.history[HALF_TAPS - 1];
+        let centre = self.history[self.at + HALF_TAPS - 1];
         let peak = centre.abs().max(self.between_peak());
         let need = (self.ceiling / peak.max(self.previous_peak).max(1e-9)).min(1.0);
         self.previous_peak = peak;
@@ -103,7 +111,8 @@ impl Limiter {
 
     /// The largest interpolated value between the two centre samples of the history.
     fn between_peak(&self) -> f32 {
-        let loudest = self.history.iter().fold(0f32, |m, s| m.max(s.abs()));
+        let history = &self.history[self.at..self.at + 2 * HALF_TAPS];
+        let loudest = history.iter().fold(0f32, |m, s| m.max(s.abs()));
         if loudest * self.phase_gain <= self.ceiling {
             return 0.0;
         }
@@ -111,7 +120,7 @@ impl Limiter {
             .iter()
             .map(|taps| {
                 taps.iter()
-                    .zip(&self.history)
+                    .zip(history)
                     .map(|(t, s)| t * s)
                     .sum::<f32>()
                     .abs()
@@ -136,9 +145,9 @@ impl Limiter {
         }
         let held = self.minima.front().map_or(1.0, |&(_, g)| g);
         self.envelope = held.min(self.envelope + (1.0 - self.envelope) * self.release);
-        self.window_sum += f64::from(self.envelope) - f64::from(self.window[0]);
-        self.window.pop_front();
-        self.window.push_back(self.envelope);
+        let oldest = std::mem::replace(&mut self.window[self.window_at], self.envelope);
+        self.window_sum += f64::from(self.envelope) - f64::from(oldest);
+        self.window_at = (self.window_at + 1) % self.lookahead;
         self.delayed.push_back(sample);
         // The history's centre lags the input by HALF_TAPS, the gain by `lookahead - 1`.
         if index < HALF_TAPS as u64 {
