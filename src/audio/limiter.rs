@@ -27,6 +27,8 @@ pub struct Limiter {
     /// (`history[at..at + 2 × HALF_TAPS]`, oldest first).
     history: [f32; 4 * HALF_TAPS],
     at: usize,
+    /// Samples of the history loud enough that an interpolated point could pass the ceiling.
+    loud: usize,
     previous_peak: f32,
     lookahead: usize,
     minima: VecDeque<(u64, f32)>,
@@ -59,6 +61,7 @@ impl Limiter {
             phase_gain,
             history: [0.0; 4 * HALF_TAPS],
             at: 0,
+            loud: 0,
             previous_peak: 0.0,
             lookahead,
             minima: VecDeque::new(),
@@ -98,6 +101,10 @@ impl Limiter {
     }
 
     fn push(&mut self, sample: f32, output: &mut Vec<f32>) {
+        let threshold = self.ceiling / self.phase_gain;
+        let leaving = self.history[self.at];
+        self.loud -= usize::from(leaving.abs() > threshold);
+        self.loud += usize::from(sample.abs() > threshold);
         self.history[self.at] = sample;
         self.history[self.at + 2 * HALF_TAPS] = sample;
         self.at = (self.at + 1) % (2 * HALF_TAPS);
@@ -111,11 +118,11 @@ impl Limiter {
 
     /// The largest interpolated value between the two centre samples of the history.
     fn between_peak(&self) -> f32 {
-        let history = &self.history[self.at..self.at + 2 * HALF_TAPS];
-        let loudest = history.iter().fold(0f32, |m, s| m.max(s.abs()));
-        if loudest * self.phase_gain <= self.ceiling {
+        // No interpolated point exceeds the loudest sample times the largest filter gain.
+        if self.loud == 0 {
             return 0.0;
         }
+        let history = &self.history[self.at..self.at + 2 * HALF_TAPS];
         self.phases
             .iter()
             .map(|taps| {
@@ -147,7 +154,10 @@ impl Limiter {
         self.envelope = held.min(self.envelope + (1.0 - self.envelope) * self.release);
         let oldest = std::mem::replace(&mut self.window[self.window_at], self.envelope);
         self.window_sum += f64::from(self.envelope) - f64::from(oldest);
-        self.window_at = (self.window_at + 1) % self.lookahead;
+        self.window_at += 1;
+        if self.window_at == self.lookahead {
+            self.window_at = 0;
+        }
         self.delayed.push_back(sample);
         // The history's centre lags the input by HALF_TAPS, the gain by `lookahead - 1`.
         if index < HALF_TAPS as u64 {
