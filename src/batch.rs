@@ -196,18 +196,12 @@ fn render_one(
         assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
         observer.spoke();
     }
-    let assembled = assembler.finish()?;
-    let spool = assembled
-        .spool
-        .into_inner()
-        .map_err(|e| AudioError::Spool(e.into_error()))?;
-    let mut assembled = audio::Assembled {
-        spool: BufReader::new(spool),
-        program: assembled.program,
-        roles: assembled.roles,
-        role_gains: assembled.role_gains,
-        timings: assembled.timings,
-    };
+    let mut assembled = assembler.finish()?.map_spool(|spool| {
+        spool
+            .into_inner()
+            .map(BufReader::new)
+            .map_err(|e| AudioError::Spool(e.into_error()))
+    })?;
     let chapters = chapters::place(&script, &assembled.program);
     let info = wav::Info {
         title: script.title.clone(),
@@ -219,6 +213,7 @@ fn render_one(
         .max_part_seconds
         .map(|s| u64::from(s) * u64::from(sample_rate));
     let ranges = audio::split(&assembled.program, max_frames);
+    let total = assembled.program.pcm.frames;
     let paths = part_paths(wav_path, ranges.len());
     let cues = chapters::cues(&chapters);
     let mastered = write_files_atomically(&paths, |outs| {
@@ -226,7 +221,7 @@ fn render_one(
             .iter()
             .zip(outs)
             .map(|(frames, out)| audio::Part {
-                cues: audio::cues_within(&cues, frames),
+                cues: audio::cues_within(&cues, frames, frames.end == total),
                 frames: frames.clone(),
                 out,
             })

@@ -7,9 +7,9 @@
 //! article::parse   InputText     → Article     (cleaned; title, byline, sections, quotations)
 //! script::build    Article       → Script      (utterances with voice roles, pauses, marks)
 //! engine           Script text   → Speech      (PCM + word events, one per utterance)
-//! audio::assemble  Speech…       → Program     (one PCM, every utterance placed in frames)
+//! audio::Assembler Speech…       → Program     (trimmed, resampled, spooled; utterances placed in frames)
 //! chapters::place  Script+Program→ Chapter…    (markers in frames of the final audio)
-//! audio::wav       Program+Cues  → .wav        (hound PCM + cue/LIST-adtl/LIST-INFO chunks)
+//! audio::master    spool+Cues    → .wav        (voices matched, loudness, true-peak limiter, WAV/RF64)
 //! batch            Source…       → Outcome…    (each input on its own; errors do not stop a run)
 //! ```
 //!

@@ -42,7 +42,6 @@ pub struct Limiter {
     index: u64,
     taken: u64,
     given: u64,
-    reduced: u64,
 }
 
 impl Limiter {
@@ -74,7 +73,6 @@ impl Limiter {
             index: 0,
             taken: 0,
             given: 0,
-            reduced: 0,
         }
     }
 
@@ -93,11 +91,6 @@ impl Limiter {
         while self.given < self.taken {
             self.push(0.0, output);
         }
-    }
-
-    /// Samples whose gain was lowered.
-    pub fn reduced_samples(&self) -> u64 {
-        self.reduced
     }
 
     fn push(&mut self, sample: f32, output: &mut Vec<f32>) {
@@ -166,9 +159,6 @@ impl Limiter {
         }
         if self.delayed.len() >= self.lookahead {
             let gain = (self.window_sum / self.lookahead as f64).min(1.0) as f32;
-            if gain < 1.0 {
-                self.reduced += 1;
-            }
             let out = self.delayed.pop_front().unwrap_or(0.0) * gain;
             output.push(out);
             self.given += 1;

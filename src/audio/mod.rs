@@ -182,6 +182,19 @@ pub struct Assembled<S> {
     pub timings: Timings,
 }
 
+impl<S> Assembled<S> {
+    /// The same program over another handle to its spool (e.g. a reader for the writer).
+    pub fn map_spool<T, E>(self, f: impl FnOnce(S) -> Result<T, E>) -> Result<Assembled<T>, E> {
+        Ok(Assembled {
+            spool: f(self.spool)?,
+            program: self.program,
+            roles: self.roles,
+            role_gains: self.role_gains,
+            timings: self.timings,
+        })
+    }
+}
+
 impl<S: Write> Assembler<S> {
     /// An empty program at `sample_rate`.
     pub fn new(spool: S, sample_rate: u32) -> Result<Self, AudioError> {
@@ -385,8 +398,6 @@ pub struct Mastered {
     pub parts: Vec<wav::Loudness>,
     /// Gain applied to the whole program, dB.
     pub gain_db: f64,
-    /// Share of frames the limiter turned down.
-    pub limited: f64,
     /// Time spent in each stage, assembly included.
     pub timings: Timings,
 }
@@ -434,12 +445,15 @@ pub fn split(program: &Program, max_frames: Option<u64>) -> Vec<Range<u64>> {
 
 /// The markers that fall in `frames`, moved to the part's own frames; a marked region that
 /// began in an earlier part starts again at the part's first frame.
-pub fn cues_within(cues: &[wav::Cue], frames: &Range<u64>) -> Vec<wav::Cue> {
+/// Markers at the very end of the program belong to the `last` part.
+pub fn cues_within(cues: &[wav::Cue], frames: &Range<u64>, last: bool) -> Vec<wav::Cue> {
     cues.iter()
         .filter_map(|cue| {
             let end = cue.start_frame + cue.length.unwrap_or(0);
-            let inside = cue.start_frame < frames.end
-                && (end > frames.start || cue.start_frame >= frames.start);
+            let starts_before_end =
+                cue.start_frame < frames.end || (last && cue.start_frame == frames.end);
+            let inside =
+                starts_before_end && (end > frames.start || cue.start_frame >= frames.start);
             inside.then(|| {
                 let start = cue.start_frame.max(frames.start);
                 wav::Cue {
@@ -500,12 +514,10 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
             None => router.emit(chunk),
         }
     })?;
-    let mut reduced = 0;
     if let Some(limiter) = &mut limiter {
         limited.clear();
         limiter.flush(&mut limited);
         router.emit(&limited)?;
-        reduced = limiter.reduced_samples();
     }
     let (loudness, parts, metering) = router.finish()?;
     timings.loudness += metering;
@@ -514,7 +526,6 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
         loudness,
         parts,
         gain_db,
-        limited: reduced as f64 / assembled.program.pcm.frames.max(1) as f64,
         timings,
     })
 }
@@ -1007,14 +1018,17 @@ mod tests {
             note: None,
         };
         let cues = [cue(0, 900), cue(900, 700), cue(1_100, 100)];
-        let second = cues_within(&cues, &(750..1_600));
+        let second = cues_within(&cues, &(750..1_600), true);
         let spans: Vec<(u64, Option<u64>)> =
             second.iter().map(|c| (c.start_frame, c.length)).collect();
         assert_eq!(
             spans,
             vec![(0, Some(150)), (150, Some(700)), (350, Some(100))]
         );
-        assert_eq!(cues_within(&cues, &(0..750)).len(), 1);
+        assert_eq!(cues_within(&cues, &(0..750), false).len(), 1);
+        let at_the_end = [cue(1_600, 0)];
+        assert_eq!(cues_within(&at_the_end, &(750..1_600), true).len(), 1);
+        assert!(cues_within(&at_the_end, &(0..1_600), false).is_empty());
     }
 
     #[test]

@@ -156,10 +156,10 @@ const RF64_DATA_BYTES: u64 = u32::MAX as u64 - 64 * 1024 * 1024;
 
 /// Streams PCM into a WAV file whose length is known up front, then appends the marker chunks.
 ///
-/// The header is written for `frames` frames; past [`RF64_DATA_BYTES`] of audio it is an RF64
-/// header (EBU Tech 3306: `RF64` magic, a `ds64` chunk with 64-bit sizes, 32-bit size fields set
-/// to `0xFFFFFFFF`). Sizes are patched in [`WavWriter::finish`], so a different number of frames
-/// still gives a correct file.
+/// The header is written for `frames` frames; past about 4 GiB of audio it is an RF64 header
+/// (EBU Tech 3306: `RF64` magic, a `ds64` chunk with 64-bit sizes, 32-bit size fields set to
+/// `0xFFFFFFFF`). Sizes are patched in [`WavWriter::finish`], so a different number of frames
+/// still gives a correct file, except that a RIFF header cannot grow past 4 GiB.
 pub struct WavWriter<W: Write + Seek> {
     out: W,
     format: Format,
