@@ -259,13 +259,23 @@ impl<S: Write> Assembler<S> {
             self.owed_pause += trim::frames_of(pause_after_ms, self.sample_rate) as u64;
             return Ok(());
         }
+        let (frames, owed) = (self.frames, self.owed_pause);
         let converter = self.converter(speech.sample_rate)?;
         let mut audio = converter.convert(&raw[kept.range.clone()])?;
         let lead = converter.position(kept.lead as u64);
         let tail = converter.position(kept.tail as u64);
+        // A pause shorter than the kept margins: drop the part of this lead that does not fit
+        // (it is below the threshold; the very first utterance keeps its lead).
+        let cut = match frames {
+            0 => 0,
+            _ => lead.saturating_sub(owed).min(audio.len() as u64),
+        };
+        audio.drain(..cut as usize);
         let shift = |sample: u64| {
             let inside = sample.saturating_sub(kept.range.start as u64);
-            converter.position(inside.min(kept.range.len() as u64))
+            converter
+                .position(inside.min(kept.range.len() as u64))
+                .saturating_sub(cut)
         };
         let events: Vec<Event> = speech
             .events
@@ -276,7 +286,7 @@ impl<S: Write> Assembler<S> {
             })
             .collect();
         trim::fade_edges(&mut audio, self.sample_rate);
-        self.silence(self.owed_pause.saturating_sub(lead))?;
+        self.silence(self.owed_pause.saturating_sub(lead - cut))?;
         self.owed_pause = 0;
         let start = self.frames;
         self.write(&audio)?;
@@ -800,6 +810,26 @@ mod tests {
     }
 
     #[test]
+    fn a_pause_shorter_than_the_margins_is_still_heard_within_10_ms() {
+        let script = Script {
+            utterances: vec![utterance(Role::Narrator, 5), utterance(Role::Narrator, 0)],
+            ..Script::default()
+        };
+        let speeches = vec![
+            speech(RATE, 80, 400, 150, 0.5),
+            speech(RATE, 80, 400, 150, 0.5),
+        ];
+        let (program, pcm) = assemble_in_memory(&script, speeches, RATE).unwrap();
+        let threshold = 10f32.powf(trim::THRESHOLD_DBFS / 20.0) * 32_768.0;
+        let audible = |i: &u64| f32::from(pcm.samples[*i as usize]).abs() > threshold;
+        let placed = &program.placed;
+        let last = (0..placed[1].frames.start).rev().find(audible).unwrap();
+        let next = (placed[0].frames.end..pcm.frames()).find(audible).unwrap();
+        let heard_ms = (next - last - 1) as f64 * 1000.0 / f64::from(RATE);
+        assert!((heard_ms - 5.0).abs() <= 10.0, "{heard_ms} ms");
+    }
+
+    #[test]
     fn pauses_stay_exact_when_the_engine_runs_at_another_rate() {
         let script = Script {
             utterances: vec![utterance(Role::Narrator, 700), utterance(Role::Narrator, 0)],
@@ -824,7 +854,7 @@ mod tests {
     #[test]
     fn events_are_shifted_to_program_time() {
         let script = Script {
-            utterances: vec![utterance(Role::Narrator, 0), utterance(Role::Narrator, 0)],
+            utterances: vec![utterance(Role::Narrator, 300), utterance(Role::Narrator, 0)],
             ..Script::default()
         };
         let mut spoken = speech(RATE, 100, 200, 0, 0.5);
@@ -841,7 +871,12 @@ mod tests {
         let second = &program.placed[1];
         let margin = trim::frames_of(trim::MARGIN_MS, RATE) as u64;
         assert_eq!(second.events[0].sample, second.frames.start + margin);
-        assert_eq!(program.placed[0].frames.end, second.frames.start);
+        // The first utterance keeps its lead, so its word is `margin` in as well.
+        let first = &program.placed[0];
+        assert_eq!(first.events[0].sample, margin);
+        // 300 ms heard between them, of which `margin` is the second's lead.
+        let pause = trim::frames_of(300, RATE) as u64;
+        assert_eq!(second.frames.start, first.frames.end + pause - margin);
     }
 
     #[test]
