@@ -164,6 +164,7 @@ pub struct Assembler<S: Write> {
     placed: Vec<Placed>,
     roles: Vec<Role>,
     meters: HashMap<Role, Meter>,
+    peaks: HashMap<Role, f32>,
     converters: Vec<Converter>,
     bytes: Vec<u8>,
 }
@@ -178,6 +179,10 @@ pub struct Assembled<S> {
     pub roles: Vec<Role>,
     /// Gain in dB per role that brings its loudness to the narrator's.
     pub role_gains: HashMap<Role, f64>,
+    /// Loudness of the voices once matched (the narrator's), LUFS; `None` for silence.
+    pub level: Option<f64>,
+    /// Highest sample once the voices are matched.
+    pub peak: f32,
     /// Time spent so far.
     pub timings: Timings,
 }
@@ -190,6 +195,8 @@ impl<S> Assembled<S> {
             program: self.program,
             roles: self.roles,
             role_gains: self.role_gains,
+            level: self.level,
+            peak: self.peak,
             timings: self.timings,
         })
     }
@@ -209,6 +216,7 @@ impl<S: Write> Assembler<S> {
             placed: Vec::new(),
             roles: Vec::new(),
             meters: HashMap::new(),
+            peaks: HashMap::new(),
             converters: Vec::new(),
             bytes: Vec::new(),
         })
@@ -299,6 +307,8 @@ impl<S: Write> Assembler<S> {
         let began = Instant::now();
         meter.add(&audio)?;
         self.timings.loudness += began.elapsed();
+        let peak = self.peaks.entry(role).or_insert(0.0);
+        *peak = audio.iter().fold(*peak, |p, s| p.max(s.abs()));
         self.placed.push(Placed {
             frames: start..self.frames,
             events: events
@@ -319,8 +329,15 @@ impl<S: Write> Assembler<S> {
     pub fn finish(mut self) -> Result<Assembled<S>, AudioError> {
         self.silence(self.owed_pause)?;
         self.spool.flush()?;
-        let role_gains = role_gains(&self.meters)?;
+        let (role_gains, level) = role_gains(&self.meters)?;
+        let peak = self
+            .peaks
+            .iter()
+            .map(|(role, p)| p * loudness::factor(role_gains.get(role).copied().unwrap_or(0.0)))
+            .fold(0.0, f32::max);
         Ok(Assembled {
+            level,
+            peak,
             program: Program {
                 pcm: Extent {
                     sample_rate: self.sample_rate,
@@ -371,7 +388,10 @@ impl<S: Write> Assembler<S> {
 
 /// Gains that bring every role to the narrator's loudness (or, without narration, to the
 /// loudest role's). Roles too short to measure keep their level.
-fn role_gains(meters: &HashMap<Role, Meter>) -> Result<HashMap<Role, f64>, MeterError> {
+/// Also returns that reference loudness: what the matched voices measure.
+fn role_gains(
+    meters: &HashMap<Role, Meter>,
+) -> Result<(HashMap<Role, f64>, Option<f64>), MeterError> {
     let mut levels = HashMap::new();
     for (role, meter) in meters {
         levels.insert(*role, meter.loudness()?);
@@ -387,7 +407,7 @@ fn role_gains(meters: &HashMap<Role, Meter>) -> Result<HashMap<Role, f64>, Meter
                 .filter(|l| l.is_finite())
                 .reduce(f64::max)
         });
-    Ok(levels
+    let gains = levels
         .into_iter()
         .map(|(role, level)| {
             let gain = match reference {
@@ -396,7 +416,8 @@ fn role_gains(meters: &HashMap<Role, Meter>) -> Result<HashMap<Role, f64>, Meter
             };
             (role, gain)
         })
-        .collect())
+        .collect();
+    Ok((gains, reference))
 }
 
 /// The figures of a mastered program.
@@ -497,7 +518,7 @@ pub fn master<R: Read + Seek, W: Write + Seek>(
         None => Vec::new(),
     };
     let gain_db = match options.loudness {
-        Some(target) => loudness::gain_to(target, measure(assembled, &roles)?),
+        Some(target) => program_gain(assembled, &roles, target, options.true_peak)?,
         None => 0.0,
     };
     timings.loudness += began.elapsed();
@@ -645,6 +666,62 @@ fn measure<R: Read + Seek>(
     let mut meter = Meter::integrated(assembled.program.pcm.sample_rate)?;
     read_spool(assembled, roles, |chunk| Ok(meter.add(chunk)?))?;
     Ok(meter.loudness()?)
+}
+
+/// Integrated loudness of the spool after `gain_db` and the limiter.
+fn measure_limited<R: Read + Seek>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+    gain_db: f64,
+    ceiling_dbtp: f64,
+) -> Result<f64, wav::WavError> {
+    let rate = assembled.program.pcm.sample_rate;
+    let mut meter = Meter::integrated(rate)?;
+    let mut limiter = limiter::Limiter::new(rate, ceiling_dbtp);
+    let gain = loudness::factor(gain_db);
+    let mut limited = Vec::with_capacity(CHUNK);
+    read_spool(assembled, roles, |chunk| {
+        chunk.iter_mut().for_each(|s| *s *= gain);
+        limited.clear();
+        limiter.process(chunk, &mut limited);
+        Ok(meter.add(&limited)?)
+    })?;
+    limited.clear();
+    limiter.flush(&mut limited);
+    meter.add(&limited)?;
+    Ok(meter.loudness()?)
+}
+
+/// The program gain that reaches `target` LUFS after the limiter.
+///
+/// The first guess is the matched voices' loudness. If the limiter will not touch the program
+/// (its highest sample stays 6 dB under the ceiling) one plain measurement gives the gain.
+/// Otherwise the limiter takes some loudness away, so the program is measured through it and
+/// the gain corrected by the difference; small corrections are close to exact, and after a
+/// large one (heavy limiting) it measures again, at most three times.
+fn program_gain<R: Read + Seek>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+    target: f64,
+    ceiling_dbtp: f64,
+) -> Result<f64, wav::WavError> {
+    let Some(level) = assembled.level else {
+        return Ok(0.0);
+    };
+    let mut gain = loudness::gain_to(target, level);
+    let peak_dbfs = 20.0 * f64::from(assembled.peak.max(1e-9)).log10() + gain;
+    if peak_dbfs < ceiling_dbtp - 6.0 {
+        return Ok(loudness::gain_to(target, measure(assembled, roles)?));
+    }
+    for _ in 0..3 {
+        let limited = measure_limited(assembled, roles, gain, ceiling_dbtp)?;
+        let error = loudness::gain_to(target, limited);
+        gain += error;
+        if error.abs() <= 0.3 {
+            break;
+        }
+    }
+    Ok(gain)
 }
 
 /// Each utterance's frames with the gain factor of its role.
