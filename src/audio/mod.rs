@@ -697,8 +697,9 @@ fn measure_limited<R: Read + Seek>(
 /// The first guess is the matched voices' loudness. If the limiter will not touch the program
 /// (its highest sample stays 6 dB under the ceiling) one plain measurement gives the gain.
 /// Otherwise the limiter takes some loudness away, so the program is measured through it and
-/// the gain corrected by the difference; small corrections are close to exact, and after a
-/// large one (heavy limiting) it measures again, at most three times.
+/// the gain corrected by the difference; a small correction is close to exact, and after a
+/// large one (heavy limiting, where a dB of gain adds less than a dB of loudness) it measures
+/// again and steps by the measured slope, at most three times.
 fn program_gain<R: Read + Seek>(
     assembled: &mut Assembled<R>,
     roles: &[(Range<u64>, f32)],
@@ -713,11 +714,21 @@ fn program_gain<R: Read + Seek>(
     if peak_dbfs < ceiling_dbtp - 6.0 {
         return Ok(loudness::gain_to(target, measure(assembled, roles)?));
     }
+    // Output loudness per dB of gain: 1 without limiting, less the harder it limits.
+    let mut slope = 1.0;
+    let mut last: Option<(f64, f64)> = None;
     for _ in 0..3 {
         let limited = measure_limited(assembled, roles, gain, ceiling_dbtp)?;
-        let error = loudness::gain_to(target, limited);
-        gain += error;
-        if error.abs() <= 0.3 {
+        if !limited.is_finite() {
+            break;
+        }
+        if let Some((g, l)) = last.filter(|(g, _)| (gain - g).abs() > 1e-3) {
+            slope = ((limited - l) / (gain - g)).clamp(0.2, 1.0);
+        }
+        let error = target - limited;
+        last = Some((gain, limited));
+        gain += error / slope;
+        if error.abs() <= 0.15 {
             break;
         }
     }
@@ -1190,5 +1201,37 @@ mod tests {
             assembled.program.pcm.frames
         );
         assert!((done.loudness.integrated + 16.0).abs() < 0.5);
+    }
+
+    #[test]
+    fn what_the_limiter_takes_is_made_up_so_a_loud_target_is_still_met() {
+        // A steady tone with a short loud click every 100 ms: the limiter turns every click
+        // down and, releasing slowly, much of the tone after it.
+        let samples = (0..RATE as usize * 20)
+            .map(|i| {
+                let t = i as f32 / RATE as f32;
+                let click = if i % 2_205 < 100 { 0.7 } else { 0.0 };
+                (32_767.0 * (0.1 + click) * (std::f32::consts::TAU * 330.0 * t).sin()) as i16
+            })
+            .collect();
+        let spoken = Speech {
+            sample_rate: RATE,
+            samples,
+            events: vec![],
+        };
+        let mut assembler = Assembler::new(Cursor::new(Vec::new()), RATE).unwrap();
+        assembler.add(spoken, Role::Narrator, 0).unwrap();
+        let mut assembled = assembler.finish().unwrap();
+        let options = AudioOptions {
+            loudness: Some(-14.0),
+            ..AudioOptions::default()
+        };
+        let mut out = Cursor::new(Vec::new());
+        let done = master_one(&mut assembled, &options, &mut out);
+        let whole = 0..assembled.program.pcm.frames;
+        let (integrated, peak) = measured(&out.into_inner(), std::slice::from_ref(&whole));
+        assert!((integrated + 14.0).abs() <= 0.2, "{integrated}");
+        assert!(peak <= -1.0, "{peak}");
+        assert!((done.loudness.integrated - integrated).abs() < 0.1);
     }
 }
