@@ -728,7 +728,7 @@ fn program_gain<R: Read + Seek>(
         let error = target - limited;
         last = Some((gain, limited));
         gain += error / slope;
-        if error.abs() <= 0.15 {
+        if error.abs() <= 0.25 {
             break;
         }
     }
