@@ -83,14 +83,26 @@ fn the_sample_article_in_stereo_at_48k_is_at_minus_16_lufs_and_under_minus_1_dbt
 /// Speaks the sample article with espeak-ng, masters it at `sample_rate` and returns the script,
 /// the program and the written 16-bit mono samples.
 fn mastered_sample(sample_rate: u32) -> (script::Script, audio::Program, Vec<i16>) {
+    mastered_with(sample_rate, &engine::Voice::default())
+}
+
+/// [`mastered_sample`] with `quote_voice` for the quotations.
+fn mastered_with(
+    sample_rate: u32,
+    quote_voice: &engine::Voice,
+) -> (script::Script, audio::Program, Vec<i16>) {
     let text = input::read(&input::Source::File(SAMPLE.into())).unwrap();
     let article = article::parse(&text).unwrap();
     let script = script::build(&article, &script::ScriptOptions::default());
     let mut engine = engine::open(EngineKind::Espeak).unwrap();
-    let voice = engine::Voice::default();
+    let narrator = engine::Voice::default();
     let mut assembler = audio::Assembler::new(Cursor::new(Vec::new()), sample_rate).unwrap();
     for u in &script.utterances {
-        let speech = engine.synthesize(&u.text, &voice).unwrap();
+        let voice = match u.role {
+            script::Role::Quote => quote_voice,
+            _ => &narrator,
+        };
+        let speech = engine.synthesize(&u.text, voice).unwrap();
         assembler.add(speech, u.role, u.pause_after_ms).unwrap();
     }
     let mut assembled = assembler.finish().unwrap();
@@ -144,4 +156,32 @@ fn pauses_heard_in_the_sample_article_match_the_script_within_10_ms() {
 #[test]
 fn pauses_stay_exact_after_resampling_to_48k() {
     pauses_match_the_script(48_000);
+}
+
+#[test]
+fn a_quiet_quote_voice_is_within_1_lu_of_the_narrator_over_their_segments() {
+    let quiet = engine::Voice {
+        id: "en-us+f3".into(),
+        volume: 40,
+        ..engine::Voice::default()
+    };
+    let (script, program, samples) = mastered_with(22_050, &quiet);
+    let loudness_of = |role: script::Role| {
+        let mut meter = ebur128::EbuR128::new(1, 22_050, ebur128::Mode::I).unwrap();
+        meter.set_channel(0, ebur128::Channel::DualMono).unwrap();
+        for (u, placed) in script.utterances.iter().zip(&program.placed) {
+            if u.role == role {
+                let range = placed.frames.start as usize..placed.frames.end as usize;
+                meter.add_frames_i16(&samples[range]).unwrap();
+            }
+        }
+        meter.loudness_global().unwrap()
+    };
+    let narrator = loudness_of(script::Role::Narrator);
+    let quote = loudness_of(script::Role::Quote);
+    assert!(quote.is_finite() && narrator.is_finite());
+    assert!(
+        (narrator - quote).abs() <= 1.0,
+        "narrator {narrator}, quote {quote}"
+    );
 }
