@@ -178,61 +178,27 @@ fn render_one(
         None => engine.insert(engine::open(config.engine)?),
     };
     observer.begin(&source.display_name(), script.utterances.len());
-    let sample_rate = config
-        .audio
-        .sample_rate
-        .unwrap_or(engine.info().sample_rate);
-    // The audio is spooled next to the output (an unnamed file: gone on close, even on a crash).
-    let spool = spool_file(wav_path)?;
-    let mut assembler = audio::Assembler::new(BufWriter::new(spool), sample_rate)?;
     let mut timings = Timings {
         text: began.elapsed(),
         ..Timings::default()
     };
-    for utterance in &script.utterances {
-        let speaking = Instant::now();
-        let speech = engine.synthesize(&utterance.text, config.voices.for_role(utterance.role))?;
-        timings.synthesis += speaking.elapsed();
-        assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
-        observer.spoke();
-    }
-    let mut assembled = assembler.finish()?.map_spool(|spool| {
-        spool
-            .into_inner()
-            .map(BufReader::new)
-            .map_err(|e| AudioError::Spool(e.into_error()))
-    })?;
+    let mut assembled = speak(&script, engine, config, wav_path, observer, &mut timings)?;
     let chapters = chapters::place(&script, &assembled.program);
     let info = wav::Info {
         title: script.title.clone(),
         artist: script.byline.clone(),
         software: Some(format!("articast {}", env!("CARGO_PKG_VERSION"))),
     };
-    let max_frames = config
-        .audio
-        .max_part_seconds
-        .map(|s| u64::from(s) * u64::from(sample_rate));
-    let ranges = audio::split(&assembled.program, max_frames);
-    let total = assembled.program.pcm.frames;
-    let paths = part_paths(wav_path, ranges.len());
     let cues = chapters::cues(&chapters);
-    let mastered = write_files_atomically(&paths, |outs| {
-        let parts = ranges
-            .iter()
-            .zip(outs)
-            .map(|(frames, out)| audio::Part {
-                cues: audio::cues_within(&cues, frames, frames.end == total),
-                frames: frames.clone(),
-                out,
-            })
-            .collect();
-        audio::master(&mut assembled, &config.audio, parts, &info)
-    })?;
+    let (paths, mastered) = write_wavs(&mut assembled, &cues, &info, config, wav_path)?;
     timings.audio = mastered.timings;
     timings.total = began.elapsed();
     let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
     Ok(Rendered {
-        wav: paths[0].clone(),
+        wav: paths
+            .first()
+            .cloned()
+            .unwrap_or_else(|| wav_path.to_path_buf()),
         parts: paths,
         seconds: assembled.program.pcm.seconds(),
         sections: count(MarkKind::Section),
@@ -240,6 +206,70 @@ fn render_one(
         loudness: Some(mastered.loudness),
         timings,
     })
+}
+
+/// Speaks every utterance and assembles the program, its audio spooled next to the output
+/// (an unnamed file: gone on close, even on a crash).
+fn speak(
+    script: &script::Script,
+    engine: &mut Box<dyn Engine>,
+    config: &RenderConfig,
+    wav_path: &Path,
+    observer: &mut dyn Observer,
+    timings: &mut Timings,
+) -> Result<audio::Assembled<BufReader<std::fs::File>>, RenderError> {
+    let sample_rate = config
+        .audio
+        .sample_rate
+        .unwrap_or(engine.info().sample_rate);
+    let spool = spool_file(wav_path)?;
+    let mut assembler = audio::Assembler::new(BufWriter::new(spool), sample_rate)?;
+    for utterance in &script.utterances {
+        let speaking = Instant::now();
+        let speech = engine.synthesize(&utterance.text, config.voices.for_role(utterance.role))?;
+        timings.synthesis += speaking.elapsed();
+        assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
+        observer.spoke();
+    }
+    let assembled = assembler.finish()?.map_spool(|spool| {
+        spool
+            .into_inner()
+            .map(BufReader::new)
+            .map_err(|e| AudioError::Spool(e.into_error()))
+    })?;
+    Ok(assembled)
+}
+
+/// Masters the program into one WAV, or into parts of at most `--max-part-duration`, each with
+/// the markers that fall in it. Returns the files written and the figures.
+fn write_wavs(
+    assembled: &mut audio::Assembled<BufReader<std::fs::File>>,
+    cues: &[wav::Cue],
+    info: &wav::Info,
+    config: &RenderConfig,
+    wav_path: &Path,
+) -> Result<(Vec<PathBuf>, audio::Mastered), RenderError> {
+    let rate = assembled.program.pcm.sample_rate;
+    let max_frames = config
+        .audio
+        .max_part_seconds
+        .map(|s| u64::from(s) * u64::from(rate));
+    let ranges = audio::split(&assembled.program, max_frames);
+    let total = assembled.program.pcm.frames;
+    let paths = part_paths(wav_path, ranges.len());
+    let mastered = write_files_atomically(&paths, |outs| {
+        let parts = ranges
+            .iter()
+            .zip(outs)
+            .map(|(frames, out)| audio::Part {
+                cues: audio::cues_within(cues, frames, frames.end == total),
+                frames: frames.clone(),
+                out,
+            })
+            .collect();
+        audio::master(assembled, &config.audio, parts, info)
+    })?;
+    Ok((paths, mastered))
 }
 
 /// `name.wav` for one part; `name-part01.wav`, `name-part02.wav`, … for several.
