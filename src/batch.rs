@@ -316,11 +316,16 @@ fn write_files_atomically<T>(
     for path in paths {
         let dir = output_dir(path);
         std::fs::create_dir_all(dir).map_err(|e| fail(path, e.into()))?;
-        let temp = tempfile::Builder::new()
-            .prefix(".articast-")
-            .suffix(".part")
-            .tempfile_in(dir)
-            .map_err(|e| fail(path, e.into()))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".articast-").suffix(".part");
+        // Temporary files are private (0600); outputs get an ordinary file's mode (0666 less
+        // the umask), like any file the user creates.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir).map_err(|e| fail(path, e.into()))?;
         temps.push(temp);
     }
     let outs = temps
