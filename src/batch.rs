@@ -102,6 +102,9 @@ pub enum RenderError {
     /// Assembling the audio failed.
     #[error("{0}")]
     Audio(#[from] AudioError),
+    /// The run was interrupted (Ctrl-C) before this input was finished; nothing was written.
+    #[error("interrupted; no file written")]
+    Interrupted,
     /// Writing an output file failed.
     #[error("cannot write {path}: {source}")]
     Output {
@@ -113,10 +116,12 @@ pub enum RenderError {
 }
 
 impl RenderError {
-    /// 2 for problems with the input (the user can fix the input), 1 for failures.
+    /// 2 for problems with the input (the user can fix the input), 130 for an interrupted run
+    /// (as a shell reports SIGINT), 1 for failures.
     pub fn exit_code(&self) -> u8 {
         match self {
             RenderError::Input(_) | RenderError::Article(_) | RenderError::DuplicateOutput(_) => 2,
+            RenderError::Interrupted => 130,
             _ => 1,
         }
     }
@@ -130,6 +135,11 @@ pub trait Observer {
     fn spoke(&mut self) {}
     /// The input is finished (written or failed).
     fn end(&mut self) {}
+    /// Whether the user asked to stop (Ctrl-C). Checked between utterances and before the
+    /// finished files are renamed into place; a cancelled input leaves no file.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// An observer that ignores everything.
@@ -148,7 +158,9 @@ pub fn render_all(
         .iter()
         .map(|source| {
             let wav_path = config.out_dir.join(format!("{}.wav", source.stem()));
-            let result = if taken.insert(wav_path.clone()) {
+            let result = if observer.cancelled() {
+                Err(RenderError::Interrupted)
+            } else if taken.insert(wav_path.clone()) {
                 render_one(source, &wav_path, config, &mut engine, observer)
             } else {
                 Err(RenderError::DuplicateOutput(wav_path))
@@ -190,7 +202,7 @@ fn render_one(
         software: Some(format!("articast {}", env!("CARGO_PKG_VERSION"))),
     };
     let cues = chapters::cues(&chapters);
-    let (paths, mastered) = write_wavs(&mut assembled, &cues, &info, config, wav_path)?;
+    let (paths, mastered) = write_wavs(&mut assembled, &cues, &info, config, wav_path, observer)?;
     timings.audio = mastered.timings;
     timings.total = began.elapsed();
     let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
@@ -225,6 +237,9 @@ fn speak(
     let spool = spool_file(wav_path)?;
     let mut assembler = audio::Assembler::new(BufWriter::new(spool), sample_rate)?;
     for utterance in &script.utterances {
+        if observer.cancelled() {
+            return Err(RenderError::Interrupted);
+        }
         let speaking = Instant::now();
         let speech = engine.synthesize(&utterance.text, config.voices.for_role(utterance.role))?;
         timings.synthesis += speaking.elapsed();
@@ -248,6 +263,7 @@ fn write_wavs(
     info: &wav::Info,
     config: &RenderConfig,
     wav_path: &Path,
+    observer: &dyn Observer,
 ) -> Result<(Vec<PathBuf>, audio::Mastered), RenderError> {
     let rate = assembled.program.pcm.sample_rate;
     let max_frames = config
@@ -257,7 +273,7 @@ fn write_wavs(
     let ranges = audio::split(&assembled.program, max_frames);
     let total = assembled.program.pcm.frames;
     let paths = part_paths(wav_path, ranges.len());
-    let mastered = write_files_atomically(&paths, |outs| {
+    let mastered = write_files_atomically(&paths, &|| observer.cancelled(), |outs| {
         let parts = ranges
             .iter()
             .zip(outs)
@@ -306,6 +322,7 @@ fn output_dir(path: &Path) -> &Path {
 /// final name.
 fn write_files_atomically<T>(
     paths: &[PathBuf],
+    cancelled: &dyn Fn() -> bool,
     write: impl FnOnce(Vec<BufWriter<&mut std::fs::File>>) -> Result<T, wav::WavError>,
 ) -> Result<T, RenderError> {
     let fail = |path: &Path, source: wav::WavError| RenderError::Output {
@@ -334,6 +351,9 @@ fn write_files_atomically<T>(
         .collect();
     let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
     let written = write(outs).map_err(|e| fail(first, e))?;
+    if cancelled() {
+        return Err(RenderError::Interrupted); // dropping the temporary files removes them
+    }
     for (temp, path) in temps.into_iter().zip(paths) {
         temp.persist(path).map_err(|e| fail(path, e.error.into()))?;
     }

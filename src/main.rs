@@ -23,7 +23,7 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
         .iter()
         .map(|a| input::Source::from_arg(a))
         .collect();
-    let mut bar = progress::Bar::new(!args.quiet);
+    let mut bar = progress::Bar::new(!args.quiet, progress::ctrl_c_flag());
     let mut worst = 0;
     for outcome in batch::render_all(&sources, &args.config(), &mut bar) {
         match outcome.result {
