@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use articast::audio::AudioOptions;
 use articast::chapters::Sidecar;
 use articast::config::RenderConfig;
 use articast::engine::EngineKind;
@@ -48,11 +50,99 @@ pub struct RenderArgs {
           default_values_t = [SidecarArg::All])]
     pub sidecars: Vec<SidecarArg>,
     /// Write one WAV per section (`<stem>-01-<slug>.wav`, ...) and an `.m3u` playlist.
-    #[arg(long, value_enum, value_name = "UNIT")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "UNIT",
+        conflicts_with = "max_part_duration"
+    )]
     pub split: Option<SplitArg>,
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Sample rate of the file in Hz [default: the narrator engine's rate].
+    #[arg(long, value_name = "HZ", value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
+    pub sample_rate: Option<u32>,
+    /// Channels: 1 (mono) or 2 (the same voice on both).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = PossibleValuesParser::new(["1", "2"]).map(|s| s.parse::<u16>().unwrap_or(1)))]
+    pub channels: u16,
+    /// Bits per sample: 16 or 24.
+    #[arg(long, value_name = "BITS", default_value_t = 16, value_parser = PossibleValuesParser::new(["16", "24"]).map(|s| s.parse::<u16>().unwrap_or(16)))]
+    pub bits: u16,
+    /// Integrated loudness target in LUFS (EBU R 128, mono counted as dual mono), or `off`.
+    #[arg(long, value_name = "LUFS|off", default_value = "-16", allow_hyphen_values = true, value_parser = parse_loudness)]
+    pub loudness: Loudness,
+    /// True-peak ceiling in dBTP, applied by a limiter after the loudness gain.
+    #[arg(long, value_name = "DBTP", default_value_t = -1.0, allow_hyphen_values = true, value_parser = parse_true_peak)]
+    pub true_peak: f64,
+    /// Split programs longer than this into several files (`name-part01.wav`, …), cut in the
+    /// pauses between utterances: seconds, or `90m`, `2h`, `1h30m`, `01:30:00`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_part_duration: Option<u32>,
+    /// Print the time of each stage (for scripts/bench.sh).
+    #[arg(long, hide = true)]
+    pub timings: bool,
+}
+
+/// `--loudness`: a target, or `off`.
+#[derive(Debug, Clone, Copy)]
+pub struct Loudness(pub Option<f64>);
+
+fn parse_loudness(text: &str) -> Result<Loudness, String> {
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(Loudness(None));
+    }
+    match text.parse::<f64>() {
+        Ok(v) if (-70.0..=-5.0).contains(&v) => Ok(Loudness(Some(v))),
+        _ => Err("expected a loudness between -70 and -5 LUFS (e.g. -16), or `off`".into()),
+    }
+}
+
+/// Seconds from `5400`, `90m`, `1h30m`, `45s` or `01:30:00`.
+fn parse_duration(text: &str) -> Result<u32, String> {
+    let bad = || "expected a duration such as 3600, 90m, 1h30m or 01:30:00".to_string();
+    let seconds = if text.contains(':') {
+        text.split(':').try_fold(0u64, |total, field| {
+            let n: u64 = field.parse().map_err(|_| bad())?;
+            Ok::<u64, String>(total * 60 + n)
+        })?
+    } else if let Ok(n) = text.parse::<u64>() {
+        n
+    } else {
+        let mut total = 0u64;
+        let mut number = String::new();
+        for c in text.chars() {
+            match c {
+                '0'..='9' => number.push(c),
+                'h' | 'm' | 's' if !number.is_empty() => {
+                    let n: u64 = number.parse().map_err(|_| bad())?;
+                    let unit = match c {
+                        'h' => 3_600,
+                        'm' => 60,
+                        _ => 1,
+                    };
+                    total = total.saturating_add(n.saturating_mul(unit));
+                    number.clear();
+                }
+                _ => return Err(bad()),
+            }
+        }
+        if !number.is_empty() {
+            return Err(bad());
+        }
+        total
+    };
+    match u32::try_from(seconds) {
+        Ok(s) if s >= 1 => Ok(s),
+        _ => Err("a part must last between 1 second and 136 years".into()),
+    }
+}
+
+fn parse_true_peak(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (-20.0..=0.0).contains(&v) => Ok(v),
+        _ => Err("expected a ceiling between -20 and 0 dBTP (e.g. -1)".into()),
+    }
 }
 
 /// Marker kinds on the command line.
@@ -136,6 +226,14 @@ impl RenderArgs {
                 .collect(),
             sidecars: sidecars(&self.sidecars),
             split_sections: self.split == Some(SplitArg::Sections),
+            audio: AudioOptions {
+                sample_rate: self.sample_rate,
+                channels: self.channels,
+                bits: self.bits,
+                loudness: self.loudness.0,
+                true_peak: self.true_peak,
+                max_part_seconds: self.max_part_duration,
+            },
             ..RenderConfig::default()
         }
     }
@@ -159,4 +257,40 @@ fn sidecars(args: &[SidecarArg]) -> Vec<Sidecar> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_seconds_in_every_form() {
+        assert_eq!(parse_duration("5400"), Ok(5_400));
+        assert_eq!(parse_duration("90m"), Ok(5_400));
+        assert_eq!(parse_duration("1h30m"), Ok(5_400));
+        assert_eq!(parse_duration("01:30:00"), Ok(5_400));
+        assert_eq!(parse_duration("45s"), Ok(45));
+        assert!(parse_duration("1x").is_err());
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("h").is_err());
+    }
+
+    #[test]
+    fn loudness_takes_a_target_or_off() {
+        assert_eq!(parse_loudness("-16").map(|l| l.0), Ok(Some(-16.0)));
+        assert_eq!(parse_loudness("off").map(|l| l.0), Ok(None));
+        assert!(parse_loudness("+3").is_err());
+        assert!(parse_true_peak("1").is_err());
+    }
+
+    #[test]
+    fn sidecar_lists_name_each_file_once_in_order() {
+        use SidecarArg::*;
+        assert_eq!(sidecars(&[All]), Sidecar::ALL.to_vec());
+        assert!(sidecars(&[None]).is_empty());
+        assert_eq!(
+            sidecars(&[Vtt, Json, Vtt]),
+            vec![Sidecar::ChaptersJson, Sidecar::Vtt]
+        );
+    }
 }

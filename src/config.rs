@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::audio::AudioOptions;
 use crate::chapters::Sidecar;
 use crate::engine::{EngineKind, Voice};
 use crate::script::{MarkKind, Role, ScriptOptions};
@@ -29,7 +30,7 @@ impl Voices {
 }
 
 /// Settings of `articast render`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenderConfig {
     /// Folder the outputs are written to (created if missing).
     pub out_dir: PathBuf,
@@ -45,6 +46,8 @@ pub struct RenderConfig {
     pub sidecars: Vec<Sidecar>,
     /// Write one WAV per section (plus an `.m3u` playlist) instead of one WAV.
     pub split_sections: bool,
+    /// Output format, loudness and true-peak ceiling.
+    pub audio: AudioOptions,
 }
 
 impl Default for RenderConfig {
@@ -57,6 +60,7 @@ impl Default for RenderConfig {
             markers: vec![MarkKind::Section, MarkKind::Quote],
             sidecars: Sidecar::ALL.to_vec(),
             split_sections: false,
+            audio: AudioOptions::default(),
         }
     }
 }

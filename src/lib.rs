@@ -7,9 +7,10 @@
 //! article::parse   InputText     → Article     (cleaned; title, byline, sections, quotations)
 //! script::build    Article       → Script      (utterances with voice roles, pauses, marks)
 //! engine           Script text   → Speech      (PCM + word events, one per utterance)
-//! audio::assemble  Speech…       → Program     (one PCM, every utterance placed in frames)
+//! audio::Assembler Speech…       → Program     (trimmed, resampled, spooled; utterances placed in frames)
 //! chapters::place  Script+Program→ Chapter…    (markers in frames of the final audio)
-//! audio::wav       Program+Cues  → .wav        (hound PCM + cue/LIST-adtl/LIST-INFO chunks)
+//! chapters::*      Chapter…+Timeline → sidecars (JSON/ffmeta/CUE chapters, captions, timing map)
+//! audio::master    spool+Cues    → .wav        (voices matched, loudness, true-peak limiter, WAV/RF64)
 //! batch            Source…       → Outcome…    (each input on its own; errors do not stop a run)
 //! ```
 //!
@@ -30,7 +31,10 @@
 //! let program = audio::assemble(&script, speeches, fake.info().sample_rate)?;
 //! let marks = chapters::place(&script, &program);
 //! assert_eq!(marks[0].title, "Section: A Title");
-//! assert_eq!(marks[1].title, "Quote: We will hold this line to the end");
+//! assert_eq!(marks[1].title, "Paragraph 1: “We will hold this line to the end,” she said.");
+//! assert_eq!(marks[2].title, "Quote: We will hold this line to the end");
+//! let timeline = chapters::timeline(&script, &program);
+//! assert_eq!(timeline.sentences[1].timed.text, "We will hold this line to the end,");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]

@@ -23,19 +23,26 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
         .iter()
         .map(|a| input::Source::from_arg(a))
         .collect();
-    let mut bar = progress::Bar::new(!args.quiet);
+    let mut bar = progress::Bar::new(!args.quiet, progress::ctrl_c_flag());
     let mut worst = 0;
     for outcome in batch::render_all(&sources, &args.config(), &mut bar) {
         match outcome.result {
-            Ok(done) => eprintln!(
-                "{}: wrote {} ({:.1} s, {} section and {} quotation markers; {} files)",
-                outcome.source.display_name(),
-                done.wav.display(),
-                done.seconds,
-                done.sections,
-                done.quotes,
-                done.files.len()
-            ),
+            Ok(done) => {
+                eprintln!(
+                    "{}: wrote {} ({:.1} s, {} section and {} quotation markers{})",
+                    outcome.source.display_name(),
+                    done.files(),
+                    done.seconds,
+                    done.sections,
+                    done.quotes,
+                    done.loudness
+                        .map(|l| format!("; {}", l.summary()))
+                        .unwrap_or_default()
+                );
+                if args.timings {
+                    eprintln!("timings: {}", done.timings.summary());
+                }
+            }
             Err(err) => {
                 eprintln!("error: {}: {err}", outcome.source.display_name());
                 worst = worst.max(err.exit_code());

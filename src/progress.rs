@@ -1,25 +1,45 @@
 //! The progress bar: one indicatif bar on stderr, only when stderr is a terminal.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use articast::batch::Observer;
 
-/// Draws a bar per input.
+/// Draws a bar per input, and passes on the user's request to stop.
 pub struct Bar {
     bar: Option<ProgressBar>,
     enabled: bool,
+    stop: Arc<AtomicBool>,
 }
 
 impl Bar {
-    /// A bar that draws only if `wanted` and stderr is a terminal.
-    pub fn new(wanted: bool) -> Bar {
+    /// A bar that draws only if `wanted` and stderr is a terminal; `stop` is set on Ctrl-C.
+    pub fn new(wanted: bool, stop: Arc<AtomicBool>) -> Bar {
         Bar {
             bar: None,
             enabled: wanted && std::io::stderr().is_terminal(),
+            stop,
         }
     }
+}
+
+/// The flag that the first Ctrl-C sets, so the run stops at the next utterance and removes its
+/// unfinished files; a second Ctrl-C leaves at once (exit 130).
+pub fn ctrl_c_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&flag);
+    let installed = ctrlc::set_handler(move || {
+        if seen.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    if let Err(err) = installed {
+        eprintln!("warning: Ctrl-C will not clean up unfinished files: {err}");
+    }
+    flag
 }
 
 impl Observer for Bar {
@@ -46,5 +66,9 @@ impl Observer for Bar {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
     }
 }

@@ -239,3 +239,23 @@ fn inspect_of_a_missing_file_exits_2() {
         .code(2)
         .stderr(predicate::str::contains("error: missing.txt: no such file"));
 }
+
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_mode_of_an_ordinary_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success();
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, "x").unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&dir.path().join("free-russian-legion.wav")),
+        mode(&plain)
+    );
+}

@@ -63,3 +63,39 @@ fn espeak_without_its_data_fails_with_exit_1_and_leaves_no_file() {
         ));
     assert!(files_in(dir.path()).is_empty());
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_run_with_exit_130_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // About five hours of speech: the render is still speaking when the signal comes.
+    let long = dir.path().join("long.txt");
+    let body = std::fs::read_to_string(sample()).unwrap();
+    std::fs::write(&long, body.repeat(50)).unwrap();
+    let out = dir.path().join("out");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("articast"))
+        .args(["render", "-q", "-o"])
+        .arg(&out)
+        .arg(&long)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("long.txt: interrupted; no file written"),
+        "{stderr}"
+    );
+    assert!(
+        files_in(&out).is_empty(),
+        "left behind: {:?}",
+        files_in(&out)
+    );
+}

@@ -1,17 +1,39 @@
-//! Stage 5 — audio: utterances' speech joined into one program, and the WAV file.
+//! Stage 5 — audio: utterances' speech joined into one program, mastered, and written as WAV.
 //!
-//! [`assemble`] lays the [`Speech`] of each utterance end to end with the script's pauses as
-//! exact digital silence, and records where every utterance and engine event landed, in sample
-//! frames of the final audio. [`wav`] writes it with marker chunks.
+//! Three steps, so memory stays flat however long the article is:
+//!
+//! 1. [`Assembler`] takes each utterance's [`Speech`](crate::engine::Speech) as it is spoken: it cuts the engine's own
+//!    silence ([`trim`]), resamples to the program rate ([`resample`]), fades the cuts, and spools
+//!    the audio (mono `f32`) to a temporary file, followed by the script's pause shortened by the
+//!    kept margins, so the pause the listener hears is the script's. It records where every
+//!    utterance and engine event landed, in frames of the final audio ([`Program::placed`]: the
+//!    one source of positions for markers and sidecars), and measures each voice role.
+//! 2. [`master`] computes one gain per role that matches every voice to the narrator, then one
+//!    gain for the whole program that brings it to the loudness target once limited (measured
+//!    over the spool with the ebur128 crate, through the limiter where it will act).
+//! 3. It then streams the spool once more into the [`wav::WavWriter`]: role gains, the program
+//!    gain, a true-peak [`limiter`], the output format; and measures the finished audio, whose
+//!    figures go into the file and the report.
 
+mod assembly;
+pub mod limiter;
+pub mod loudness;
+mod mastering;
+pub mod resample;
+pub mod trim;
 pub mod wav;
 
+pub use assembly::{Assembled, Assembler, assemble, assemble_in_memory};
+pub use mastering::{Mastered, Part, cues_within, master, split};
+
 use std::ops::Range;
+use std::time::Duration;
 
-use crate::engine::{Event, Speech};
-use crate::script::Script;
+use crate::engine::Event;
+use loudness::MeterError;
+use resample::ResampleError;
 
-/// Mono 16-bit PCM.
+/// Mono 16-bit PCM held in memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pcm {
     /// Sample rate in Hz.
@@ -32,6 +54,27 @@ impl Pcm {
     }
 }
 
+/// Rate and length of the program's audio, wherever its samples are (memory or spool).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Extent {
+    /// Sample rate in Hz (of the written file).
+    pub sample_rate: u32,
+    /// Length in frames.
+    pub frames: u64,
+}
+
+impl Extent {
+    /// Length in frames.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Length in seconds.
+    pub fn seconds(&self) -> f64 {
+        self.frames as f64 / f64::from(self.sample_rate.max(1))
+    }
+}
+
 /// Where one utterance sits in the program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placed {
@@ -41,28 +84,48 @@ pub struct Placed {
     pub events: Vec<Event>,
 }
 
-/// The whole spoken article.
+/// The whole spoken article: its length, and where every utterance is, in final frames.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Program {
-    /// The audio.
-    pub pcm: Pcm,
+    /// Rate and length of the audio.
+    pub pcm: Extent,
     /// One entry per script utterance, in order.
     pub placed: Vec<Placed>,
+}
+
+/// Output settings of the audio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioOptions {
+    /// Rate of the file; `None` takes the narrator engine's rate.
+    pub sample_rate: Option<u32>,
+    /// 1 or 2 (the mono program on both channels).
+    pub channels: u16,
+    /// 16 or 24.
+    pub bits: u16,
+    /// Integrated loudness target in LUFS; `None` leaves levels as the engines made them.
+    pub loudness: Option<f64>,
+    /// True-peak ceiling in dBTP (applied when there is a loudness target).
+    pub true_peak: f64,
+    /// Longest part in seconds: longer programs are split into several files.
+    pub max_part_seconds: Option<u32>,
+}
+
+impl Default for AudioOptions {
+    fn default() -> Self {
+        AudioOptions {
+            sample_rate: None,
+            channels: 1,
+            bits: 16,
+            loudness: Some(-16.0),
+            true_peak: -1.0,
+            max_part_seconds: None,
+        }
+    }
 }
 
 /// Why speech could not be assembled.
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
-    /// Two utterances came at different sample rates.
-    #[error("utterance {index} is at {got} Hz, the program at {expected} Hz")]
-    RateMismatch {
-        /// Index of the utterance.
-        index: usize,
-        /// The program's rate.
-        expected: u32,
-        /// The utterance's rate.
-        got: u32,
-    },
     /// The script and the speech list differ in length.
     #[error("{speeches} speeches for {utterances} utterances")]
     CountMismatch {
@@ -71,126 +134,60 @@ pub enum AudioError {
         /// Speeches given.
         speeches: usize,
     },
+    /// An engine's rate could not be converted to the program's.
+    #[error("{0}")]
+    Resample(#[from] ResampleError),
+    /// The loudness meter refused the audio.
+    #[error("{0}")]
+    Meter(#[from] MeterError),
+    /// The temporary audio could not be written.
+    #[error("temporary audio: {0}")]
+    Spool(#[from] std::io::Error),
 }
 
-/// Joins the speech of every utterance, adding each utterance's pause after it.
-pub fn assemble(
-    script: &Script,
-    speeches: Vec<Speech>,
-    sample_rate: u32,
-) -> Result<Program, AudioError> {
-    if speeches.len() != script.utterances.len() {
-        return Err(AudioError::CountMismatch {
-            utterances: script.utterances.len(),
-            speeches: speeches.len(),
-        });
-    }
-    let mut program = Program {
-        pcm: Pcm {
-            sample_rate,
-            samples: Vec::new(),
-        },
-        placed: Vec::with_capacity(speeches.len()),
-    };
-    for (index, (utterance, speech)) in script.utterances.iter().zip(speeches).enumerate() {
-        if speech.sample_rate != sample_rate && !speech.samples.is_empty() {
-            return Err(AudioError::RateMismatch {
-                index,
-                expected: sample_rate,
-                got: speech.sample_rate,
-            });
-        }
-        let start = program.pcm.frames();
-        program.pcm.samples.extend_from_slice(&speech.samples);
-        let end = program.pcm.frames();
-        let events = speech
-            .events
-            .into_iter()
-            .map(|e| Event {
-                sample: start + e.sample,
-                ..e
-            })
-            .collect();
-        program.placed.push(Placed {
-            frames: start..end,
-            events,
-        });
-        let pause = u64::from(utterance.pause_after_ms) * u64::from(sample_rate) / 1000;
-        program
-            .pcm
-            .samples
-            .extend(std::iter::repeat_n(0, pause as usize));
-    }
-    Ok(program)
+/// Time spent in each audio stage (for the benchmark; never asserted).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Trims, resampling, fades and spooling.
+    pub assembly: Duration,
+    /// Every loudness measurement (roles, program, finished audio).
+    pub loudness: Duration,
+    /// Gains, limiter, sample encoding and writing the file.
+    pub mastering: Duration,
 }
 
+/// Speech for the tests of the audio steps.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::EventKind;
+mod testing {
+    use crate::engine::Speech;
     use crate::script::{Role, Utterance};
 
-    fn utterance(pause_after_ms: u32) -> Utterance {
+    pub const RATE: u32 = 22_050;
+
+    pub fn utterance(role: Role, pause_after_ms: u32) -> Utterance {
         Utterance {
             text: "x".into(),
-            role: Role::Narrator,
+            role,
             pause_after_ms,
             paragraph: None,
         }
     }
 
-    #[test]
-    fn pauses_are_exact_silence_between_utterances() {
-        let script = Script {
-            utterances: vec![utterance(100), utterance(0)],
-            ..Script::default()
-        };
-        let speech = |v: i16| Speech {
-            sample_rate: 1000,
-            samples: vec![v; 10],
+    /// Engine-like speech: silence, a tone that starts softly, silence.
+    pub fn speech(rate: u32, lead_ms: u32, tone_ms: u32, tail_ms: u32, amplitude: f32) -> Speech {
+        let frames = |ms: u32| (ms * rate / 1000) as usize;
+        let mut samples = vec![0i16; frames(lead_ms)];
+        let n = frames(tone_ms);
+        samples.extend((0..n).map(|i| {
+            let envelope = (i as f32 / (rate as f32 * 0.02)).min(1.0);
+            let t = i as f32 / rate as f32;
+            (32_767.0 * amplitude * envelope * (std::f32::consts::TAU * 220.0 * t).sin()) as i16
+        }));
+        samples.extend(vec![0i16; frames(tail_ms)]);
+        Speech {
+            sample_rate: rate,
+            samples,
             events: vec![],
-        };
-        let program = assemble(&script, vec![speech(5), speech(7)], 1000).unwrap();
-        assert_eq!(program.pcm.frames(), 120);
-        assert_eq!(program.placed[1].frames, 110..120);
-        assert!(program.pcm.samples[10..110].iter().all(|&s| s == 0));
-    }
-
-    #[test]
-    fn events_are_shifted_to_program_time() {
-        let script = Script {
-            utterances: vec![utterance(0), utterance(0)],
-            ..Script::default()
-        };
-        let event = Event {
-            kind: EventKind::Word,
-            sample: 3,
-            char_start: 0,
-            char_len: 1,
-        };
-        let speech = Speech {
-            sample_rate: 8,
-            samples: vec![1; 8],
-            events: vec![event],
-        };
-        let program = assemble(&script, vec![speech.clone(), speech], 8).unwrap();
-        assert_eq!(program.placed[1].events[0].sample, 11);
-    }
-
-    #[test]
-    fn a_rate_mismatch_is_an_error() {
-        let script = Script {
-            utterances: vec![utterance(0)],
-            ..Script::default()
-        };
-        let speech = Speech {
-            sample_rate: 16_000,
-            samples: vec![1],
-            events: vec![],
-        };
-        assert!(matches!(
-            assemble(&script, vec![speech], 22_050),
-            Err(AudioError::RateMismatch { .. })
-        ));
+        }
     }
 }

@@ -218,7 +218,7 @@ pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::audio::{Pcm, Placed};
+    use crate::audio::{Extent, Placed};
     use crate::script::Mark;
 
     #[test]
@@ -250,11 +250,11 @@ pub(crate) mod tests {
         assert_eq!(kinds, vec![MarkKind::Section, MarkKind::Quote]);
     }
 
-    pub(crate) fn program(spans: &[(u64, u64)], total: usize) -> Program {
+    pub(crate) fn program(spans: &[(u64, u64)], total: u64) -> Program {
         Program {
-            pcm: Pcm {
+            pcm: Extent {
                 sample_rate: 1_000,
-                samples: vec![0; total],
+                frames: total,
             },
             placed: spans
                 .iter()

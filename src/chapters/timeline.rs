@@ -144,7 +144,7 @@ pub fn timeline(script: &Script, program: &Program) -> Timeline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audio::{Pcm, Placed};
+    use crate::audio::{Extent, Placed};
     use crate::engine::Event;
     use crate::script::{Role, Utterance};
 
@@ -174,9 +174,9 @@ mod tests {
 
     fn program(frames: std::ops::Range<u64>, events: Vec<Event>) -> Program {
         Program {
-            pcm: Pcm {
+            pcm: Extent {
                 sample_rate: 1000,
-                samples: vec![0; frames.end as usize + 10],
+                frames: frames.end + 10,
             },
             placed: vec![Placed { frames, events }],
         }

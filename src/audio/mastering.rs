@@ -1,0 +1,616 @@
+//! Steps 2 and 3: the spooled program's gains (voices matched, loudness target, what the
+//! limiter takes), then one pass that writes it, limited and measured, into one or more files.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use super::loudness::{self, Meter};
+use super::{Assembled, AudioOptions, Program, Timings, limiter, wav};
+
+/// The figures of a mastered program.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mastered {
+    /// Loudness of the written audio (all parts together).
+    pub loudness: wav::Loudness,
+    /// Loudness of each part, in order.
+    pub parts: Vec<wav::Loudness>,
+    /// Gain applied to the whole program, dB.
+    pub gain_db: f64,
+    /// Time spent in each stage, assembly included.
+    pub timings: Timings,
+}
+
+/// One output file of a program: which frames it holds and its markers (in its own frames).
+pub struct Part<W> {
+    /// Frames of the program in this file.
+    pub frames: Range<u64>,
+    /// Where the file goes.
+    pub out: W,
+    /// Its markers.
+    pub cues: Vec<wav::Cue>,
+}
+
+/// Cuts a program into parts of at most `max_frames`, in the pauses between utterances (in
+/// the middle of each pause). One utterance longer than the limit makes a longer part.
+pub fn split(program: &Program, max_frames: Option<u64>) -> Vec<Range<u64>> {
+    let total = program.pcm.frames;
+    let Some(max) = max_frames.filter(|&m| m > 0 && m < total) else {
+        return std::iter::once(0..total).collect();
+    };
+    let cuts: Vec<u64> = program
+        .placed
+        .windows(2)
+        .filter(|w| !w[0].frames.is_empty() && !w[1].frames.is_empty())
+        .map(|w| w[0].frames.end + (w[1].frames.start - w[0].frames.end) / 2)
+        .collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while total - start > max {
+        let fitting = cuts
+            .iter()
+            .copied()
+            .filter(|&c| c > start && c - start <= max)
+            .max();
+        let Some(cut) = fitting.or_else(|| cuts.iter().copied().find(|&c| c > start)) else {
+            break;
+        };
+        parts.push(start..cut);
+        start = cut;
+    }
+    parts.push(start..total);
+    parts
+}
+
+/// The markers that fall in `frames`, moved to the part's own frames; a marked region that
+/// began in an earlier part starts again at the part's first frame.
+/// Markers at the very end of the program belong to the `last` part.
+pub fn cues_within(cues: &[wav::Cue], frames: &Range<u64>, last: bool) -> Vec<wav::Cue> {
+    cues.iter()
+        .filter_map(|cue| {
+            let end = cue.start_frame + cue.length.unwrap_or(0);
+            let starts_before_end =
+                cue.start_frame < frames.end || (last && cue.start_frame == frames.end);
+            let inside =
+                starts_before_end && (end > frames.start || cue.start_frame >= frames.start);
+            inside.then(|| {
+                let start = cue.start_frame.max(frames.start);
+                wav::Cue {
+                    start_frame: start - frames.start,
+                    length: cue
+                        .length
+                        .map(|_| end.min(frames.end).saturating_sub(start)),
+                    ..cue.clone()
+                }
+            })
+        })
+        .collect()
+}
+
+/// Frames read from the spool at a time.
+const CHUNK: usize = 1 << 15;
+
+/// Writes the spooled program as WAV files, one per part: role gains, program gain, limiter,
+/// format. The gain and the limiter run over the whole program, so parts match in level.
+pub fn master<R: Read + Seek, W: Write + Seek>(
+    assembled: &mut Assembled<R>,
+    options: &AudioOptions,
+    parts: Vec<Part<W>>,
+    info: &wav::Info,
+) -> Result<Mastered, wav::WavError> {
+    let began = Instant::now();
+    let mut timings = assembled.timings;
+    let rate = assembled.program.pcm.sample_rate;
+    let roles = match options.loudness {
+        Some(_) => role_segments(assembled),
+        None => Vec::new(),
+    };
+    let gain_db = match options.loudness {
+        Some(target) => program_gain(assembled, &roles, target, options.true_peak)?,
+        None => 0.0,
+    };
+    timings.loudness += began.elapsed();
+    let began = Instant::now();
+    let format = wav::Format {
+        sample_rate: rate,
+        channels: options.channels,
+        bits: options.bits,
+    };
+    let mut router = Router::new(format, parts, info)?;
+    let mut limiter = options
+        .loudness
+        .map(|_| limiter::Limiter::new(rate, options.true_peak));
+    let gain = loudness::factor(gain_db);
+    let mut limited = Vec::with_capacity(CHUNK);
+    read_spool(assembled, &roles, |chunk| {
+        chunk.iter_mut().for_each(|s| *s *= gain);
+        match &mut limiter {
+            Some(limiter) => {
+                limited.clear();
+                limiter.process(chunk, &mut limited);
+                router.emit(&limited)
+            }
+            None => router.emit(chunk),
+        }
+    })?;
+    if let Some(limiter) = &mut limiter {
+        limited.clear();
+        limiter.flush(&mut limited);
+        router.emit(&limited)?;
+    }
+    let (loudness, parts, metering) = router.finish()?;
+    timings.loudness += metering;
+    timings.mastering += began.elapsed().saturating_sub(metering);
+    Ok(Mastered {
+        loudness,
+        parts,
+        gain_db,
+        timings,
+    })
+}
+
+/// The part being written: its writer, markers, frames still to come and own meter.
+type OpenPart<W> = (wav::WavWriter<W>, Vec<wav::Cue>, u64, Option<Meter>);
+
+/// Sends the mastered stream to the part files in turn, measuring the whole and each part.
+struct Router<'a, W: Write + Seek> {
+    format: wav::Format,
+    info: &'a wav::Info,
+    pending: std::vec::IntoIter<Part<W>>,
+    open: Option<OpenPart<W>>,
+    whole: Meter,
+    split: bool,
+    figures: Vec<wav::Loudness>,
+    metering: Duration,
+}
+
+impl<'a, W: Write + Seek> Router<'a, W> {
+    fn new(
+        format: wav::Format,
+        parts: Vec<Part<W>>,
+        info: &'a wav::Info,
+    ) -> Result<Self, wav::WavError> {
+        Ok(Router {
+            format,
+            info,
+            split: parts.len() > 1,
+            pending: parts.into_iter(),
+            open: None,
+            whole: Meter::full(format.sample_rate)?,
+            figures: Vec::new(),
+            metering: Duration::ZERO,
+        })
+    }
+
+    fn emit(&mut self, mut samples: &[f32]) -> Result<(), wav::WavError> {
+        let began = Instant::now();
+        self.whole.add(samples)?;
+        self.metering += began.elapsed();
+        while !samples.is_empty() {
+            if self.open.is_none() && !self.open_next()? {
+                return Err(wav::WavError::TooLong("more audio than the parts hold"));
+            }
+            let Some((writer, _, left, meter)) = &mut self.open else {
+                continue;
+            };
+            let n = samples.len().min(*left as usize);
+            writer.write_mono(&samples[..n])?;
+            if let Some(meter) = meter {
+                let began = Instant::now();
+                meter.add(&samples[..n])?;
+                self.metering += began.elapsed();
+            }
+            *left -= n as u64;
+            samples = &samples[n..];
+            if *left == 0 {
+                self.close()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens the next part; false when there is none.
+    fn open_next(&mut self) -> Result<bool, wav::WavError> {
+        let Some(part) = self.pending.next() else {
+            return Ok(false);
+        };
+        let frames = part.frames.end - part.frames.start;
+        let writer = wav::WavWriter::new(part.out, self.format, frames)?;
+        let meter = match self.split {
+            true => Some(Meter::full(self.format.sample_rate)?),
+            false => None,
+        };
+        self.open = Some((writer, part.cues, frames, meter));
+        if frames == 0 {
+            self.close()?;
+        }
+        Ok(true)
+    }
+
+    fn close(&mut self) -> Result<(), wav::WavError> {
+        if let Some((writer, cues, _, meter)) = self.open.take() {
+            let figures = meter.as_ref().unwrap_or(&self.whole).figures()?;
+            writer.finish(&cues, self.info, Some(&figures))?;
+            self.figures.push(figures);
+        }
+        Ok(())
+    }
+
+    /// Closes every part (parts with no audio are written empty).
+    fn finish(mut self) -> Result<(wav::Loudness, Vec<wav::Loudness>, Duration), wav::WavError> {
+        self.close()?;
+        while self.open_next()? {
+            self.close()?;
+        }
+        Ok((self.whole.figures()?, self.figures, self.metering))
+    }
+}
+
+/// Integrated loudness of the spool with the role gains applied.
+fn measure<R: Read + Seek>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+) -> Result<f64, wav::WavError> {
+    let mut meter = Meter::integrated(assembled.program.pcm.sample_rate)?;
+    read_spool(assembled, roles, |chunk| Ok(meter.add(chunk)?))?;
+    Ok(meter.loudness()?)
+}
+
+/// Integrated loudness of the spool after `gain_db` and the limiter.
+fn measure_limited<R: Read + Seek>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+    gain_db: f64,
+    ceiling_dbtp: f64,
+) -> Result<f64, wav::WavError> {
+    let rate = assembled.program.pcm.sample_rate;
+    let mut meter = Meter::integrated(rate)?;
+    let mut limiter = limiter::Limiter::new(rate, ceiling_dbtp);
+    let gain = loudness::factor(gain_db);
+    let mut limited = Vec::with_capacity(CHUNK);
+    read_spool(assembled, roles, |chunk| {
+        chunk.iter_mut().for_each(|s| *s *= gain);
+        limited.clear();
+        limiter.process(chunk, &mut limited);
+        Ok(meter.add(&limited)?)
+    })?;
+    limited.clear();
+    limiter.flush(&mut limited);
+    meter.add(&limited)?;
+    Ok(meter.loudness()?)
+}
+
+/// The program gain that reaches `target` LUFS after the limiter.
+///
+/// The first guess is the matched voices' loudness. If the limiter will not touch the program
+/// (its highest sample stays 6 dB under the ceiling) one plain measurement gives the gain.
+/// Otherwise the limiter takes some loudness away, so the program is measured through it and
+/// the gain corrected by the difference; a small correction is close to exact, and after a
+/// large one (heavy limiting, where a dB of gain adds less than a dB of loudness) it measures
+/// again and steps by the measured slope, at most three times.
+fn program_gain<R: Read + Seek>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+    target: f64,
+    ceiling_dbtp: f64,
+) -> Result<f64, wav::WavError> {
+    let Some(level) = assembled.level else {
+        return Ok(0.0);
+    };
+    let mut gain = loudness::gain_to(target, level);
+    let peak_dbfs = 20.0 * f64::from(assembled.peak.max(1e-9)).log10() + gain;
+    if peak_dbfs < ceiling_dbtp - 6.0 {
+        return Ok(loudness::gain_to(target, measure(assembled, roles)?));
+    }
+    // Output loudness per dB of gain: 1 without limiting, less the harder it limits.
+    let mut slope = 1.0;
+    let mut last: Option<(f64, f64)> = None;
+    for _ in 0..3 {
+        let limited = measure_limited(assembled, roles, gain, ceiling_dbtp)?;
+        if !limited.is_finite() {
+            break;
+        }
+        if let Some((g, l)) = last.filter(|(g, _)| (gain - g).abs() > 1e-3) {
+            slope = ((limited - l) / (gain - g)).clamp(0.2, 1.0);
+        }
+        let error = target - limited;
+        last = Some((gain, limited));
+        gain += error / slope;
+        if error.abs() <= 0.25 {
+            break;
+        }
+    }
+    Ok(gain)
+}
+
+/// Each utterance's frames with the gain factor of its role.
+fn role_segments<R>(assembled: &Assembled<R>) -> Vec<(Range<u64>, f32)> {
+    assembled
+        .program
+        .placed
+        .iter()
+        .zip(&assembled.roles)
+        .map(|(placed, role)| {
+            let db = assembled.role_gains.get(role).copied().unwrap_or(0.0);
+            (placed.frames.clone(), loudness::factor(db))
+        })
+        .collect()
+}
+
+/// Reads the whole spool in chunks, with role gains applied, into `each`.
+fn read_spool<R: Read + Seek>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+    mut each: impl FnMut(&mut [f32]) -> Result<(), wav::WavError>,
+) -> Result<(), wav::WavError> {
+    assembled.spool.seek(SeekFrom::Start(0))?;
+    let mut bytes = vec![0u8; CHUNK * 4];
+    let mut samples = Vec::with_capacity(CHUNK);
+    let mut frame = 0u64;
+    let mut segment = 0;
+    let total = assembled.program.pcm.frames;
+    while frame < total {
+        let n = (total - frame).min(CHUNK as u64) as usize;
+        assembled.spool.read_exact(&mut bytes[..n * 4])?;
+        samples.clear();
+        for (i, b) in bytes[..n * 4].chunks_exact(4).enumerate() {
+            let at = frame + i as u64;
+            while roles.get(segment).is_some_and(|(r, _)| r.end <= at) {
+                segment += 1;
+            }
+            let gain = match roles.get(segment) {
+                Some((r, g)) if r.start <= at => *g,
+                _ => 1.0,
+            };
+            samples.push(f32::from_le_bytes([b[0], b[1], b[2], b[3]]) * gain);
+        }
+        each(&mut samples)?;
+        frame += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{RATE, speech, utterance};
+    use super::super::{Assembler, Extent, Placed};
+    use super::*;
+    use crate::engine::Speech;
+    use crate::script::{Role, Script};
+    use std::io::Cursor;
+
+    fn master_one(
+        assembled: &mut Assembled<Cursor<Vec<u8>>>,
+        options: &AudioOptions,
+        out: &mut Cursor<Vec<u8>>,
+    ) -> Mastered {
+        let part = Part {
+            frames: 0..assembled.program.pcm.frames,
+            out,
+            cues: vec![],
+        };
+        master(assembled, options, vec![part], &wav::Info::default()).unwrap()
+    }
+
+    /// Integrated loudness of the given frames of a 16-bit mono WAV, and its true peak.
+    fn measured(bytes: &[u8], ranges: &[Range<u64>]) -> (f64, f64) {
+        let mut reader = hound::WavReader::new(Cursor::new(bytes)).unwrap();
+        let rate = reader.spec().sample_rate;
+        let samples: Vec<f32> = reader
+            .samples::<i16>()
+            .map(|s| f32::from(s.unwrap()) / 32_768.0)
+            .collect();
+        let mut meter = Meter::full(rate).unwrap();
+        for range in ranges {
+            meter
+                .add(&samples[range.start as usize..range.end as usize])
+                .unwrap();
+        }
+        let figures = meter.figures().unwrap();
+        (figures.integrated, figures.true_peak)
+    }
+
+    #[test]
+    fn a_quiet_quote_voice_is_matched_to_the_narrator_and_the_program_hits_the_target() {
+        let roles = [Role::Narrator, Role::Quote, Role::Narrator, Role::Quote];
+        let script = Script {
+            utterances: roles.iter().map(|&r| utterance(r, 300)).collect(),
+            ..Script::default()
+        };
+        let speeches = roles
+            .iter()
+            .map(|r| match r {
+                Role::Quote => speech(RATE, 50, 3_000, 50, 0.1),
+                _ => speech(RATE, 50, 3_000, 50, 0.6),
+            })
+            .collect();
+        let mut assembler = Assembler::new(Cursor::new(Vec::new()), RATE).unwrap();
+        for (u, s) in script.utterances.iter().zip::<Vec<Speech>>(speeches) {
+            assembler.add(s, u.role, u.pause_after_ms).unwrap();
+        }
+        let mut assembled = assembler.finish().unwrap();
+        let options = AudioOptions::default();
+        let mut out = Cursor::new(Vec::new());
+        let done = master_one(&mut assembled, &options, &mut out);
+        let bytes = out.into_inner();
+        let placed = &assembled.program.placed;
+        let whole = 0..assembled.program.pcm.frames;
+        let (program, peak) = measured(&bytes, std::slice::from_ref(&whole));
+        let (narrator, _) = measured(
+            &bytes,
+            &[placed[0].frames.clone(), placed[2].frames.clone()],
+        );
+        let (quote, _) = measured(
+            &bytes,
+            &[placed[1].frames.clone(), placed[3].frames.clone()],
+        );
+        assert!((narrator - quote).abs() < 1.0, "{narrator} vs {quote}");
+        assert!((program + 16.0).abs() < 0.5, "{program}");
+        assert!(peak <= -1.0, "{peak}");
+        assert!((done.loudness.integrated - program).abs() < 0.1);
+    }
+
+    #[test]
+    fn loudness_off_leaves_the_levels_alone() {
+        let mut assembler = Assembler::new(Cursor::new(Vec::new()), RATE).unwrap();
+        assembler
+            .add(speech(RATE, 0, 1_000, 0, 0.1), Role::Narrator, 0)
+            .unwrap();
+        let mut assembled = assembler.finish().unwrap();
+        let options = AudioOptions {
+            loudness: None,
+            ..AudioOptions::default()
+        };
+        let mut out = Cursor::new(Vec::new());
+        let done = master_one(&mut assembled, &options, &mut out);
+        assert_eq!(done.gain_db, 0.0);
+        let mut reader = hound::WavReader::new(Cursor::new(out.into_inner())).unwrap();
+        let peak = reader
+            .samples::<i16>()
+            .map(|s| s.unwrap().unsigned_abs())
+            .max()
+            .unwrap();
+        assert!((3_200..=3_300).contains(&peak), "{peak}");
+    }
+
+    fn placed(spans: &[(u64, u64)], total: u64) -> Program {
+        Program {
+            pcm: Extent {
+                sample_rate: 1_000,
+                frames: total,
+            },
+            placed: spans
+                .iter()
+                .map(|&(a, b)| Placed {
+                    frames: a..b,
+                    events: vec![],
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn parts_are_cut_in_the_middle_of_pauses_and_stay_under_the_limit() {
+        let program = placed(&[(0, 300), (400, 700), (800, 1_100), (1_200, 1_500)], 1_600);
+        assert_eq!(
+            split(&program, Some(800)),
+            vec![0..750, 750..1_150, 1_150..1_600]
+        );
+        assert_eq!(split(&program, Some(900)), vec![0..750, 750..1_600]);
+        assert_eq!(
+            split(&program, Some(400)),
+            vec![0..350, 350..750, 750..1_150, 1_150..1_600]
+        );
+        assert_eq!(split(&program, None), vec![0..1_600]);
+        assert_eq!(split(&program, Some(5_000)), vec![0..1_600]);
+    }
+
+    #[test]
+    fn an_utterance_longer_than_the_limit_makes_a_longer_part() {
+        let program = placed(&[(0, 1_000), (1_100, 1_200)], 1_300);
+        assert_eq!(split(&program, Some(500)), vec![0..1_050, 1_050..1_300]);
+    }
+
+    #[test]
+    fn cues_are_moved_into_their_part_and_a_running_region_restarts_at_its_start() {
+        let cue = |start_frame, length| wav::Cue {
+            start_frame,
+            length: Some(length),
+            label: "L".into(),
+            note: None,
+        };
+        let cues = [cue(0, 900), cue(900, 700), cue(1_100, 100)];
+        let second = cues_within(&cues, &(750..1_600), true);
+        let spans: Vec<(u64, Option<u64>)> =
+            second.iter().map(|c| (c.start_frame, c.length)).collect();
+        assert_eq!(
+            spans,
+            vec![(0, Some(150)), (150, Some(700)), (350, Some(100))]
+        );
+        assert_eq!(cues_within(&cues, &(0..750), false).len(), 1);
+        let at_the_end = [cue(1_600, 0)];
+        assert_eq!(cues_within(&at_the_end, &(750..1_600), true).len(), 1);
+        assert!(cues_within(&at_the_end, &(0..1_600), false).is_empty());
+    }
+
+    #[test]
+    fn split_parts_share_one_gain_and_together_hold_the_whole_program() {
+        let script = Script {
+            utterances: (0..4).map(|_| utterance(Role::Narrator, 500)).collect(),
+            ..Script::default()
+        };
+        let mut assembler = Assembler::new(Cursor::new(Vec::new()), RATE).unwrap();
+        for (i, u) in script.utterances.iter().enumerate() {
+            let amplitude = 0.1 + 0.1 * i as f32;
+            assembler
+                .add(
+                    speech(RATE, 0, 2_000, 0, amplitude),
+                    u.role,
+                    u.pause_after_ms,
+                )
+                .unwrap();
+        }
+        let mut assembled = assembler.finish().unwrap();
+        let ranges = split(&assembled.program, Some(u64::from(RATE) * 6));
+        assert_eq!(ranges.len(), 2);
+        let mut outs = vec![Cursor::new(Vec::new()), Cursor::new(Vec::new())];
+        let parts = ranges
+            .iter()
+            .zip(outs.iter_mut())
+            .map(|(frames, out)| Part {
+                frames: frames.clone(),
+                out,
+                cues: vec![],
+            })
+            .collect();
+        let options = AudioOptions::default();
+        let done = master(&mut assembled, &options, parts, &wav::Info::default()).unwrap();
+        assert_eq!(done.parts.len(), 2);
+        assert!(done.parts[0].integrated < done.parts[1].integrated - 3.0);
+        let lengths: Vec<u32> = outs
+            .into_iter()
+            .map(|o| {
+                hound::WavReader::new(Cursor::new(o.into_inner()))
+                    .unwrap()
+                    .duration()
+            })
+            .collect();
+        assert_eq!(
+            lengths.iter().map(|&l| u64::from(l)).sum::<u64>(),
+            assembled.program.pcm.frames
+        );
+        assert!((done.loudness.integrated + 16.0).abs() < 0.5);
+    }
+
+    #[test]
+    fn what_the_limiter_takes_is_made_up_so_a_loud_target_is_still_met() {
+        // A steady tone with a short loud click every 100 ms: the limiter turns every click
+        // down and, releasing slowly, much of the tone after it.
+        let samples = (0..RATE as usize * 20)
+            .map(|i| {
+                let t = i as f32 / RATE as f32;
+                let click = if i % 2_205 < 100 { 0.7 } else { 0.0 };
+                (32_767.0 * (0.1 + click) * (std::f32::consts::TAU * 330.0 * t).sin()) as i16
+            })
+            .collect();
+        let spoken = Speech {
+            sample_rate: RATE,
+            samples,
+            events: vec![],
+        };
+        let mut assembler = Assembler::new(Cursor::new(Vec::new()), RATE).unwrap();
+        assembler.add(spoken, Role::Narrator, 0).unwrap();
+        let mut assembled = assembler.finish().unwrap();
+        let options = AudioOptions {
+            loudness: Some(-14.0),
+            ..AudioOptions::default()
+        };
+        let mut out = Cursor::new(Vec::new());
+        let done = master_one(&mut assembled, &options, &mut out);
+        let whole = 0..assembled.program.pcm.frames;
+        let (integrated, peak) = measured(&out.into_inner(), std::slice::from_ref(&whole));
+        assert!((integrated + 14.0).abs() <= 0.2, "{integrated}");
+        assert!(peak <= -1.0, "{peak}");
+        assert!((done.loudness.integrated - integrated).abs() < 0.1);
+    }
+}
