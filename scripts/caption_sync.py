@@ -6,6 +6,9 @@ Renders the sample article with espeak-ng, listens to it with the offline recogn
 the caption words to the heard words, and prints the share of captions whose start lies within
 0.3 s of the heard start of their first word (target: at least 90 %).
 
+A second, recognizer-free figure: for captions that begin after a silence, the distance from the
+caption start to the first loud 5-ms window of the WAV (the speech onset).
+
     ~/.cache/asr-venv/bin/python scripts/caption_sync.py [--articast target/debug/articast]
         [--asr /work/shared/tools/asr_check.py] [--keep DIR] [--tolerance 0.3]
 
@@ -48,6 +51,26 @@ def heard_words(asr, wav, cache):
             for t in tokens(m.group(3)):
                 words.append((float(m.group(1)), t))
     return words
+
+
+def onsets(wav, starts):
+    """Onset minus caption start, for captions whose start lies near the end of a silence."""
+    import numpy as np
+    import soundfile as sf
+
+    x, sr = sf.read(wav, dtype="int16", always_2d=True)
+    x = np.abs(x[:, 0].astype(np.int32))
+    w = int(sr * 0.005)
+    found = []
+    for t in starts:
+        a = max(0, int((t - 0.3) * sr))
+        seg = x[a:a + int(0.6 * sr)]
+        peaks = [int(seg[i:i + w].max()) for i in range(0, len(seg) - w, w)]
+        for i in range(10, len(peaks)):
+            if peaks[i] > 1000 and max(peaks[i - 10:i]) < 300:
+                found.append((a / sr + i * 0.005) - t)
+                break
+    return found
 
 
 def main():
@@ -104,6 +127,12 @@ def main():
               f"min {offsets[0]:+.3f} s, max {offsets[-1]:+.3f} s")
         print(f"within {args.tolerance} s: {within}/{len(offsets)} aligned = "
               f"{100 * within / len(offsets):.1f} % (of all captions: {100 * within / total:.1f} %)")
+    found = onsets(os.path.join(out, stem + ".wav"), [start for start, _ in captions])
+    if found:
+        close = sum(abs(d) <= 0.05 for d in found)
+        found.sort()
+        print(f"captions after a silence: {len(found)}; speech onset within 0.05 s of the caption "
+              f"start: {close} ({100 * close / len(found):.1f} %), median {found[len(found) // 2]:+.3f} s")
     return 0 if offsets and within >= 0.9 * len(offsets) else 1
 
 
