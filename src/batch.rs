@@ -57,6 +57,7 @@ impl Rendered {
             .collect();
         match self.sidecars.len() {
             0 => names.join(", "),
+            1 => format!("{} + 1 sidecar", names.join(", ")),
             n => format!("{} + {n} sidecars", names.join(", ")),
         }
     }

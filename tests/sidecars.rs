@@ -328,6 +328,40 @@ fn split_parts_add_up_to_the_whole_and_keep_its_markers() {
     assert!(!split.join(format!("{STEM}.wav")).exists());
 }
 
+#[test]
+fn sidecars_of_a_program_cut_by_duration_name_every_part() {
+    let dir = tempfile::tempdir().unwrap();
+    render_fake(dir.path(), &["--max-part-duration", "2m"]);
+    let cue = read(dir.path(), "cue");
+    let files: Vec<&str> = cue
+        .lines()
+        .filter(|l| l.starts_with("FILE "))
+        .map(|l| l.split('"').nth(1).unwrap())
+        .collect();
+    assert!(files.len() >= 2, "{cue}");
+    assert!(files.iter().all(|f| dir.path().join(f).exists()));
+    let timing = json(dir.path(), "timing.json");
+    let audio: Vec<&str> = timing["audio"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(audio, files);
+    let chapters = json(dir.path(), "chapters.json")["chapters"]
+        .as_array()
+        .unwrap()
+        .len();
+    let markers: usize = files
+        .iter()
+        .map(|f| ffprobe_chapters(&dir.path().join(f)).len())
+        .sum();
+    assert!(
+        markers >= chapters,
+        "{markers} part markers, {chapters} chapters"
+    );
+}
+
 #[cfg(feature = "espeak")]
 #[test]
 fn espeak_captions_are_timed_by_its_events_and_parse() {

@@ -95,7 +95,6 @@ pub struct Whole<'a> {
 /// The text of one sidecar.
 pub fn sidecar(kind: Sidecar, whole: &Whole) -> String {
     let rate = whole.timeline.sample_rate;
-    let first_audio = whole.audio.first().map_or("", |a| a.0.as_str());
     match kind {
         Sidecar::ChaptersJson => podcast::render(whole.chapters, rate, whole.title, whole.author),
         Sidecar::Ffmeta => ffmeta::render(whole.chapters, rate, whole.title, whole.author),
@@ -109,7 +108,7 @@ pub fn sidecar(kind: Sidecar, whole: &Whole) -> String {
             rate,
             whole.timeline.estimated,
         ),
-        Sidecar::Timing => timing::render(whole.timeline, first_audio),
+        Sidecar::Timing => timing::render(whole.timeline, whole.audio),
     }
 }
 

@@ -10,7 +10,8 @@ use super::timeline::Timed;
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
-    audio: &'a str,
+    /// The audio files in order, each with the program sample it starts at.
+    audio: Vec<File<'a>>,
     sample_rate: u32,
     samples: u64,
     seconds: f64,
@@ -19,6 +20,13 @@ struct Document<'a> {
     sections: Vec<Entry<'a>>,
     paragraphs: Vec<Entry<'a>>,
     sentences: Vec<Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    file: &'a str,
+    start_sample: u64,
+    start: f64,
 }
 
 #[derive(Serialize)]
@@ -54,12 +62,19 @@ fn entry(index: usize, paragraph: Option<usize>, t: &Timed, sample_rate: u32) ->
     }
 }
 
-/// The timing map of `timeline`, naming `audio` (the WAV's file name).
-pub fn render(timeline: &Timeline, audio: &str) -> String {
+/// The timing map of `timeline`, naming the `audio` files (name and first program sample).
+pub fn render(timeline: &Timeline, audio: &[(String, u64)]) -> String {
     let rate = timeline.sample_rate;
     let document = Document {
         version: 1,
-        audio,
+        audio: audio
+            .iter()
+            .map(|(file, start_sample)| File {
+                file,
+                start_sample: *start_sample,
+                start: super::seconds(*start_sample, rate),
+            })
+            .collect(),
         sample_rate: rate,
         samples: timeline.frames,
         seconds: super::seconds(timeline.frames, rate),
@@ -103,8 +118,9 @@ mod tests {
                 words: vec![],
             }],
         };
-        let json: serde_json::Value = serde_json::from_str(&render(&timeline, "a.wav")).unwrap();
-        assert_eq!(json["audio"], "a.wav");
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&timeline, &[("a.wav".into(), 0)])).unwrap();
+        assert_eq!(json["audio"][0]["file"], "a.wav");
         assert_eq!(json["seconds"], 2.5);
         assert_eq!(json["sections"][0]["text"], "Title");
         assert_eq!(json["paragraphs"][0]["start"], 0.5);

@@ -274,11 +274,12 @@ impl Builder {
             Some(&m) => self.script.marks[m].last = now,
             None => {
                 self.quote_marks.insert(quotation, self.script.marks.len());
-                self.mark(
-                    MarkKind::Quote,
-                    "Quote: ",
-                    &article.quotations[quotation].text,
-                );
+                let quote = &article.quotations[quotation];
+                let prefix = match &quote.speaker {
+                    Some(speaker) => format!("Quote: {speaker} – "),
+                    None => "Quote: ".to_string(),
+                };
+                self.mark(MarkKind::Quote, &prefix, &quote.text);
             }
         }
     }
@@ -415,6 +416,39 @@ mod tests {
             assert!(mark.label.starts_with(&format!("Paragraph {}: ", i + 1)));
             assert!((mark.first..=mark.last).all(|u| s.utterances[u].paragraph == Some(i)));
         }
+    }
+
+    #[test]
+    fn a_known_speaker_leads_the_quote_label_and_the_note_keeps_the_whole_quote() {
+        use crate::article::{Paragraph, Quotation, Section, Span, SpanKind};
+        let text = "We will hold this line to the end, whatever it costs us and our families";
+        let article = Article {
+            sections: vec![Section {
+                heading: None,
+                paragraphs: vec![Paragraph {
+                    text: text.into(),
+                    spans: vec![Span {
+                        kind: SpanKind::Quote,
+                        text: text.into(),
+                        quotation: Some(0),
+                    }],
+                }],
+            }],
+            quotations: vec![Quotation {
+                text: text.into(),
+                speaker: Some("Caesar".into()),
+            }],
+            ..Article::default()
+        };
+        let s = build(&article, &ScriptOptions::default());
+        let quote = s.marks.iter().find(|m| m.kind == MarkKind::Quote).unwrap();
+        assert!(
+            quote.label.starts_with("Quote: Caesar – We will hold"),
+            "{}",
+            quote.label
+        );
+        assert!(quote.label.chars().count() <= MAX_LABEL_CHARS);
+        assert_eq!(quote.note, text);
     }
 
     #[test]
