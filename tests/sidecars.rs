@@ -275,57 +275,80 @@ fn a_failed_sidecar_leaves_no_file_of_the_render() {
     assert_eq!(files_in(dir.path()), vec![format!("{STEM}.srt")]);
 }
 
+/// Renders the three-section fixture with the fake engine into `dir`.
+fn render_sections(dir: &Path, extra: &[&str]) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three-sections.txt");
+    articast()
+        .args(["render", "-q", "--engine", "fake", "-o"])
+        .arg(dir)
+        .args(extra)
+        .arg(fixture)
+        .assert()
+        .success();
+}
+
+fn samples(path: &Path) -> Vec<i16> {
+    hound::WavReader::open(path)
+        .unwrap()
+        .samples::<i16>()
+        .map(Result::unwrap)
+        .collect()
+}
+
 #[test]
 fn split_parts_add_up_to_the_whole_and_keep_its_markers() {
     let dir = tempfile::tempdir().unwrap();
     let (whole, split) = (dir.path().join("whole"), dir.path().join("split"));
-    render_fake(&whole, &[]);
-    render_fake(&split, &["--split", "sections"]);
-    let whole_wav = whole.join(format!("{STEM}.wav"));
-    let whole_samples: Vec<i16> = hound::WavReader::open(&whole_wav)
-        .unwrap()
-        .samples::<i16>()
-        .map(Result::unwrap)
-        .collect();
+    let markers = ["--markers", "sections,quotes,paragraphs"];
+    render_sections(&whole, &markers);
+    render_sections(&split, &[&markers[..], &["--split", "sections"]].concat());
+    let stem = "three-sections";
+    let whole_wav = whole.join(format!("{stem}.wav"));
+    let whole_samples = samples(&whole_wav);
     let whole_markers = ffprobe_chapters(&whole_wav);
-    let playlist = std::fs::read_to_string(split.join(format!("{STEM}.m3u"))).unwrap();
+    let playlist = std::fs::read_to_string(split.join(format!("{stem}.m3u"))).unwrap();
     assert!(playlist.starts_with("#EXTM3U\n"));
     let parts: Vec<&str> = playlist.lines().filter(|l| !l.starts_with('#')).collect();
-    let sections = whole_markers
-        .iter()
-        .filter(|m| m.label.starts_with("Section: "))
-        .count();
-    assert_eq!(parts.len(), sections);
-    assert!(parts[0].starts_with(&format!("{STEM}-01-")) && parts[0].ends_with(".wav"));
+    assert_eq!(
+        parts,
+        vec![
+            "three-sections-01-a-river-town-rebuilds-after-the-flood.wav",
+            "three-sections-02-the-first-weeks.wav",
+            "three-sections-03-what-comes-next.wav"
+        ]
+    );
     let mut offset = 0u64;
     let mut joined = Vec::new();
     let mut markers = Vec::new();
     for part in &parts {
         let path = split.join(part);
-        let samples: Vec<i16> = hound::WavReader::open(&path)
-            .unwrap()
-            .samples::<i16>()
-            .map(Result::unwrap)
-            .collect();
-        for m in ffprobe_chapters(&path) {
+        let part_samples = samples(&path);
+        let part_markers = ffprobe_chapters(&path);
+        assert_eq!(part_markers[0].frame, 0, "{part} starts with its section");
+        assert!(part_markers[0].label.starts_with("Section: "));
+        for m in part_markers {
             markers.push((m.frame + offset, m.label));
         }
-        offset += samples.len() as u64;
-        joined.extend(samples);
+        offset += part_samples.len() as u64;
+        joined.extend(part_samples);
     }
     assert!(whole_samples.len().abs_diff(joined.len()) <= parts.len());
-    assert!(
-        joined == whole_samples,
-        "the parts do not join into the whole"
-    );
+    assert!(joined == whole_samples, "the parts do not join into the whole");
     let expected: Vec<(u64, String)> = whole_markers
         .into_iter()
         .map(|m| (m.frame, m.label))
         .collect();
+    assert!(expected.len() > 9, "{expected:?}");
     assert_eq!(markers, expected);
-    let cue = std::fs::read_to_string(split.join(format!("{STEM}.cue"))).unwrap();
+    let cue = std::fs::read_to_string(split.join(format!("{stem}.cue"))).unwrap();
     assert_eq!(cue.matches("FILE ").count(), parts.len());
-    assert!(!split.join(format!("{STEM}.wav")).exists());
+    assert!(!split.join(format!("{stem}.wav")).exists());
+    let timing: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(split.join(format!("{stem}.timing.json"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(timing["sections"].as_array().unwrap().len(), 3);
+    assert_eq!(timing["samples"].as_u64(), Some(joined.len() as u64));
 }
 
 #[test]
