@@ -289,10 +289,10 @@ fn render_sections(dir: &Path, extra: &[&str]) {
 
 fn samples(path: &Path) -> Vec<i16> {
     hound::WavReader::open(path)
-        .unwrap()
+        .expect("hound opens the WAV")
         .samples::<i16>()
-        .map(Result::unwrap)
-        .collect()
+        .collect::<Result<_, _>>()
+        .expect("16-bit samples")
 }
 
 #[test]
