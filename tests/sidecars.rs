@@ -333,7 +333,10 @@ fn split_parts_add_up_to_the_whole_and_keep_its_markers() {
         joined.extend(part_samples);
     }
     assert!(whole_samples.len().abs_diff(joined.len()) <= parts.len());
-    assert!(joined == whole_samples, "the parts do not join into the whole");
+    assert!(
+        joined == whole_samples,
+        "the parts do not join into the whole"
+    );
     let expected: Vec<(u64, String)> = whole_markers
         .into_iter()
         .map(|m| (m.frame, m.label))

@@ -14,6 +14,28 @@ pub enum DropReason {
     CommentForm,
     /// A spam-filter notice under a comment form ("This site uses Akismet ...").
     SpamNotice,
+    /// A menu, navigation or other line that does not read as the article's prose.
+    Navigation,
+    /// A sharing prompt ("Share", "Tweet", "Share on Facebook").
+    Share,
+    /// A subscription or newsletter prompt, or a log-in link.
+    Subscribe,
+    /// An advertisement label or sponsored line.
+    Advertisement,
+    /// A cookie or privacy notice.
+    Cookie,
+    /// A copyright or legal footer line.
+    Copyright,
+    /// A "Read more" / "Related" link or a list of other stories.
+    Related,
+    /// A photo caption or picture credit.
+    Caption,
+    /// A teaser of another story, cut off with an ellipsis.
+    Teaser,
+    /// Page text before the article starts.
+    BeforeArticle,
+    /// Page text after the article ends (comments, related stories, footer).
+    AfterArticle,
 }
 
 impl std::fmt::Display for DropReason {
@@ -23,6 +45,17 @@ impl std::fmt::Display for DropReason {
             DropReason::RepeatedTitle => "repeated title",
             DropReason::CommentForm => "comment form",
             DropReason::SpamNotice => "spam notice",
+            DropReason::Navigation => "navigation",
+            DropReason::Share => "share prompt",
+            DropReason::Subscribe => "subscribe prompt",
+            DropReason::Advertisement => "advertisement",
+            DropReason::Cookie => "cookie notice",
+            DropReason::Copyright => "copyright",
+            DropReason::Related => "related links",
+            DropReason::Caption => "caption or credit",
+            DropReason::Teaser => "teaser",
+            DropReason::BeforeArticle => "before the article",
+            DropReason::AfterArticle => "after the article",
         };
         f.write_str(text)
     }
@@ -34,15 +67,211 @@ const CRUMB_SEPARATORS: [&str; 4] = [" » ", " › ", " > ", " / "];
 /// The reason to drop `line`, if it is boilerplate on its own.
 pub fn classify(line: &str) -> Option<DropReason> {
     let lower = line.trim().to_lowercase();
+    let words = lower.split_whitespace().count();
     if is_breadcrumb(line) {
         Some(DropReason::Breadcrumb)
     } else if is_comment_form(&lower) {
         Some(DropReason::CommentForm)
     } else if lower.contains("akismet") || lower.starts_with("learn how your comment data") {
         Some(DropReason::SpamNotice)
+    } else if words <= 40 && phrase(&lower, COPYRIGHT) {
+        Some(DropReason::Copyright)
+    } else if words <= 40 && lower.contains("cookie") && phrase(&lower, COOKIE) {
+        Some(DropReason::Cookie)
+    } else if words <= 6 && all_words_in(&lower, SHARE_WORDS) {
+        Some(DropReason::Share)
+    } else if words <= 4 && all_words_in(&lower, AD_WORDS) {
+        Some(DropReason::Advertisement)
+    } else if words <= 20 && phrase(&lower, SUBSCRIBE) {
+        Some(DropReason::Subscribe)
+    } else if words <= 30 && starts(&lower, RELATED) {
+        Some(DropReason::Related)
+    } else if words <= 40 && (starts(&lower, CAPTION_START) || phrase(&lower, CAPTION)) {
+        Some(DropReason::Caption)
+    } else if words <= 25
+        && (lower.ends_with('…') || lower.ends_with("..."))
+        && !lower.contains(". ")
+    {
+        Some(DropReason::Teaser)
     } else {
         None
     }
+}
+
+/// Whether `line` opens what follows an article: comments, related stories, and the like.
+/// Only a line of its own counts ("Related: <a story>" inside an article does not).
+pub fn opens_after_article(line: &str) -> bool {
+    const OPENERS: [&str; 24] = [
+        "comments",
+        "comment",
+        "leave a comment",
+        "leave a reply",
+        "join the conversation",
+        "show comments",
+        "view comments",
+        "related",
+        "related articles",
+        "related stories",
+        "related posts",
+        "related content",
+        "recommended",
+        "recommended for you",
+        "you may also like",
+        "you might also like",
+        "most popular",
+        "most read",
+        "read next",
+        "more stories",
+        "trending",
+        "trending now",
+        "what to read next",
+        "around the web",
+    ];
+    let lower = line.trim().to_lowercase();
+    let bare = lower
+        .trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace() || c.is_numeric())
+        .to_string();
+    OPENERS.contains(&bare.as_str())
+        || (bare.starts_with("more from ") && bare.split_whitespace().count() <= 5)
+}
+
+const COPYRIGHT: &[&str] = &[
+    "©",
+    "copyright",
+    "all rights reserved",
+    "terms of use",
+    "privacy policy",
+];
+const COOKIE: &[&str] = &[
+    "use cookies",
+    "uses cookies",
+    "cookie policy",
+    "accept cookies",
+    "cookie settings",
+];
+const SHARE_WORDS: &[&str] = &[
+    "share",
+    "this",
+    "on",
+    "tweet",
+    "email",
+    "e-mail",
+    "print",
+    "pin",
+    "it",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "whatsapp",
+    "reddit",
+    "pinterest",
+    "copy",
+    "link",
+    "bookmark",
+    "save",
+    "comment",
+    "comments",
+    "article",
+    "story",
+    "via",
+    "messenger",
+    "flipboard",
+    "sms",
+    "the",
+    "x",
+];
+const AD_WORDS: &[&str] = &[
+    "advertisement",
+    "advertising",
+    "ad",
+    "ads",
+    "sponsored",
+    "content",
+    "paid",
+    "partner",
+    "promoted",
+    "sponsor",
+    "story",
+    "-",
+    "by",
+];
+const SUBSCRIBE: &[&str] = &[
+    "subscribe",
+    "newsletter",
+    "sign up",
+    "sign in",
+    "log in",
+    "login",
+    "create an account",
+    "in your inbox",
+    "get our app",
+    "download the app",
+];
+const RELATED: &[&str] = &[
+    "related:",
+    "related story:",
+    "related article:",
+    "read more",
+    "read also",
+    "see also",
+    "also read",
+    "more:",
+    "watch:",
+    "video:",
+    "click here",
+    "continue reading",
+    "more on this story",
+];
+const CAPTION_START: &[&str] = &[
+    "photo:",
+    "photo by ",
+    "photos:",
+    "image:",
+    "image copyright",
+    "image caption",
+    "photograph:",
+    "illustration:",
+    "credit:",
+    "(photo",
+    "picture:",
+    "pictured:",
+    "media caption",
+];
+const CAPTION: &[&str] = &[
+    "getty images",
+    "/ getty",
+    "/getty",
+    "associated press",
+    "/ reuters",
+    "/reuters",
+    "/ ap",
+    "/ap photo",
+    "shutterstock",
+    "(photo:",
+    "photo credit",
+];
+
+fn phrase(lower: &str, phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| lower.contains(p))
+}
+
+fn starts(lower: &str, prefixes: &[&str]) -> bool {
+    prefixes.iter().any(|p| lower.starts_with(p))
+}
+
+fn all_words_in(lower: &str, words: &[&str]) -> bool {
+    let mut any = false;
+    for word in lower.split(|c: char| c.is_whitespace() || c == '/' || c == '|') {
+        let word = word.trim_matches(|c: char| c.is_ascii_punctuation() && c != '-');
+        if word.is_empty() {
+            continue;
+        }
+        if !words.contains(&word) {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 /// The last item of a breadcrumb trail (often the headline), if `line` is one.
@@ -108,6 +337,47 @@ mod tests {
             ),
             Some(DropReason::SpamNotice)
         );
+    }
+
+    #[test]
+    fn share_and_ad_labels_are_dropped_but_prose_mentioning_them_is_not() {
+        assert_eq!(classify("Share on Facebook"), Some(DropReason::Share));
+        assert_eq!(classify("Tweet"), Some(DropReason::Share));
+        assert_eq!(classify("ADVERTISEMENT"), Some(DropReason::Advertisement));
+        assert_eq!(
+            classify("She decided to share the money with her brother."),
+            None
+        );
+    }
+
+    #[test]
+    fn footer_lines_and_captions_are_dropped() {
+        assert_eq!(
+            classify("© 2014 BuzzFeed, Inc"),
+            Some(DropReason::Copyright)
+        );
+        assert_eq!(
+            classify("Sign up for our newsletter"),
+            Some(DropReason::Subscribe)
+        );
+        assert_eq!(
+            classify("Photo: Jane Doe / Getty Images"),
+            Some(DropReason::Caption)
+        );
+        assert_eq!(
+            classify("23 choses que toutes les filles des années 2000…"),
+            Some(DropReason::Teaser)
+        );
+    }
+
+    #[test]
+    fn a_heading_of_its_own_opens_the_after_article_part() {
+        assert!(opens_after_article("Comments"));
+        assert!(opens_after_article("42 Comments"));
+        assert!(opens_after_article("More from Business"));
+        assert!(!opens_after_article(
+            "Related: Chicago is America's most segregated city"
+        ));
     }
 
     #[test]

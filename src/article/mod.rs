@@ -4,6 +4,7 @@
 //! credits and dateline apart from the body; the body as sections of paragraphs; each paragraph cut
 //! into narration and quotation [`Span`]s; and every line that cleaning dropped, with its reason.
 
+mod boilerplate;
 mod clean;
 mod quotes;
 mod text;
@@ -106,9 +107,21 @@ impl Article {
     }
 }
 
+/// How an article is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Keep every line: no boilerplate cleaning.
+    pub keep_all: bool,
+}
+
 /// Builds the article model from decoded input text.
 pub fn parse(input: &InputText) -> Result<Article, ArticleError> {
-    let article = text::parse(&input.text);
+    parse_with(input, ParseOptions::default())
+}
+
+/// Builds the article model with explicit options.
+pub fn parse_with(input: &InputText, options: ParseOptions) -> Result<Article, ArticleError> {
+    let article = text::parse(&input.text, options.keep_all);
     if article.paragraph_count() == 0 {
         return Err(ArticleError::Empty);
     }

@@ -1,38 +1,95 @@
 //! Plain text (as pasted from a web page) to an [`Article`].
 
+use super::boilerplate;
 use super::clean::{self, DropReason};
 use super::{Article, Dropped, Paragraph, Quotation, Section, Span, SpanKind, quotes, word_count};
 
 /// A headline or heading is at most this many words.
 const MAX_HEADING_WORDS: usize = 20;
 
-/// Parses pasted plain text.
-pub fn parse(text: &str) -> Article {
+/// Parses pasted plain text. With `keep_all`, no line is dropped as boilerplate.
+pub fn parse(text: &str, keep_all: bool) -> Article {
     let mut article = Article::default();
     let lines = blocks(text);
-    let title_hint = lines
-        .iter()
-        .find_map(|l| clean::breadcrumb_tail(l))
-        .map(str::to_string);
+    let verdicts = judge(&lines, keep_all);
+    let Some(first) = verdicts.iter().position(Option::is_none) else {
+        for (line, verdict) in lines.iter().zip(&verdicts) {
+            drop_line(
+                &mut article,
+                line,
+                verdict.unwrap_or(DropReason::Navigation),
+            );
+        }
+        return article;
+    };
+    let last = verdicts.iter().rposition(Option::is_none).unwrap_or(first);
+    let title = find_title(&lines, &verdicts, first);
+    article.title = title.map(|i| lines[i].clone());
     let mut body: Vec<&str> = Vec::new();
-    for line in &lines {
-        if let Some(reason) = clean::classify(line) {
-            drop_line(&mut article, line, reason);
+    for (i, (line, verdict)) in lines.iter().zip(&verdicts).enumerate() {
+        let near = i + 15 >= first && i <= last + 10;
+        if Some(i) == title {
+            continue;
         } else if article.title.as_deref() == Some(line.as_str()) {
             drop_line(&mut article, line, DropReason::RepeatedTitle);
-        } else if article.title.is_none() && is_title(line, title_hint.as_deref(), body.is_empty())
-        {
-            article.title = Some(line.clone());
-        } else if let Some(name) = byline(line).filter(|_| article.byline.is_none()) {
+        } else if let Some(name) = byline(line).filter(|_| near && article.byline.is_none()) {
             article.byline = Some(name.to_string());
-        } else if is_credit(line) {
+        } else if near && (i < first || i > last || verdict.is_none()) && is_credit(line) {
             article.credits.push(line.clone());
+        } else if let Some(reason) = verdict {
+            drop_line(&mut article, line, *reason);
         } else {
             body.push(line);
         }
     }
     build_body(&mut article, &body);
     article
+}
+
+/// Keep (`None`) or drop (`Some(reason)`) each line. Text that looks like a whole web page (many
+/// short lines that are not sentences: menus) goes through the boilerplate classifier; other
+/// text loses only the lines that known phrases mark.
+fn judge(lines: &[String], keep_all: bool) -> Vec<Option<DropReason>> {
+    if keep_all {
+        return vec![None; lines.len()];
+    }
+    let menu_like = lines
+        .iter()
+        .filter(|l| word_count(l) <= 5 && !l.ends_with(['.', '!', '?', '"', '”']))
+        .count();
+    let judged = if menu_like >= 8 {
+        boilerplate::judge(lines)
+    } else {
+        Vec::new()
+    };
+    if judged.iter().any(Option::is_none) {
+        judged
+    } else {
+        lines.iter().map(|l| clean::classify(l)).collect()
+    }
+}
+
+/// The headline: the line a breadcrumb trail ends with, else the best heading-like line shortly
+/// before the article's first line (longer and nearer is better), else none.
+fn find_title(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -> Option<usize> {
+    let hint = lines.iter().find_map(|l| clean::breadcrumb_tail(l));
+    if let Some(hint) = hint {
+        if let Some(i) = lines.iter().position(|l| l == hint) {
+            return Some(i);
+        }
+    }
+    let candidates = first.saturating_sub(15)..=first;
+    candidates
+        .filter(|&i| {
+            let line = &lines[i];
+            let phrase_dropped = verdicts[i]
+                .is_some_and(|r| !matches!(r, DropReason::Navigation | DropReason::BeforeArticle));
+            is_heading_like(line)
+                && byline(line).is_none()
+                && !phrase_dropped
+                && (i < first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
+        })
+        .max_by_key(|&i| 2 * word_count(&lines[i]).min(15) as isize - (first - i) as isize)
 }
 
 fn drop_line(article: &mut Article, line: &str, reason: DropReason) {
@@ -66,13 +123,6 @@ fn blocks(text: &str) -> Vec<String> {
     out
 }
 
-fn is_title(line: &str, hint: Option<&str>, at_start: bool) -> bool {
-    match hint {
-        Some(hint) => line == hint,
-        None => at_start && is_heading_like(line),
-    }
-}
-
 /// A short line that does not end like a sentence.
 fn is_heading_like(line: &str) -> bool {
     let words = word_count(line);
@@ -84,16 +134,50 @@ fn is_heading_like(line: &str) -> bool {
             .is_some_and(|c| c.is_uppercase() || c.is_numeric())
 }
 
-/// "By Jane Doe" (or "By Jane Doe and John Roe"): the name(s), if `line` is a byline.
+/// "By Jane Doe" (or "by Jane Doe, Senior Writer", "By Jane Doe @jdoe May 1, 2016"): the
+/// name(s), if `line` is a byline.
 fn byline(line: &str) -> Option<&str> {
-    let name = line
+    let rest = line
         .strip_prefix("By ")
-        .or_else(|| line.strip_prefix("BY "))?
+        .or_else(|| line.strip_prefix("BY "))
+        .or_else(|| line.strip_prefix("by "))?;
+    let end = rest
+        .find([',', '@', '|', '•', '(', '\n'])
+        .or_else(|| rest.find(" - "))
+        .or_else(|| rest.find(" — "))
+        .or_else(|| rest.find(|c: char| c.is_ascii_digit()))
+        .unwrap_or(rest.len());
+    let name = rest[..end].trim();
+    let name = MONTHS
+        .iter()
+        .fold(name, |n, m| n.split(m).next().unwrap_or(n))
         .trim();
-    let short = (1..=8).contains(&word_count(name));
-    let capitalized = name.chars().next().is_some_and(char::is_uppercase);
-    (short && capitalized && !name.ends_with(['.', '!', '?'])).then_some(name)
+    let words = word_count(name);
+    let capitalized = name.split_whitespace().all(|w| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            || ["and", "de", "van", "von", "da"].contains(&w)
+    });
+    ((1..=6).contains(&words)
+        && capitalized
+        && word_count(line) <= 16
+        && !name.ends_with(['.', '!', '?']))
+    .then_some(name)
 }
+
+const MONTHS: [&str; 12] = [
+    " January",
+    " February",
+    " March",
+    " April",
+    " May ",
+    " June",
+    " July",
+    " August",
+    " September",
+    " October",
+    " November",
+    " December",
+];
 
 fn is_credit(line: &str) -> bool {
     const PREFIXES: [&str; 10] = [
@@ -211,7 +295,10 @@ mod tests {
     use super::*;
 
     fn sample() -> Article {
-        parse(include_str!("../../tests/fixtures/free-russian-legion.txt"))
+        parse(
+            include_str!("../../tests/fixtures/free-russian-legion.txt"),
+            false,
+        )
     }
 
     #[test]
@@ -272,7 +359,7 @@ mod tests {
 
     #[test]
     fn wrapped_lines_are_joined_into_one_paragraph() {
-        let a = parse(
+        let a = parse_text(
             "Title line\n\nThe first paragraph is wrapped\nacross two lines.\n\nSecond one.\n",
         );
         let texts: Vec<&str> = a.sections[0]
@@ -291,13 +378,19 @@ mod tests {
 
     #[test]
     fn scene_break_starts_a_new_section() {
-        let a = parse("Title\n\nOne paragraph here.\n\n* * *\n\nAnother paragraph here.\n");
+        let a = parse_text("Title\n\nOne paragraph here.\n\n* * *\n\nAnother paragraph here.\n");
         assert_eq!(a.sections.len(), 2);
     }
 
     #[test]
     fn short_line_before_prose_is_a_heading() {
-        let a = parse("Title\n\nIntro text here.\n\nThe Aftermath\n\nWhat followed was long.\n");
+        let a =
+            parse_text("Title\n\nIntro text here.\n\nThe Aftermath\n\nWhat followed was long.\n");
         assert_eq!(a.sections[1].heading.as_deref(), Some("The Aftermath"));
     }
+}
+
+#[cfg(test)]
+fn parse_text(text: &str) -> Article {
+    parse(text, false)
 }

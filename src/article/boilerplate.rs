@@ -1,0 +1,251 @@
+//! Which lines of a pasted web page are the article: a context-sensitive classifier in the
+//! manner of jusText (Pomikálek, 2011), for plain text.
+//!
+//! 1. Each line gets a class from its own features: length, the share of English function words
+//!    (prose has many, menus and captions few), sentence punctuation, and known boilerplate
+//!    phrases ([`clean::classify`]).
+//! 2. Short and "near-good" lines take the class of their neighbours: a short line between two
+//!    prose lines is part of the article (a list item, a short paragraph); one between menu lines
+//!    is not.
+//! 3. The article is the run of lines from the first to the last prose line, cut at the first line
+//!    that opens what follows an article (comments, "Related", "More from ...").
+
+use super::clean::{self, DropReason};
+
+/// Lines shorter than this (in characters) are "short": judged by their neighbours.
+const SHORT: usize = 70;
+/// Lines at least this long with enough function words are prose on their own.
+const LONG: usize = 200;
+/// Share of function words above which a line reads as prose.
+const STOPWORDS_HIGH: f64 = 0.32;
+/// Share of function words above which a longer line may be prose.
+const STOPWORDS_LOW: f64 = 0.30;
+
+/// What a line is, in the classifier's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Article prose.
+    Good,
+    /// Probably prose; decided by its neighbours.
+    NearGood,
+    /// Too short to tell; decided by its neighbours.
+    Short,
+    /// Not the article, for this reason.
+    Bad(DropReason),
+}
+
+/// The verdict on every line: `None` keeps it, `Some(reason)` drops it.
+pub fn judge(lines: &[String]) -> Vec<Option<DropReason>> {
+    let mut classes: Vec<Class> = lines.iter().map(|l| classify(l)).collect();
+    revise_short(&mut classes);
+    revise_near_good(&mut classes);
+    let (start, end) = article_region(lines, &classes);
+    classes
+        .iter()
+        .enumerate()
+        .map(|(i, class)| match class {
+            Class::Bad(reason) => Some(*reason),
+            _ if i < start => Some(DropReason::BeforeArticle),
+            _ if i >= end => Some(DropReason::AfterArticle),
+            Class::Good => None,
+            Class::NearGood | Class::Short => Some(DropReason::Navigation),
+        })
+        .collect()
+}
+
+/// A line's class from its own features.
+pub fn classify(line: &str) -> Class {
+    if let Some(reason) = clean::classify(line) {
+        return Class::Bad(reason);
+    }
+    let chars = line.chars().count();
+    let density = stopword_density(line);
+    if chars < SHORT {
+        Class::Short
+    } else if density >= STOPWORDS_HIGH && (chars >= LONG || ends_sentence(line)) {
+        Class::Good
+    } else if density >= STOPWORDS_LOW || (density >= 0.2 && ends_sentence(line)) {
+        Class::NearGood
+    } else {
+        Class::Bad(DropReason::Navigation)
+    }
+}
+
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .trim_end_matches(['"', '”', '’', '\'', ')', ']'])
+        .ends_with(['.', '!', '?', ':', ';'])
+}
+
+/// Share of words that are English function words.
+pub fn stopword_density(line: &str) -> f64 {
+    let mut words = 0usize;
+    let mut stop = 0usize;
+    for word in line.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
+        if word.is_empty() {
+            continue;
+        }
+        words += 1;
+        if is_stopword(&word.to_lowercase()) {
+            stop += 1;
+        }
+    }
+    if words == 0 {
+        0.0
+    } else {
+        stop as f64 / words as f64
+    }
+}
+
+fn is_stopword(word: &str) -> bool {
+    STOPWORDS.binary_search(&word).is_ok()
+}
+
+/// English function words, sorted (binary search).
+const STOPWORDS: [&str; 124] = [
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even",
+    "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+    "him", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its", "just", "may", "me",
+    "might", "more", "most", "much", "must", "my", "no", "nor", "not", "now", "of", "off", "on",
+    "once", "one", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should",
+    "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
+    "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
+    "yet", "you", "your",
+];
+
+/// The class of the nearest line before (`step` = -1) or after (+1) `i` that is not short (and,
+/// if `skip_near_good`, not near-good either). Past either end of the page: bad.
+fn neighbour(classes: &[Class], i: usize, step: isize, skip_near_good: bool) -> Class {
+    let mut j = i as isize + step;
+    while j >= 0 && (j as usize) < classes.len() {
+        match classes[j as usize] {
+            Class::Short => {}
+            Class::NearGood if skip_near_good => {}
+            class => return class,
+        }
+        j += step;
+    }
+    Class::Bad(DropReason::Navigation)
+}
+
+fn is_good(class: Class) -> bool {
+    class == Class::Good
+}
+
+fn revise_short(classes: &mut [Class]) {
+    let before = classes.to_vec();
+    for i in 0..classes.len() {
+        if before[i] != Class::Short {
+            continue;
+        }
+        let prev = neighbour(&before, i, -1, true);
+        let next = neighbour(&before, i, 1, true);
+        classes[i] = if is_good(prev) && is_good(next) {
+            Class::Good
+        } else if !is_good(prev) && !is_good(next) {
+            Class::Bad(DropReason::Navigation)
+        } else if (!is_good(prev) && neighbour(&before, i, -1, false) == Class::NearGood)
+            || (!is_good(next) && neighbour(&before, i, 1, false) == Class::NearGood)
+        {
+            Class::Good
+        } else {
+            Class::Short
+        };
+    }
+}
+
+fn revise_near_good(classes: &mut [Class]) {
+    let before = classes.to_vec();
+    for i in 0..classes.len() {
+        if before[i] != Class::NearGood {
+            continue;
+        }
+        let prev = neighbour(&before, i, -1, true);
+        let next = neighbour(&before, i, 1, true);
+        classes[i] = if !is_good(prev) && !is_good(next) {
+            Class::Bad(DropReason::Navigation)
+        } else {
+            Class::Good
+        };
+    }
+}
+
+/// `[start, end)`: from the first good line to the last good line before the first line that
+/// opens an after-article section.
+fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
+    let Some(start) = classes.iter().position(|c| is_good(*c)) else {
+        return (0, 0);
+    };
+    let stop = (start..lines.len())
+        .find(|&i| clean::opens_after_article(&lines[i]))
+        .unwrap_or(lines.len());
+    let end = (start..stop)
+        .rev()
+        .find(|&i| is_good(classes[i]))
+        .map_or(start, |i| i + 1);
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stopword_list_is_sorted_for_binary_search() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn prose_has_many_function_words_and_menus_none() {
+        assert!(stopword_density("He said that it was the best of times for all of them.") > 0.5);
+        assert_eq!(stopword_density("Markets Investing Economy Tech"), 0.0);
+    }
+
+    #[test]
+    fn a_long_prose_line_is_good_and_a_menu_line_short() {
+        let prose = "The report assessed poverty levels, income and wealth inequality, and the \
+                     mobility of workers in ten of the wealthiest countries in the world.";
+        assert_eq!(classify(prose), Class::Good);
+        assert_eq!(classify("Investing Guide"), Class::Short);
+    }
+
+    #[test]
+    fn a_short_line_between_prose_lines_is_kept_and_menus_around_are_dropped() {
+        let prose = "The report assessed poverty levels, income and wealth inequality, and the \
+                     mobility of the workers in ten of the wealthiest countries in the world.";
+        let lines: Vec<String> = [
+            "Home",
+            "Markets",
+            prose,
+            "1. Finland",
+            prose,
+            "Contact Us",
+            "Site Map",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let verdict = judge(&lines);
+        assert!(verdict[0].is_some() && verdict[1].is_some());
+        assert_eq!(verdict[2], None);
+        assert_eq!(verdict[3], None);
+        assert_eq!(verdict[4], None);
+        assert!(verdict[5].is_some() && verdict[6].is_some());
+    }
+
+    #[test]
+    fn the_comment_section_ends_the_article() {
+        let prose = "The report assessed poverty levels, income and wealth inequality, and the \
+                     mobility of the workers in ten of the wealthiest countries in the world.";
+        let lines: Vec<String> = [prose, "Comments", prose]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let verdict = judge(&lines);
+        assert_eq!(verdict[0], None);
+        assert_eq!(verdict[2], Some(DropReason::AfterArticle));
+    }
+}
