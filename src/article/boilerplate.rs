@@ -37,8 +37,10 @@ pub enum Class {
 /// The verdict on every line: `None` keeps it, `Some(reason)` drops it.
 pub fn judge(lines: &[String]) -> Vec<Option<DropReason>> {
     let mut classes: Vec<Class> = lines.iter().map(|l| classify(l)).collect();
+    mark_repeated(lines, &mut classes);
     revise_short(&mut classes);
     revise_near_good(&mut classes);
+    mark_widget_runs(lines, &mut classes);
     let (start, end) = article_region(lines, &classes);
     classes
         .iter()
@@ -51,6 +53,54 @@ pub fn judge(lines: &[String]) -> Vec<Option<DropReason>> {
             Class::NearGood | Class::Short => Some(DropReason::Navigation),
         })
         .collect()
+}
+
+/// Lines of five words or more that the page prints more than once are not the article's
+/// (articles do not repeat a sentence; galleries, menus and promotions do).
+fn mark_repeated(lines: &[String], classes: &mut [Class]) {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for line in lines {
+        *seen.entry(line.as_str()).or_default() += 1;
+    }
+    for (line, class) in lines.iter().zip(classes.iter_mut()) {
+        if seen[line.as_str()] > 1
+            && line.split_whitespace().count() >= 5
+            && !matches!(class, Class::Bad(_))
+        {
+            *class = Class::Bad(DropReason::Repeated);
+        }
+    }
+}
+
+/// Three or more short lines in a row that are neither sentences nor list items form a widget
+/// (gallery controls, player buttons), even between two paragraphs.
+fn mark_widget_runs(lines: &[String], classes: &mut [Class]) {
+    let widgety: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            let line = &lines[i];
+            line.chars().count() < SHORT
+                && !ends_sentence(line)
+                && !is_list_item(line)
+                && classes[i] == Class::Good
+        })
+        .collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let run = (i..lines.len()).take_while(|&j| widgety[j]).count();
+        if run >= 3 {
+            for class in &mut classes[i..i + run] {
+                *class = Class::Bad(DropReason::Widget);
+            }
+        }
+        i += run.max(1);
+    }
+}
+
+/// "1. Finland", "- apples", "• Item".
+fn is_list_item(line: &str) -> bool {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    line.starts_with(['-', '•', '*', '–', '·'])
+        || (digits > 0 && line[digits..].starts_with(['.', ')']))
 }
 
 /// A line's class from its own features.
@@ -69,6 +119,17 @@ pub fn classify(line: &str) -> Class {
     } else {
         Class::Bad(DropReason::Navigation)
     }
+}
+
+/// A line of code or markup (mostly symbols, or ending in an opening or closing bracket): it
+/// does not separate two stretches of prose.
+fn is_code(line: &str) -> bool {
+    let visible: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let letters = visible.iter().filter(|c| c.is_alphabetic()).count();
+    letters * 2 < visible.len()
+        || line
+            .trim_end()
+            .ends_with(['{', '[', '(', '}', ']', ')', ';'])
 }
 
 fn ends_sentence(line: &str) -> bool {
@@ -173,19 +234,66 @@ fn revise_near_good(classes: &mut [Class]) {
     }
 }
 
-/// `[start, end)`: from the first good line to the last good line before the first line that
-/// opens an after-article section.
+/// Lines of other kinds between two prose lines that still leave them in one stretch of text.
+const MAX_GAP: usize = 10;
+
+/// `[start, end)`: the stretch of prose lines (prose lines closer than [`MAX_GAP`] lines to each
+/// other) that holds the most prose, cut at the first line that opens an after-article section.
+/// Teasers, comments and sidebars come in stretches of their own, apart from the article's.
 fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
-    let Some(start) = classes.iter().position(|c| is_good(*c)) else {
+    let good: Vec<usize> = (0..classes.len())
+        .filter(|&i| is_good(classes[i]))
+        .collect();
+    let Some(&first) = good.first() else {
         return (0, 0);
     };
-    let stop = (start..lines.len())
-        .find(|&i| clean::opens_after_article(&lines[i]))
-        .unwrap_or(lines.len());
+    // Stretches of prose: (characters, good lines, start, end).
+    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for (k, &i) in good.iter().enumerate() {
+        let gap = if k == 0 {
+            0
+        } else {
+            (good[k - 1] + 1..i)
+                .filter(|&j| !is_code(&lines[j]))
+                .count()
+        };
+        if k == 0 || gap > MAX_GAP {
+            runs.push((0, 0, i, i + 1));
+        }
+        if let Some(run) = runs.last_mut() {
+            run.0 += lines[i].chars().count();
+            run.1 += 1;
+            run.3 = i + 1;
+        }
+    }
+    let Some(main) = (0..runs.len()).max_by_key(|&r| runs[r].0) else {
+        return (0, 0);
+    };
+    // A gallery or a video box can split an article: neighbouring stretches that are articles
+    // of their own size (several paragraphs) join the main one.
+    let joins = |r: usize| runs[r].1 >= 3 && runs[r].0 >= 600;
+    let first_run = (0..main)
+        .rev()
+        .take_while(|&r| joins(r))
+        .last()
+        .unwrap_or(main);
+    let last_run = (main + 1..runs.len())
+        .take_while(|&r| joins(r))
+        .last()
+        .unwrap_or(main);
+    let best = (0, runs[first_run].2, runs[last_run].3);
+    let (_, start, end) = best;
+    // An opener ("Comments", "Related") ends the article, unless it heads a single link with the
+    // article's prose going on right after it (a related-story box inside the article).
+    let inline_box =
+        |i: usize| i + 2 < end && lines[i + 1].chars().count() < SHORT && is_good(classes[i + 2]);
+    let stop = (start..end)
+        .find(|&i| clean::opens_after_article(&lines[i]) && !inline_box(i))
+        .unwrap_or(end);
     let end = (start..stop)
         .rev()
         .find(|&i| is_good(classes[i]))
-        .map_or(start, |i| i + 1);
+        .map_or(start + 1, |i| i + 1);
     (start, end)
 }
 
@@ -221,7 +329,8 @@ mod tests {
             "Markets",
             prose,
             "1. Finland",
-            prose,
+            "Among its key findings: the class that you are born into matters much more in the \
+             United States than in many of the other countries that were studied.",
             "Contact Us",
             "Site Map",
         ]
@@ -240,7 +349,9 @@ mod tests {
     fn the_comment_section_ends_the_article() {
         let prose = "The report assessed poverty levels, income and wealth inequality, and the \
                      mobility of the workers in ten of the wealthiest countries in the world.";
-        let lines: Vec<String> = [prose, "Comments", prose]
+        let comment = "I have been working on this habit for years, and it is the hardest one of \
+                       all for me to break, but it does get easier with cash.";
+        let lines: Vec<String> = [prose, "Comments", comment]
             .iter()
             .map(|s| s.to_string())
             .collect();

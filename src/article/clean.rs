@@ -32,6 +32,12 @@ pub enum DropReason {
     Caption,
     /// A teaser of another story, cut off with an ellipsis.
     Teaser,
+    /// A line the page prints more than once (gallery captions, menus, promotions).
+    Repeated,
+    /// A run of short widget lines inside the article ("Full Screen", "Autoplay", "1 of 12").
+    Widget,
+    /// A note about the author at the end ("Jane Doe is a reporter for ...").
+    AuthorBio,
     /// Page text before the article starts.
     BeforeArticle,
     /// Page text after the article ends (comments, related stories, footer).
@@ -54,6 +60,9 @@ impl std::fmt::Display for DropReason {
             DropReason::Related => "related links",
             DropReason::Caption => "caption or credit",
             DropReason::Teaser => "teaser",
+            DropReason::Repeated => "repeated on the page",
+            DropReason::Widget => "widget",
+            DropReason::AuthorBio => "author note",
             DropReason::BeforeArticle => "before the article",
             DropReason::AfterArticle => "after the article",
         };
@@ -74,18 +83,29 @@ pub fn classify(line: &str) -> Option<DropReason> {
         Some(DropReason::CommentForm)
     } else if lower.contains("akismet") || lower.starts_with("learn how your comment data") {
         Some(DropReason::SpamNotice)
-    } else if words <= 40 && phrase(&lower, COPYRIGHT) {
+    } else if (words <= 40 || lower.starts_with('©')) && phrase(&lower, COPYRIGHT) {
         Some(DropReason::Copyright)
-    } else if words <= 40 && lower.contains("cookie") && phrase(&lower, COOKIE) {
+    } else if words <= 150 && lower.contains("cookie") && phrase(&lower, COOKIE) {
         Some(DropReason::Cookie)
     } else if words <= 6 && all_words_in(&lower, SHARE_WORDS) {
         Some(DropReason::Share)
     } else if words <= 4 && all_words_in(&lower, AD_WORDS) {
         Some(DropReason::Advertisement)
-    } else if words <= 20 && phrase(&lower, SUBSCRIBE) {
+    } else if words <= 4
+        && starts(
+            &lower,
+            &["view ", "see more", "show more", "load more", "skip "],
+        )
+    {
+        Some(DropReason::Navigation)
+    } else if (words <= 20 && phrase(&lower, SUBSCRIBE))
+        || (words <= 35 && starts(&lower, SUBSCRIBE))
+    {
         Some(DropReason::Subscribe)
-    } else if words <= 30 && starts(&lower, RELATED) {
+    } else if words <= 40 && (starts(&lower, RELATED) || lower.ends_with("read more")) {
         Some(DropReason::Related)
+    } else if words <= 40 && repeats_itself(&lower) {
+        Some(DropReason::Teaser)
     } else if words <= 40 && (starts(&lower, CAPTION_START) || phrase(&lower, CAPTION)) {
         Some(DropReason::Caption)
     } else if words <= 25
@@ -101,7 +121,14 @@ pub fn classify(line: &str) -> Option<DropReason> {
 /// Whether `line` opens what follows an article: comments, related stories, and the like.
 /// Only a line of its own counts ("Related: <a story>" inside an article does not).
 pub fn opens_after_article(line: &str) -> bool {
-    const OPENERS: [&str; 24] = [
+    const OPENERS: [&str; 31] = [
+        "more stories",
+        "other stories",
+        "related coverage",
+        "reply",
+        "replies",
+        "discussion",
+        "responses",
         "comments",
         "comment",
         "leave a comment",
@@ -221,6 +248,8 @@ const RELATED: &[&str] = &[
     "click here",
     "continue reading",
     "more on this story",
+    "check out more",
+    "more articles",
 ];
 const CAPTION_START: &[&str] = &[
     "photo:",
@@ -236,6 +265,10 @@ const CAPTION_START: &[&str] = &[
     "picture:",
     "pictured:",
     "media caption",
+    "map:",
+    "graphic:",
+    "chart:",
+    "video:",
 ];
 const CAPTION: &[&str] = &[
     "getty images",
@@ -250,6 +283,12 @@ const CAPTION: &[&str] = &[
     "(photo:",
     "photo credit",
 ];
+
+/// "Headline Headline Headline": a link text repeated by the page's markup.
+fn repeats_itself(lower: &str) -> bool {
+    let head: String = lower.chars().take(24).collect();
+    head.chars().count() >= 12 && lower.matches(head.as_str()).count() >= 2
+}
 
 fn phrase(lower: &str, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| lower.contains(p))

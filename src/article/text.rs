@@ -87,7 +87,7 @@ fn find_title(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -
             is_heading_like(line)
                 && byline(line).is_none()
                 && !phrase_dropped
-                && (i < first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
+                && (i <= first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
         })
         .max_by_key(|&i| 2 * word_count(&lines[i]).min(15) as isize - (first - i) as isize)
 }
@@ -213,14 +213,23 @@ fn build_body(article: &mut Article, body: &[&str]) {
         } else if is_heading_like(line) && next_is_prose {
             close_section(article, &mut section, Some(line.to_string()));
         } else {
-            let text = if article.dateline.is_none()
-                && article.paragraph_count() + section.paragraphs.len() == 0
-            {
-                take_dateline(article, line)
-            } else {
-                line
-            };
-            let paragraph = paragraph(article, text);
+            let opening = article.dateline.is_none()
+                && article.paragraph_count() + section.paragraphs.len() == 0;
+            let dateline = if opening { dateline(line) } else { None };
+            let mut paragraph = paragraph(article, dateline.map_or(line, |(_, rest)| rest));
+            if let Some((place, _)) = dateline {
+                // The dateline is spoken as a phrase of its own, then the paragraph.
+                article.dateline = Some(place.to_string());
+                paragraph.text = line.to_string();
+                paragraph.spans.insert(
+                    0,
+                    Span {
+                        kind: SpanKind::Narration,
+                        text: format!("{place}."),
+                        quotation: None,
+                    },
+                );
+            }
             section.paragraphs.push(paragraph);
         }
     }
@@ -242,8 +251,8 @@ fn close_section(article: &mut Article, section: &mut Section, next_heading: Opt
     }
 }
 
-/// "DONBASS REGION.- The soldier kneels ...": records the dateline and returns the rest.
-fn take_dateline<'a>(article: &mut Article, line: &'a str) -> &'a str {
+/// "DONBASS REGION.- The soldier kneels ...": the place and the rest of the paragraph.
+fn dateline(line: &str) -> Option<(&str, &str)> {
     const SEPARATORS: [&str; 5] = [".-", ". -", " — ", " – ", " -- "];
     for sep in SEPARATORS {
         if let Some((head, rest)) = line.split_once(sep) {
@@ -252,12 +261,11 @@ fn take_dateline<'a>(article: &mut Article, line: &'a str) -> &'a str {
                 && head.chars().any(char::is_alphabetic)
                 && !head.chars().any(char::is_lowercase);
             if is_place && !rest.trim().is_empty() {
-                article.dateline = Some(head.trim_end_matches('.').to_string());
-                return rest.trim();
+                return Some((head.trim_end_matches('.'), rest.trim()));
             }
         }
     }
-    line
+    None
 }
 
 fn paragraph(article: &mut Article, text: &str) -> Paragraph {
@@ -330,7 +338,6 @@ mod tests {
             "Akismet",
             "Leave a Comment",
             "Home »",
-            "DONBASS",
         ] {
             assert!(!body.contains(gone), "{gone} is in the body");
         }

@@ -215,16 +215,6 @@ impl Builder {
                 }
                 (None, false) => {}
             }
-            if s == 0 {
-                if let Some(dateline) = &article.dateline {
-                    self.push(
-                        &format!("{dateline}."),
-                        Role::Narrator,
-                        self.pauses.span_ms,
-                        None,
-                    );
-                }
-            }
             for paragraph in &section.paragraphs {
                 self.paragraph(article, paragraph, paragraph_index);
                 paragraph_index += 1;
