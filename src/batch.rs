@@ -197,7 +197,7 @@ fn render_one(
 ) -> Result<Rendered, RenderError> {
     let began = Instant::now();
     let input = input::read(source)?;
-    let article = article::parse(&input)?;
+    let article = article::parse_with(&input, config.parse)?;
     let script = script::build(&article, &config.script);
     let engine = match engine {
         Some(engine) => engine,

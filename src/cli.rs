@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use articast::article::ParseOptions;
 use articast::audio::AudioOptions;
 use articast::chapters::Sidecar;
 use articast::config::RenderConfig;
 use articast::engine::EngineKind;
+use articast::input::Format;
 use articast::script::MarkKind;
 
 /// Turns written articles into narrated audio with chapter markers.
@@ -32,9 +34,12 @@ pub enum Command {
 /// Arguments of `render`.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// Article files (UTF-8 text), or `-` for standard input.
+    /// Article files (plain text, Markdown or HTML), or `-` for standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
+    /// How articles are read.
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Folder for the output files.
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
@@ -195,6 +200,45 @@ pub struct InspectArgs {
     /// Print JSON instead of the indented view.
     #[arg(long)]
     pub json: bool,
+    /// How the article is read.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Options of reading an article, shared by `render` and `inspect`.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// Input format; by default from the file extension (.html, .md), else from the content.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Keep every line of plain text: no removal of menus, share prompts, comments and the like.
+    #[arg(long)]
+    pub keep_all: bool,
+}
+
+/// Input formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Plain text (pasted web pages are cleaned).
+    Text,
+    /// Markdown.
+    Markdown,
+    /// An HTML page (the article is extracted).
+    Html,
+}
+
+impl ReadArgs {
+    /// The library's parse options.
+    pub fn options(&self) -> ParseOptions {
+        ParseOptions {
+            keep_all: self.keep_all,
+            format: self.format.map(|f| match f {
+                FormatArg::Text => Format::Text,
+                FormatArg::Markdown => Format::Markdown,
+                FormatArg::Html => Format::Html,
+            }),
+        }
+    }
 }
 
 /// Engine names on the command line.
@@ -211,6 +255,7 @@ impl RenderArgs {
     pub fn config(&self) -> RenderConfig {
         RenderConfig {
             out_dir: self.output.clone(),
+            parse: self.read.options(),
             engine: match self.engine {
                 EngineArg::Espeak => EngineKind::Espeak,
                 EngineArg::Fake => EngineKind::Fake,

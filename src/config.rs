@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::article::ParseOptions;
 use crate::audio::AudioOptions;
 use crate::chapters::Sidecar;
 use crate::engine::{EngineKind, Voice};
@@ -34,6 +35,8 @@ impl Voices {
 pub struct RenderConfig {
     /// Folder the outputs are written to (created if missing).
     pub out_dir: PathBuf,
+    /// How articles are read.
+    pub parse: ParseOptions,
     /// The speech engine.
     pub engine: EngineKind,
     /// Voices per role.
@@ -54,6 +57,7 @@ impl Default for RenderConfig {
     fn default() -> Self {
         RenderConfig {
             out_dir: PathBuf::from("output"),
+            parse: ParseOptions::default(),
             engine: EngineKind::default(),
             voices: Voices::default(),
             script: ScriptOptions::default(),

@@ -56,7 +56,9 @@ fn show(args: &cli::InspectArgs) -> ExitCode {
     let source = input::Source::from_arg(&args.input);
     let article = input::read(&source)
         .map_err(|e| e.to_string())
-        .and_then(|text| article::parse(&text).map_err(|e| e.to_string()));
+        .and_then(|text| {
+            article::parse_with(&text, args.read.options()).map_err(|e| e.to_string())
+        });
     match article {
         Ok(article) if args.json => println!("{}", inspect::json(&article)),
         Ok(article) => print!("{}", inspect::text(&article)),

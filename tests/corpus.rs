@@ -119,3 +119,11 @@ fn pasted_page_text_is_cleaned_to_the_article() {
         assert!(leakage <= 0.03, "mean leakage {leakage:.3}");
     }
 }
+
+#[test]
+fn html_pages_are_reduced_to_the_article() {
+    if let Some((recall, leakage)) = run("source.html") {
+        assert!(recall >= 0.97, "mean recall {recall:.3}");
+        assert!(leakage <= 0.02, "mean leakage {leakage:.3}");
+    }
+}

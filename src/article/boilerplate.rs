@@ -244,7 +244,7 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
     let good: Vec<usize> = (0..classes.len())
         .filter(|&i| is_good(classes[i]))
         .collect();
-    let Some(&first) = good.first() else {
+    if good.is_empty() {
         return (0, 0);
     };
     // Stretches of prose: (characters, good lines, start, end).

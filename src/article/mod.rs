@@ -6,12 +6,15 @@
 
 mod boilerplate;
 mod clean;
+mod html;
+mod markdown;
 mod quotes;
+mod structured;
 mod text;
 
 use serde::Serialize;
 
-use crate::input::InputText;
+use crate::input::{Format, InputText};
 
 pub use clean::DropReason;
 
@@ -98,6 +101,9 @@ pub enum ArticleError {
     /// Nothing speakable remained after cleaning.
     #[error("the article is empty (no text left to speak after cleaning)")]
     Empty,
+    /// The HTML could not be read as a page with an article.
+    #[error("no article found in the HTML ({0})")]
+    Unreadable(String),
 }
 
 impl Article {
@@ -110,8 +116,10 @@ impl Article {
 /// How an article is read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ParseOptions {
-    /// Keep every line: no boilerplate cleaning.
+    /// Keep every line: no boilerplate cleaning (plain text).
     pub keep_all: bool,
+    /// The input's format; detected from its name and content when `None`.
+    pub format: Option<Format>,
 }
 
 /// Builds the article model from decoded input text.
@@ -121,7 +129,11 @@ pub fn parse(input: &InputText) -> Result<Article, ArticleError> {
 
 /// Builds the article model with explicit options.
 pub fn parse_with(input: &InputText, options: ParseOptions) -> Result<Article, ArticleError> {
-    let article = text::parse(&input.text, options.keep_all);
+    let article = match options.format.unwrap_or_else(|| input.detect_format()) {
+        Format::Text => text::parse(&input.text, options.keep_all),
+        Format::Markdown => markdown::parse(&input.text),
+        Format::Html => html::parse(&input.text)?,
+    };
     if article.paragraph_count() == 0 {
         return Err(ArticleError::Empty);
     }

@@ -236,7 +236,11 @@ fn build_body(article: &mut Article, body: &[&str]) {
     close_section(article, &mut section, None);
 }
 
-fn close_section(article: &mut Article, section: &mut Section, next_heading: Option<String>) {
+pub(super) fn close_section(
+    article: &mut Article,
+    section: &mut Section,
+    next_heading: Option<String>,
+) {
     let finished = std::mem::replace(
         section,
         Section {
@@ -268,7 +272,7 @@ fn dateline(line: &str) -> Option<(&str, &str)> {
     None
 }
 
-fn paragraph(article: &mut Article, text: &str) -> Paragraph {
+pub(super) fn paragraph(article: &mut Article, text: &str) -> Paragraph {
     let mut spans = Vec::new();
     for piece in quotes::split(text) {
         let quotation = (piece.kind == SpanKind::Quote).then(|| {
@@ -301,6 +305,10 @@ fn paragraph(article: &mut Article, text: &str) -> Paragraph {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_text(text: &str) -> Article {
+        parse(text, false)
+    }
 
     fn sample() -> Article {
         parse(
@@ -395,9 +403,4 @@ mod tests {
             parse_text("Title\n\nIntro text here.\n\nThe Aftermath\n\nWhat followed was long.\n");
         assert_eq!(a.sections[1].heading.as_deref(), Some("The Aftermath"));
     }
-}
-
-#[cfg(test)]
-fn parse_text(text: &str) -> Article {
-    parse(text, false)
 }

@@ -54,6 +54,54 @@ pub struct InputText {
     pub text: String,
 }
 
+/// How an article's text is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Plain text, possibly pasted from a web page with its boilerplate.
+    #[default]
+    Text,
+    /// Markdown (CommonMark).
+    Markdown,
+    /// An HTML page.
+    Html,
+}
+
+impl InputText {
+    /// The format by file extension (`.html`, `.htm`, `.md`, `.markdown`), else by content (an
+    /// HTML document type or `<html>` tag at the start; Markdown headings), else plain text.
+    pub fn detect_format(&self) -> Format {
+        if let Source::File(path) = &self.source {
+            let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+            match ext.as_deref() {
+                Some("html" | "htm" | "xhtml") => return Format::Html,
+                Some("md" | "markdown" | "mdown") => return Format::Markdown,
+                _ => {}
+            }
+        }
+        let head: String = self
+            .text
+            .trim_start()
+            .chars()
+            .take(200)
+            .collect::<String>()
+            .to_lowercase();
+        if head.starts_with("<!doctype html")
+            || head.starts_with("<html")
+            || head.starts_with("<?xml")
+        {
+            Format::Html
+        } else if self
+            .text
+            .lines()
+            .any(|l| l.starts_with("# ") || l.starts_with("## "))
+        {
+            Format::Markdown
+        } else {
+            Format::Text
+        }
+    }
+}
+
 /// Why an input could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -162,6 +210,28 @@ mod tests {
             err,
             InputError::InvalidText { line: 2, column: 3 }
         ));
+    }
+
+    #[test]
+    fn format_comes_from_the_extension_then_the_content() {
+        let input = |path: &str, text: &str| InputText {
+            source: Source::from_arg(path),
+            text: text.into(),
+        };
+        assert_eq!(input("a.HTML", "hi").detect_format(), Format::Html);
+        assert_eq!(input("a.md", "hi").detect_format(), Format::Markdown);
+        assert_eq!(
+            input("-", "<!DOCTYPE html><p>x").detect_format(),
+            Format::Html
+        );
+        assert_eq!(
+            input("a.txt", "# Title\n\nText").detect_format(),
+            Format::Markdown
+        );
+        assert_eq!(
+            input("a.txt", "Title\n\nText").detect_format(),
+            Format::Text
+        );
     }
 
     #[test]
