@@ -9,6 +9,7 @@ mod clean;
 mod html;
 mod markdown;
 mod quotes;
+mod speakers;
 mod structured;
 mod text;
 

@@ -1,8 +1,8 @@
 //! Plain text (as pasted from a web page) to an [`Article`].
 
-use super::boilerplate;
 use super::clean::{self, DropReason};
 use super::{Article, Dropped, Paragraph, Quotation, Section, Span, SpanKind, quotes, word_count};
+use super::{boilerplate, speakers};
 
 /// A headline or heading is at most this many words.
 const MAX_HEADING_WORDS: usize = 20;
@@ -296,9 +296,33 @@ pub(super) fn paragraph(article: &mut Article, text: &str) -> Paragraph {
             quotation,
         });
     }
+    attribute(article, &spans);
     Paragraph {
         text: text.to_string(),
         spans,
+    }
+}
+
+/// Gives each quotation of the paragraph the speaker its attribution names: the narration
+/// right after it ("…,” says Yusov), else the narration leading into it (Caesar said: “…”).
+fn attribute(article: &mut Article, spans: &[Span]) {
+    let narration = |i: usize| {
+        spans
+            .get(i)
+            .filter(|s| s.kind == SpanKind::Narration)
+            .map(|s| s.text.as_str())
+    };
+    for (i, span) in spans.iter().enumerate() {
+        let Some(q) = span.quotation else { continue };
+        if article.quotations[q].speaker.is_some() {
+            continue;
+        }
+        let speaker = narration(i + 1).and_then(speakers::after).or_else(|| {
+            i.checked_sub(1)
+                .and_then(narration)
+                .and_then(speakers::before)
+        });
+        article.quotations[q].speaker = speaker;
     }
 }
 
@@ -370,6 +394,32 @@ mod tests {
         assert!(a.quotations.len() >= 8, "{} quotations", a.quotations.len());
         assert_eq!(a.sections.len(), 1);
         assert_eq!(a.paragraph_count(), 23);
+    }
+
+    #[test]
+    fn sample_quotations_name_their_speakers() {
+        let a = sample();
+        let speakers: Vec<&str> = a
+            .quotations
+            .iter()
+            .filter_map(|q| q.speaker.as_deref())
+            .collect();
+        for name in ["Caesar", "Zaza", "Yusov", "Miami"] {
+            assert!(speakers.contains(&name), "{name} missing from {speakers:?}");
+        }
+    }
+
+    #[test]
+    fn scare_quotes_stay_in_the_sample_narration() {
+        let a = sample();
+        let narration: String = a.sections[0]
+            .paragraphs
+            .iter()
+            .flat_map(|p| &p.spans)
+            .filter(|s| s.kind == SpanKind::Narration)
+            .map(|s| s.text.clone())
+            .collect();
+        assert!(narration.contains("“Grad”") && narration.contains("“foreign propaganda.”"));
     }
 
     #[test]
