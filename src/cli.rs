@@ -1,6 +1,6 @@
 //! The command line (clap), turned into the library's plain config.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -11,7 +11,7 @@ use articast::chapters::Sidecar;
 use articast::config::RenderConfig;
 use articast::engine::EngineKind;
 use articast::input::Format;
-use articast::script::MarkKind;
+use articast::script::{Lexicon, LexiconError, MarkKind, ScriptOptions, lexicon};
 
 /// Turns written articles into narrated audio with chapter markers.
 #[derive(Debug, Parser)]
@@ -40,6 +40,15 @@ pub struct RenderArgs {
     /// How articles are read.
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Respellings for the engine (TOML `[words]` table); default: voices/lexicon.toml if present.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Do not speak the title and byline before the article.
+    #[arg(long)]
+    pub no_intro: bool,
+    /// Do not speak the credits after the article.
+    #[arg(long)]
+    pub no_outro: bool,
     /// Folder for the output files.
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
@@ -252,8 +261,22 @@ pub enum EngineArg {
 
 impl RenderArgs {
     /// The library's config for these arguments.
-    pub fn config(&self) -> RenderConfig {
-        RenderConfig {
+    pub fn config(&self) -> Result<RenderConfig, LexiconError> {
+        let lexicon = match &self.lexicon {
+            Some(path) => Lexicon::load(path)?,
+            None if Path::new(lexicon::DEFAULT_PATH).is_file() => {
+                Lexicon::load(Path::new(lexicon::DEFAULT_PATH))?
+            }
+            None => Lexicon::default(),
+        };
+        let script = ScriptOptions {
+            intro: !self.no_intro,
+            outro: !self.no_outro,
+            lexicon,
+            ..ScriptOptions::default()
+        };
+        Ok(RenderConfig {
+            script,
             out_dir: self.output.clone(),
             parse: self.read.options(),
             engine: match self.engine {
@@ -280,7 +303,7 @@ impl RenderArgs {
                 max_part_seconds: self.max_part_duration,
             },
             ..RenderConfig::default()
-        }
+        })
     }
 }
 

@@ -25,7 +25,14 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
         .collect();
     let mut bar = progress::Bar::new(!args.quiet, progress::ctrl_c_flag());
     let mut worst = 0;
-    for outcome in batch::render_all(&sources, &args.config(), &mut bar) {
+    let config = match args.config() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    for outcome in batch::render_all(&sources, &config, &mut bar) {
         match outcome.result {
             Ok(done) => {
                 eprintln!(

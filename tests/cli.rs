@@ -259,3 +259,126 @@ fn outputs_get_the_mode_of_an_ordinary_new_file() {
         mode(&plain)
     );
 }
+
+#[test]
+fn a_lexicon_respells_words_for_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let lexicon = dir.path().join("lexicon.toml");
+    std::fs::write(&lexicon, "[words]\nSchwirtz = \"Shwurts\"\n").unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "--lexicon"])
+        .arg(&lexicon)
+        .arg("-o")
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success();
+    let captions = std::fs::read_to_string(dir.path().join("free-russian-legion.srt")).unwrap();
+    assert!(captions.contains("By Michael Shwurts."), "{captions}");
+}
+
+#[test]
+fn a_broken_lexicon_is_a_usage_error_naming_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let lexicon = dir.path().join("lexicon.toml");
+    std::fs::write(&lexicon, "[words]\nfine = \"ok\"\nbroken = 7\n").unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "--lexicon"])
+        .arg(&lexicon)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .arg(sample())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("lexicon.toml:3:"));
+    assert!(files_in(&dir.path().join("out")).is_empty());
+}
+
+#[test]
+fn no_intro_and_no_outro_leave_out_title_byline_and_credits() {
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args([
+            "render",
+            "--engine",
+            "fake",
+            "--no-intro",
+            "--no-outro",
+            "-o",
+        ])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success();
+    let captions = std::fs::read_to_string(dir.path().join("free-russian-legion.srt")).unwrap();
+    assert!(!captions.contains("By Michael") && !captions.contains("Translation by"));
+    assert!(captions.contains("DONBASS REGION."));
+}
+
+#[test]
+fn html_and_markdown_inputs_are_read_by_their_structure() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("story.md");
+    std::fs::write(&md, "# A Title\n\nFirst part of the story, told plainly.\n\n## Later\n\n> We will hold the line here.\n").unwrap();
+    let out = articast()
+        .args(["inspect", "--json"])
+        .arg(&md)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["title"], "A Title");
+    assert_eq!(json["blocks"][1]["kind"], "heading");
+    assert_eq!(json["blocks"][2]["spans"][0]["kind"], "quote");
+    let html = dir.path().join("page.txt");
+    std::fs::write(
+        &html,
+        "<!DOCTYPE html><html><head><title>Page Title</title></head><body><nav><a href=/>Home</a></nav>\
+         <article><h1>Page Title</h1><p>The first paragraph of the article is long enough to be \
+         the article, with several clauses, commas, and words that readers expect.</p><p>The second \
+         paragraph continues the story, and it also has enough words to count as prose.</p></article>\
+         <footer>© 2024 Site</footer></body></html>",
+    )
+    .unwrap();
+    let out = articast()
+        .args(["inspect", "--json", "--format", "html"])
+        .arg(&html)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["title"], "Page Title");
+    let texts: Vec<&str> = json["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert!(texts[0].starts_with("The first paragraph"));
+    assert!(!texts.iter().any(|t| t.contains("Home") || t.contains("©")));
+}
+
+#[test]
+fn keep_all_keeps_the_boilerplate_lines() {
+    let out = articast()
+        .args(["inspect", "--json", "--keep-all"])
+        .arg(sample())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(json["dropped"].as_array().unwrap().is_empty());
+    let texts: Vec<&str> = json["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert!(texts.contains(&"Leave a Comment"));
+}

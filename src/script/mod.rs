@@ -3,12 +3,14 @@
 //! [`build`] turns an [`Article`] into a [`Script`]: an ordered list of [`Utterance`]s (one per
 //! narration or quotation span) plus the [`Mark`]s that become chapter markers.
 
+pub mod lexicon;
 mod speech;
 
 use serde::Serialize;
 
 use crate::article::{Article, SpanKind};
 
+pub use lexicon::{Lexicon, LexiconError};
 pub use speech::speech_text;
 
 /// Labels of markers are at most this many characters.
@@ -59,6 +61,8 @@ pub struct ScriptOptions {
     pub intro: bool,
     /// Speak the credits after the body.
     pub outro: bool,
+    /// The user's respellings, applied after normalization.
+    pub lexicon: Lexicon,
 }
 
 impl Default for ScriptOptions {
@@ -67,6 +71,7 @@ impl Default for ScriptOptions {
             pauses: Pauses::default(),
             intro: true,
             outro: true,
+            lexicon: Lexicon::default(),
         }
     }
 }
@@ -133,6 +138,7 @@ pub fn build(article: &Article, options: &ScriptOptions) -> Script {
             ..Script::default()
         },
         pauses: options.pauses,
+        lexicon: &options.lexicon,
         quote_marks: std::collections::HashMap::new(),
     };
     if options.intro {
@@ -145,16 +151,17 @@ pub fn build(article: &Article, options: &ScriptOptions) -> Script {
     b.finish()
 }
 
-struct Builder {
+struct Builder<'a> {
     script: Script,
     pauses: Pauses,
+    lexicon: &'a Lexicon,
     /// Quotation index → index of its mark, so a quotation's later spans extend its marker.
     quote_marks: std::collections::HashMap<usize, usize>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn push(&mut self, text: &str, role: Role, pause_after_ms: u32, paragraph: Option<usize>) {
-        let text = speech_text(text);
+        let text = self.lexicon.apply(&speech_text(text));
         if !text.is_empty() {
             self.script.utterances.push(Utterance {
                 text,
