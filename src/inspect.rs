@@ -33,6 +33,8 @@ pub struct Block<'a> {
     pub speech: String,
     /// Narration and quotation spans (paragraphs only).
     pub spans: Vec<SpanView<'a>>,
+    /// The block's sentences (paragraphs only).
+    pub sentences: &'a [String],
 }
 
 /// One span of a paragraph.
@@ -66,6 +68,7 @@ pub fn report(article: &Article) -> Report<'_> {
                 text: heading,
                 speech: speech_text(heading),
                 spans: vec![],
+                sentences: &[],
             });
         }
         for p in &section.paragraphs {
@@ -85,6 +88,7 @@ pub fn report(article: &Article) -> Report<'_> {
                 text: &p.text,
                 speech: speech_text(&p.text),
                 spans,
+                sentences: &p.sentences,
             });
         }
     }

@@ -287,7 +287,8 @@ const CAPTION: &[&str] = &[
 /// "Headline Headline Headline": a link text repeated by the page's markup.
 fn repeats_itself(lower: &str) -> bool {
     let head: String = lower.chars().take(24).collect();
-    head.chars().count() >= 12 && lower.matches(head.as_str()).count() >= 2
+    let distinct: std::collections::HashSet<&str> = head.split_whitespace().collect();
+    head.chars().count() >= 12 && distinct.len() >= 3 && lower.matches(head.as_str()).count() >= 2
 }
 
 fn phrase(lower: &str, phrases: &[&str]) -> bool {

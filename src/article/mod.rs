@@ -9,6 +9,7 @@ mod clean;
 mod html;
 mod markdown;
 mod quotes;
+pub mod sentences;
 mod speakers;
 mod structured;
 mod text;
@@ -54,6 +55,8 @@ pub struct Paragraph {
     pub text: String,
     /// The paragraph as consecutive spans; their texts cover the paragraph in order.
     pub spans: Vec<Span>,
+    /// Its sentences, in order ([`sentences::split`]).
+    pub sentences: Vec<String>,
 }
 
 /// Whether a span is the writer's narration or somebody's quoted words.

@@ -2,7 +2,7 @@
 
 use super::clean::{self, DropReason};
 use super::{Article, Dropped, Paragraph, Quotation, Section, Span, SpanKind, quotes, word_count};
-use super::{boilerplate, speakers};
+use super::{boilerplate, sentences, speakers};
 
 /// A headline or heading is at most this many words.
 const MAX_HEADING_WORDS: usize = 20;
@@ -300,6 +300,7 @@ pub(super) fn paragraph(article: &mut Article, text: &str) -> Paragraph {
     Paragraph {
         text: text.to_string(),
         spans,
+        sentences: sentences::split(text),
     }
 }
 
