@@ -12,10 +12,6 @@ fn input(text: String) -> InputText {
     }
 }
 
-fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// A prose sentence: function words and content words, capitalized, with a full stop.
 fn sentence() -> impl Strategy<Value = String> {
     let word = prop::sample::select(vec![

@@ -429,6 +429,7 @@ mod tests {
                         text: text.into(),
                         quotation: Some(0),
                     }],
+                    sentences: vec![text.into()],
                 }],
             }],
             quotations: vec![Quotation {
