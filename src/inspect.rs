@@ -16,6 +16,8 @@ pub struct Report<'a> {
     pub credits: &'a [String],
     /// Dateline.
     pub dateline: Option<&'a str>,
+    /// Publication date as written.
+    pub date: Option<&'a str>,
     /// Headings and paragraphs in reading order.
     pub blocks: Vec<Block<'a>>,
     /// Lines removed by cleaning.
@@ -97,6 +99,7 @@ pub fn report(article: &Article) -> Report<'_> {
         byline: article.byline.as_deref(),
         credits: &article.credits,
         dateline: article.dateline.as_deref(),
+        date: article.date.as_deref(),
         blocks,
         dropped: article
             .dropped

@@ -31,6 +31,8 @@ pub struct Article {
     pub credits: Vec<String>,
     /// A dateline that opened the first paragraph ("DONBASS REGION").
     pub dateline: Option<String>,
+    /// The publication date as the page writes it ("April 21, 2015"), if found near the top.
+    pub date: Option<String>,
     /// The body, in reading order.
     pub sections: Vec<Section>,
     /// Every quotation of the body; spans refer to these by index.

@@ -42,6 +42,22 @@ pub fn split(paragraph: &str) -> Vec<Piece> {
     tidy
 }
 
+/// Whether the paragraph ends inside a quotation (its closing mark comes in a later paragraph:
+/// a quotation over several paragraphs opens each of them and closes only the last).
+pub fn ends_inside_quote(paragraph: &str) -> bool {
+    let mut open: Option<char> = None;
+    let mut prev: Option<char> = None;
+    for c in paragraph.chars() {
+        match open {
+            None if opens(c, prev) => open = Some(c),
+            Some(o) if closes(o, c) => open = None,
+            _ => {}
+        }
+        prev = Some(c);
+    }
+    open.is_some()
+}
+
 fn push(pieces: &mut Vec<Piece>, kind: SpanKind, text: String) {
     match pieces.last_mut() {
         Some(last) if last.kind == SpanKind::Narration && kind == SpanKind::Narration => {
@@ -201,6 +217,14 @@ mod tests {
                 "I am sitting in front of you and I am the example"
             )]
         );
+    }
+
+    #[test]
+    fn a_paragraph_left_open_ends_inside_a_quote() {
+        assert!(ends_inside_quote(
+            "“We walked for days and nights without rest"
+        ));
+        assert!(!ends_inside_quote("“We walked,” he said."));
     }
 
     #[test]

@@ -41,19 +41,20 @@ pub fn build(title: Option<String>, byline: Option<String>, blocks: Vec<Block>) 
             Block::Heading(text) => close_section(&mut article, &mut section, Some(text)),
             Block::Break => close_section(&mut article, &mut section, None),
             Block::Paragraph(text) => {
-                let p = paragraph(&mut article, &text);
+                let p = paragraph(&mut article, &text, section.paragraphs.last());
                 section.paragraphs.push(p);
             }
             Block::Quote(text) => {
                 let mut p = paragraph(
                     &mut article,
                     &format!("“{}”", text.trim_matches(['“', '”', '"'])),
+                    None,
                 );
                 p.text = text;
                 section.paragraphs.push(p);
             }
             Block::Code => {
-                let p = paragraph(&mut article, CODE_NOTE);
+                let p = paragraph(&mut article, CODE_NOTE, None);
                 section.paragraphs.push(p);
             }
         }

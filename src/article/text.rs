@@ -34,6 +34,13 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
             drop_line(&mut article, line, DropReason::RepeatedTitle);
         } else if let Some(name) = byline(line).filter(|_| near && article.byline.is_none()) {
             article.byline = Some(name.to_string());
+        } else if let Some(date) =
+            date(line).filter(|_| i + 15 >= first && i <= first + 4 && article.date.is_none())
+        {
+            article.date = Some(date);
+            if let Some(reason) = verdict {
+                drop_line(&mut article, line, *reason);
+            }
         } else if near && (i < first || i > last || verdict.is_none()) && is_credit(line) {
             article.credits.push(line.clone());
         } else if let Some(reason) = verdict {
@@ -84,12 +91,49 @@ fn find_title(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -
             let line = &lines[i];
             let phrase_dropped = verdicts[i]
                 .is_some_and(|r| !matches!(r, DropReason::Navigation | DropReason::BeforeArticle));
-            is_heading_like(line)
+            (is_heading_like(line) || is_quoted_headline(line))
                 && byline(line).is_none()
+                && date(line).is_none()
                 && !phrase_dropped
+                && !looks_like_page_furniture(line)
                 && (i <= first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
         })
         .max_by_key(|&i| 2 * word_count(&lines[i]).min(15) as isize - (first - i) as isize)
+}
+
+/// A headline that ends with a quotation: `Pills “Burned Her Up From Within”`.
+fn is_quoted_headline(line: &str) -> bool {
+    let words = word_count(line);
+    (3..=MAX_HEADING_WORDS).contains(&words)
+        && line.ends_with(['”', '"'])
+        && !line.starts_with(['“', '"'])
+        && !line.contains(". ")
+        && line.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// File names, photo credits, times and other lines that are never a headline.
+fn looks_like_page_furniture(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let digits = line.chars().filter(char::is_ascii_digit).count();
+    let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    word_count(line) < 3
+        || digits * 3 > letters
+        || [
+            ".jpg",
+            ".jpeg",
+            ".png",
+            ".gif",
+            ".webp",
+            "credit:",
+            "source:",
+            "reporter",
+            "correspondent",
+            "editor",
+            "video will play",
+            "permalink",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 fn drop_line(article: &mut Article, line: &str, reason: DropReason) {
@@ -164,6 +208,29 @@ fn byline(line: &str) -> Option<&str> {
     .then_some(name)
 }
 
+/// A date in a short line ("posted on April 21, 2015", "Published Thursday 27 July 2017",
+/// "2016-02-01").
+fn date(line: &str) -> Option<String> {
+    static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+        regex::Regex::new(&format!(
+            r"\b(?:{month}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {month}\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+        ))
+        .expect("the date pattern is valid")
+    });
+    // A line that is the date, not a sentence that mentions one.
+    let lower = line.to_lowercase();
+    let labelled = ["posted", "published", "updated", "first published"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if word_count(line) > 14 || (line.ends_with(['.', '!', '?']) && !labelled) {
+        return None;
+    }
+    let found = DATE.find(line)?;
+    let rest = word_count(&line.replace(found.as_str(), " "));
+    (rest <= 6).then(|| found.as_str().to_string())
+}
+
 const MONTHS: [&str; 12] = [
     " January",
     " February",
@@ -216,7 +283,11 @@ fn build_body(article: &mut Article, body: &[&str]) {
             let opening = article.dateline.is_none()
                 && article.paragraph_count() + section.paragraphs.len() == 0;
             let dateline = if opening { dateline(line) } else { None };
-            let mut paragraph = paragraph(article, dateline.map_or(line, |(_, rest)| rest));
+            let mut paragraph = paragraph(
+                article,
+                dateline.map_or(line, |(_, rest)| rest),
+                section.paragraphs.last(),
+            );
             if let Some((place, _)) = dateline {
                 // The dateline is spoken as a phrase of its own, then the paragraph.
                 article.dateline = Some(place.to_string());
@@ -272,11 +343,19 @@ fn dateline(line: &str) -> Option<(&str, &str)> {
     None
 }
 
-pub(super) fn paragraph(article: &mut Article, text: &str) -> Paragraph {
+/// A paragraph with its spans; `previous` is the paragraph before it in the same section: a
+/// quotation it left open goes on in this one.
+pub(super) fn paragraph(
+    article: &mut Article,
+    text: &str,
+    previous: Option<&Paragraph>,
+) -> Paragraph {
     let mut spans = Vec::new();
-    for piece in quotes::split(text) {
+    let carried = previous.is_some_and(|p| quotes::ends_inside_quote(&p.text))
+        && !article.quotations.is_empty();
+    for (i, piece) in quotes::split(text).into_iter().enumerate() {
         let quotation = (piece.kind == SpanKind::Quote).then(|| {
-            if piece.continues {
+            if piece.continues || (i == 0 && carried) {
                 let last = article.quotations.len() - 1;
                 let q = &mut article.quotations[last];
                 q.text.push(' ');
@@ -421,6 +500,30 @@ mod tests {
             .map(|s| s.text.clone())
             .collect();
         assert!(narration.contains("“Grad”") && narration.contains("“foreign propaganda.”"));
+    }
+
+    #[test]
+    fn a_quotation_over_two_paragraphs_is_one_quotation() {
+        let a = parse_text(
+            "Title\n\n“We walked for days through the snow and the mud,\n\n“and then we reached the river at last,” she said.\n",
+        );
+        assert_eq!(a.quotations.len(), 1);
+        assert!(a.quotations[0].text.ends_with("reached the river at last,"));
+    }
+
+    #[test]
+    fn a_date_line_near_the_top_is_the_date() {
+        assert_eq!(
+            date("posted on April 21, 2015, at 11:29 a.m.").as_deref(),
+            Some("April 21, 2015")
+        );
+        assert_eq!(
+            date("Published Thursday 27 July 2017").as_deref(),
+            Some("27 July 2017")
+        );
+        let a = parse_text("A Title\n\nMarch 3, 2020\n\nThe story begins here, as stories do.\n");
+        assert_eq!(a.date.as_deref(), Some("March 3, 2020"));
+        assert_eq!(a.paragraph_count(), 1);
     }
 
     #[test]
