@@ -295,7 +295,13 @@ fn speak(
             return Err(RenderError::Interrupted);
         }
         let speaking = Instant::now();
-        let speech = engine.synthesize(&utterance.text, config.voices.for_role(utterance.role))?;
+        let voice = config.voices.for_role(utterance.role);
+        // A command profile speaks through its program, except under the fake engine (tests).
+        let speech = if voice.command.is_some() && config.engine != engine::EngineKind::Fake {
+            engine::command::CommandEngine.synthesize(&utterance.text, voice)?
+        } else {
+            engine.synthesize(&utterance.text, voice)?
+        };
         timings.synthesis += speaking.elapsed();
         assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
         observer.spoke();

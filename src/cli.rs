@@ -9,9 +9,11 @@ use articast::article::ParseOptions;
 use articast::audio::AudioOptions;
 use articast::chapters::Sidecar;
 use articast::config::RenderConfig;
+use articast::config::Voices;
 use articast::engine::EngineKind;
+use articast::engine::profile;
 use articast::input::Format;
-use articast::script::{Lexicon, LexiconError, MarkKind, ScriptOptions, lexicon};
+use articast::script::{Lexicon, MarkKind, Pauses, ScriptOptions, lexicon};
 
 /// Turns written articles into narrated audio with chapter markers.
 #[derive(Debug, Parser)]
@@ -29,6 +31,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Show how an article was understood: structure, quotations and dropped lines.
     Inspect(InspectArgs),
+    /// List the voice profiles found (and where from) and the voices of the engines installed.
+    Voices,
 }
 
 /// Arguments of `render`.
@@ -43,6 +47,19 @@ pub struct RenderArgs {
     /// Respellings for the engine (TOML `[words]` table); default: voices/lexicon.toml if present.
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
+    /// Narrator voice profile: a name (looked up in ./voices, ~/.config/articast/voices, built-in)
+    /// or a path to a .toml file.
+    #[arg(long, value_name = "NAME|PATH", default_value = "narrator")]
+    pub voice: String,
+    /// Voice profile for quotations.
+    #[arg(long, value_name = "NAME|PATH", default_value = "quote")]
+    pub quote_voice: String,
+    /// Voice profile for the title and headings.
+    #[arg(long, value_name = "NAME|PATH", default_value = "heading")]
+    pub heading_voice: String,
+    /// Speak quotations in the narrator's voice.
+    #[arg(long, conflicts_with = "quote_voice")]
+    pub no_quote_voice: bool,
     /// Do not speak the title and byline before the article.
     #[arg(long)]
     pub no_intro: bool,
@@ -261,7 +278,7 @@ pub enum EngineArg {
 
 impl RenderArgs {
     /// The library's config for these arguments.
-    pub fn config(&self) -> Result<RenderConfig, LexiconError> {
+    pub fn config(&self) -> anyhow::Result<RenderConfig> {
         let lexicon = match &self.lexicon {
             Some(path) => Lexicon::load(path)?,
             None if Path::new(lexicon::DEFAULT_PATH).is_file() => {
@@ -269,14 +286,34 @@ impl RenderArgs {
             }
             None => Lexicon::default(),
         };
+        let narrator = profile::find(&self.voice)?;
+        let quote = if self.no_quote_voice {
+            narrator.clone()
+        } else {
+            profile::find(&self.quote_voice)?
+        };
+        let heading = profile::find(&self.heading_voice)?;
+        let defaults = Pauses::default();
+        let table = narrator.pauses;
         let script = ScriptOptions {
             intro: !self.no_intro,
             outro: !self.no_outro,
             lexicon,
-            ..ScriptOptions::default()
+            pauses: Pauses {
+                span_ms: table.quote.unwrap_or(defaults.span_ms),
+                paragraph_ms: table.paragraph.unwrap_or(defaults.paragraph_ms),
+                section_ms: table.section.unwrap_or(defaults.section_ms),
+                title_ms: table.title.unwrap_or(defaults.title_ms),
+            },
+        };
+        let voices = Voices {
+            narrator: narrator.voice,
+            quote: quote.voice,
+            heading: heading.voice,
         };
         Ok(RenderConfig {
             script,
+            voices,
             out_dir: self.output.clone(),
             parse: self.read.options(),
             engine: match self.engine {

@@ -14,6 +14,10 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Render(args) => render(&args),
         Command::Inspect(args) => show(&args),
+        Command::Voices => {
+            print!("{}", articast::engine::profile::listing());
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -28,7 +32,7 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
     let config = match args.config() {
         Ok(config) => config,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {err:#}");
             return ExitCode::from(2);
         }
     };

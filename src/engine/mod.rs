@@ -4,7 +4,9 @@
 //! sample rate, plus word and sentence events with their sample offsets. Engines are chosen with
 //! [`EngineKind`] and opened with [`open`].
 
+pub mod command;
 pub mod fake;
+pub mod profile;
 
 #[cfg(feature = "espeak")]
 pub mod espeak;
@@ -14,6 +16,8 @@ use serde::Serialize;
 /// Voice settings for one utterance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Voice {
+    /// A program that speaks this voice instead of the run's engine (a command profile).
+    pub command: Option<command::CommandSpec>,
     /// The engine's voice id (espeak-ng: `en-us`, `en-us+f3`, ...).
     pub id: String,
     /// Speaking rate in words per minute.
@@ -27,6 +31,7 @@ pub struct Voice {
 impl Default for Voice {
     fn default() -> Self {
         Voice {
+            command: None,
             id: "en-us".to_string(),
             rate: 175,
             pitch: 50,

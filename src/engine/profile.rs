@@ -1,0 +1,385 @@
+//! Voice profiles: TOML files that say which engine speaks a role, with which voice, rate,
+//! pitch, volume and pauses.
+//!
+//! A profile is looked up by name in `./voices`, then in the user's configuration folder
+//! (`$XDG_CONFIG_HOME/articast/voices`, else `~/.config/articast/voices`), then among the profiles
+//! built into the binary (the repository's `voices/`), so an installed articast works anywhere.
+//! A name that contains `/` or ends in `.toml` is a path.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::Voice;
+use super::command::CommandSpec;
+
+/// Profiles built into the binary, by name.
+pub const BUILT_IN: [(&str, &str); 8] = [
+    ("narrator", include_str!("../../voices/narrator.toml")),
+    ("quote", include_str!("../../voices/quote.toml")),
+    ("heading", include_str!("../../voices/heading.toml")),
+    ("flite", include_str!("../../voices/flite.toml")),
+    ("festival", include_str!("../../voices/festival.toml")),
+    ("piper", include_str!("../../voices/piper.toml")),
+    ("say", include_str!("../../voices/say.toml")),
+    (
+        "windows-sapi",
+        include_str!("../../voices/windows-sapi.toml"),
+    ),
+];
+
+/// A loaded, validated profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Its name.
+    pub name: String,
+    /// Where it came from: a path, or `built-in`.
+    pub origin: String,
+    /// The voice it describes.
+    pub voice: Voice,
+    /// Its pause table (milliseconds), where given.
+    pub pauses: PauseTable,
+}
+
+/// Pauses a profile sets, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PauseTable {
+    /// After a paragraph.
+    pub paragraph: Option<u32>,
+    /// After a section.
+    pub section: Option<u32>,
+    /// After the title and byline.
+    pub title: Option<u32>,
+    /// Between a quotation and the narration around it.
+    pub quote: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    name: Option<String>,
+    engine: String,
+    voice: String,
+    language: Option<String>,
+    rate: Option<u32>,
+    pitch: Option<u32>,
+    volume: Option<u32>,
+    #[serde(default)]
+    pauses: PauseTable,
+    command: Option<CommandTable>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommandTable {
+    argv: Vec<String>,
+    timeout_seconds: Option<f64>,
+}
+
+/// Why a profile could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// No profile of that name anywhere.
+    #[error("no voice profile '{name}' (looked in ./voices, {config}, and the built-in profiles)")]
+    NotFound {
+        /// The name asked for.
+        name: String,
+        /// The user's profile folder.
+        config: String,
+    },
+    /// The file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a valid profile.
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The user's profile folder.
+pub fn config_dir() -> PathBuf {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .unwrap_or_else(|| PathBuf::from(".config"))
+        .join("articast/voices")
+}
+
+/// Finds and loads a profile by name or path.
+pub fn find(name: &str) -> Result<Profile, ProfileError> {
+    if name.contains('/') || name.ends_with(".toml") {
+        return load(Path::new(name));
+    }
+    for dir in [PathBuf::from("voices"), config_dir()] {
+        let path = dir.join(format!("{name}.toml"));
+        if path.is_file() {
+            return load(&path);
+        }
+    }
+    match BUILT_IN.iter().find(|(n, _)| *n == name) {
+        Some((_, text)) => parse(text, name, "built-in"),
+        None => Err(ProfileError::NotFound {
+            name: name.to_string(),
+            config: config_dir().display().to_string(),
+        }),
+    }
+}
+
+/// Loads a profile file.
+pub fn load(path: &Path) -> Result<Profile, ProfileError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    let stem = path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    parse(&text, &stem, &shown)
+}
+
+/// Parses and validates profile TOML; `origin` names the file in errors.
+pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, ProfileError> {
+    let invalid = |offset: usize, message: String| {
+        let before = &text[..offset.min(text.len())];
+        ProfileError::Invalid {
+            path: origin.to_string(),
+            line: before.matches('\n').count() + 1,
+            column: before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1,
+            message,
+        }
+    };
+    let file: File = toml::from_str(text)
+        .map_err(|e| invalid(e.span().map_or(0, |s| s.start), e.message().to_string()))?;
+    let at = |key: &str| {
+        text.find(&format!("{key} ="))
+            .or_else(|| text.find(key))
+            .unwrap_or(0)
+    };
+    let check =
+        |key: &str, value: Option<u32>, range: std::ops::RangeInclusive<u32>, default: u32| {
+            let v = value.unwrap_or(default);
+            if range.contains(&v) {
+                Ok(v)
+            } else {
+                Err(invalid(
+                    at(key),
+                    format!(
+                        "{key} = {v} is out of range ({}–{})",
+                        range.start(),
+                        range.end()
+                    ),
+                ))
+            }
+        };
+    let rate = check("rate", file.rate, 80..=450, 175)?;
+    let pitch = check("pitch", file.pitch, 0..=100, 50)?;
+    let volume = check("volume", file.volume, 0..=200, 100)?;
+    if file.voice.trim().is_empty() {
+        return Err(invalid(at("voice"), "voice is empty".to_string()));
+    }
+    let command = match (file.engine.as_str(), file.command) {
+        ("espeak-ng" | "espeak", None) => None,
+        ("espeak-ng" | "espeak", Some(_)) => {
+            return Err(invalid(
+                at("[command]"),
+                "a [command] table needs engine = \"command\"".to_string(),
+            ));
+        }
+        ("command", Some(c)) => {
+            if c.argv.is_empty() || c.argv[0].trim().is_empty() {
+                return Err(invalid(at("argv"), "argv must name a program".to_string()));
+            }
+            let seconds = c.timeout_seconds.unwrap_or(60.0);
+            if !(seconds > 0.0 && seconds <= 3600.0) {
+                return Err(invalid(
+                    at("timeout_seconds"),
+                    "timeout_seconds must be between 0 and 3600".to_string(),
+                ));
+            }
+            Some(CommandSpec {
+                argv: c.argv,
+                timeout: Duration::from_secs_f64(seconds),
+            })
+        }
+        ("command", None) => {
+            return Err(invalid(
+                at("engine"),
+                "engine = \"command\" needs a [command] table".to_string(),
+            ));
+        }
+        (other, _) => {
+            return Err(invalid(
+                at("engine"),
+                format!("unknown engine '{other}' (use \"espeak-ng\" or \"command\")"),
+            ));
+        }
+    };
+    let _ = file.language;
+    Ok(Profile {
+        name: file.name.unwrap_or_else(|| default_name.to_string()),
+        origin: origin.to_string(),
+        voice: Voice {
+            command,
+            id: file.voice,
+            rate,
+            pitch,
+            volume,
+        },
+        pauses: file.pauses,
+    })
+}
+
+/// Every profile that can be found: built-in ones, then those of the user's folder and of
+/// `./voices` (a later one of the same name is the one used).
+pub fn all() -> Vec<Result<Profile, ProfileError>> {
+    let mut out: Vec<Result<Profile, ProfileError>> = BUILT_IN
+        .iter()
+        .map(|(name, text)| parse(text, name, "built-in"))
+        .collect();
+    for dir in [config_dir(), PathBuf::from("voices")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            let is_profile = path.extension().is_some_and(|e| e == "toml")
+                && path.file_name().is_some_and(|n| n != "lexicon.toml");
+            if is_profile {
+                out.push(load(&path));
+            }
+        }
+    }
+    out
+}
+
+/// The text of `articast voices`: every profile with where it came from, then the voices each
+/// installed engine offers.
+pub fn listing() -> String {
+    let mut out = String::from("Voice profiles (a later one of the same name wins):\n");
+    for profile in all() {
+        match profile {
+            Ok(p) => {
+                let engine = p
+                    .voice
+                    .command
+                    .as_ref()
+                    .map_or("espeak-ng".to_string(), |c| c.argv[0].clone());
+                out.push_str(&format!(
+                    "  {:<14} {:<10} voice {:<24} {}\n",
+                    p.name, engine, p.voice.id, p.origin
+                ));
+            }
+            Err(err) => out.push_str(&format!("  (broken) {err}\n")),
+        }
+    }
+    let engines: [(&str, &[&str]); 3] = [
+        ("espeak-ng", &["espeak-ng", "--voices=en"]),
+        ("flite", &["flite", "-lv"]),
+        ("say", &["say", "-v", "?"]),
+    ];
+    for (name, argv) in engines {
+        match std::process::Command::new(argv[0])
+            .args(&argv[1..])
+            .output()
+        {
+            Ok(o) => {
+                let text = String::from_utf8_lossy(if o.stdout.is_empty() {
+                    &o.stderr
+                } else {
+                    &o.stdout
+                })
+                .into_owned();
+                out.push_str(&format!("\n{name} voices ({}):\n", argv.join(" ")));
+                for line in text.lines().filter(|l| !l.trim().is_empty()).take(60) {
+                    out.push_str(&format!("  {}\n", line.trim_end()));
+                }
+            }
+            Err(_) => out.push_str(&format!("\n{name}: not installed\n")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_profile_is_valid() {
+        for (name, text) in BUILT_IN {
+            let profile = parse(text, name, "built-in").unwrap();
+            assert_eq!(profile.name, name);
+        }
+    }
+
+    #[test]
+    fn the_quote_voice_differs_from_the_narrator() {
+        let narrator = find("narrator").unwrap().voice;
+        let quote = find("quote").unwrap().voice;
+        assert_ne!((narrator.id, narrator.pitch), (quote.id, quote.pitch));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_line_and_column() {
+        let err = parse(
+            "engine = \"espeak-ng\"\nvoice = \"en-us\"\nspeed = 3\n",
+            "x",
+            "x.toml",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("x.toml:3:1: unknown field `speed`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn out_of_range_values_are_rejected() {
+        let err = parse(
+            "engine = \"espeak-ng\"\nvoice = \"en-us\"\npitch = 300\n",
+            "x",
+            "x.toml",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("x.toml:3:1: pitch = 300 is out of range"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_command_profile_needs_its_command() {
+        let err = parse("engine = \"command\"\nvoice = \"kal\"\n", "x", "x.toml").unwrap_err();
+        assert!(err.to_string().contains("needs a [command] table"), "{err}");
+        let flite = find("flite").unwrap().voice;
+        assert_eq!(flite.command.unwrap().argv[0], "flite");
+    }
+
+    #[test]
+    fn an_unknown_name_says_where_it_looked() {
+        let err = find("no-such-voice").unwrap_err().to_string();
+        assert!(
+            err.contains("no voice profile 'no-such-voice'") && err.contains("built-in"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! Voice profiles and engines through the binary.
+
+mod common;
+
+use std::path::Path;
+
+use common::{articast, files_in, sample};
+use predicates::prelude::*;
+
+/// The samples of a mono WAV.
+fn samples(path: &Path) -> (u32, Vec<i16>) {
+    let mut reader = hound::WavReader::open(path).unwrap();
+    let rate = reader.spec().sample_rate;
+    (rate, reader.samples::<i16>().map(Result::unwrap).collect())
+}
+
+/// Quotation regions [start, end) in frames, from the chapters sidecar.
+fn quote_regions(chapters_json: &Path, rate: u32) -> Vec<(usize, usize)> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(chapters_json).unwrap()).unwrap();
+    json["chapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["title"].as_str().unwrap().starts_with("Quote: "))
+        .map(|c| {
+            let frame = |key: &str| (c[key].as_f64().unwrap() * f64::from(rate)).round() as usize;
+            (frame("startTime"), frame("endTime"))
+        })
+        .collect()
+}
+
+/// The audio cut into alternating narration and quotation stretches.
+fn stretches(audio: &[i16], quotes: &[(usize, usize)]) -> (Vec<Vec<i16>>, Vec<Vec<i16>>) {
+    let (mut narration, mut quoted) = (Vec::new(), Vec::new());
+    let mut at = 0;
+    for &(start, end) in quotes {
+        narration.push(audio[at..start.min(audio.len())].to_vec());
+        quoted.push(audio[start.min(audio.len())..end.min(audio.len())].to_vec());
+        at = end.min(audio.len());
+    }
+    narration.push(audio[at..].to_vec());
+    (narration, quoted)
+}
+
+/// Whether `b` holds the inside of `a` at some shift of at most `max` frames. The pause next to
+/// a quotation is measured from the quote voice's own edges and the sidecar's times are rounded
+/// to the millisecond, so a narration stretch may start a little earlier or later.
+fn same_within_shift(a: &[i16], b: &[i16], max: usize) -> bool {
+    if a.len() <= 4 * max || b.len() <= 4 * max {
+        return a.len().abs_diff(b.len()) <= 2 * max;
+    }
+    let inner = &a[2 * max..a.len() - 2 * max];
+    (0..=2 * max).any(|k| {
+        b.get(max + k..max + k + inner.len())
+            .is_some_and(|w| w == inner)
+    })
+}
+
+#[test]
+fn quotations_are_spoken_in_the_quote_voice_and_nothing_else_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    for (out, extra) in [("with", None), ("without", Some("--no-quote-voice"))] {
+        let mut cmd = articast();
+        cmd.args(["render", "--engine", "fake", "--loudness", "off", "-o"])
+            .arg(dir.path().join(out))
+            .arg(sample());
+        if let Some(flag) = extra {
+            cmd.arg(flag);
+        }
+        cmd.assert().success();
+    }
+    let wav = |out: &str| dir.path().join(out).join("free-russian-legion.wav");
+    let json = |out: &str| {
+        dir.path()
+            .join(out)
+            .join("free-russian-legion.chapters.json")
+    };
+    let (rate, with) = samples(&wav("with"));
+    let (_, without) = samples(&wav("without"));
+    let (narration_a, quotes_a) = stretches(&with, &quote_regions(&json("with"), rate));
+    let (narration_b, quotes_b) = stretches(&without, &quote_regions(&json("without"), rate));
+    assert!(quotes_a.len() >= 8 && quotes_a.len() == quotes_b.len());
+    for (i, (a, b)) in quotes_a.iter().zip(&quotes_b).enumerate() {
+        assert_ne!(a, b, "quotation {i} sounds the same in both renders");
+    }
+    for (i, (a, b)) in narration_a.iter().zip(&narration_b).enumerate() {
+        assert!(
+            same_within_shift(a, b, 32),
+            "narration stretch {i} differs ({} vs {} frames)",
+            a.len(),
+            b.len()
+        );
+    }
+}
+
+#[test]
+fn a_flite_profile_renders_the_sample_article() {
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args([
+            "render",
+            "-q",
+            "--voice",
+            "flite",
+            "--quote-voice",
+            "flite",
+            "--heading-voice",
+            "flite",
+            "-o",
+        ])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success();
+    let (rate, audio) = samples(&dir.path().join("free-russian-legion.wav"));
+    let seconds = audio.len() as f64 / f64::from(rate);
+    assert!(seconds > 120.0, "only {seconds:.1} s");
+    assert!(
+        audio.iter().any(|&s| s.unsigned_abs() > 3_000),
+        "silent audio"
+    );
+}
+
+#[test]
+fn a_failing_command_profile_fails_that_article_only_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "missing",
+            r#"argv = ["no-such-tts-program", "{text_file}", "{out_wav}"]"#,
+            "not found",
+        ),
+        (
+            "hangs",
+            r#"argv = ["sleep", "10"]
+timeout_seconds = 0.3"#,
+            "took longer than",
+        ),
+        (
+            "exits",
+            r#"argv = ["sh", "-c", "echo no voice >&2; exit 4"]"#,
+            "exit status: 4",
+        ),
+        ("nowav", r#"argv = ["true"]"#, "wrote no WAV"),
+        (
+            "broken",
+            r#"argv = ["sh", "-c", "echo junk > \"$0\"", "{out_wav}"]"#,
+            "WAV is broken",
+        ),
+    ];
+    for (name, command, message) in cases {
+        let profile = dir.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &profile,
+            format!("engine = \"command\"\nvoice = \"x\"\n[command]\n{command}\n"),
+        )
+        .unwrap();
+        let out = dir.path().join(format!("out-{name}"));
+        let good = dir.path().join("good.txt");
+        std::fs::write(&good, "A Title\n\nA short article with one paragraph.\n").unwrap();
+        articast()
+            .args(["render", "--voice"])
+            .arg(&profile)
+            .args(["--quote-voice", "narrator", "--heading-voice"])
+            .arg(&profile)
+            .arg("-o")
+            .arg(&out)
+            .arg(sample())
+            .assert()
+            .code(1)
+            .stderr(
+                predicate::str::contains("free-russian-legion.txt")
+                    .and(predicate::str::contains(message)),
+            );
+        assert!(
+            files_in(&out).is_empty(),
+            "{name}: left {:?}",
+            files_in(&out)
+        );
+    }
+}
+
+#[test]
+fn a_broken_profile_is_a_usage_error_with_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("bad.toml");
+    std::fs::write(
+        &profile,
+        "engine = \"espeak-ng\"\nvoice = \"en-us\"\nrate = 9000\n",
+    )
+    .unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "--voice"])
+        .arg(&profile)
+        .arg(sample())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.toml:3:1: rate = 9000 is out of range",
+        ));
+    articast()
+        .args(["render", "--engine", "fake", "--voice", "nobody"])
+        .arg(sample())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no voice profile 'nobody'"));
+}
+
+#[test]
+fn voices_lists_profiles_with_their_origin() {
+    articast()
+        .arg("voices")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("quote").and(predicate::str::contains("built-in")))
+        .stdout(predicate::str::contains("flite"));
+}
