@@ -28,7 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Speak articles into WAV files with section and quotation markers.
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
     /// Show how an article was understood: structure, quotations and dropped lines.
     Inspect(InspectArgs),
     /// List the voice profiles found (and where from) and the voices of the engines installed.
@@ -339,7 +339,6 @@ impl RenderArgs {
                 true_peak: self.true_peak,
                 max_part_seconds: self.max_part_duration,
             },
-            ..RenderConfig::default()
         })
     }
 }

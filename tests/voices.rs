@@ -9,22 +9,31 @@ use predicates::prelude::*;
 
 /// The samples of a mono WAV.
 fn samples(path: &Path) -> (u32, Vec<i16>) {
-    let mut reader = hound::WavReader::open(path).unwrap();
+    let mut reader = hound::WavReader::open(path).expect("a readable WAV");
     let rate = reader.spec().sample_rate;
-    (rate, reader.samples::<i16>().map(Result::unwrap).collect())
+    (
+        rate,
+        reader
+            .samples::<i16>()
+            .collect::<Result<_, _>>()
+            .expect("16-bit samples"),
+    )
 }
 
 /// Quotation regions [start, end) in frames, from the chapters sidecar.
 fn quote_regions(chapters_json: &Path, rate: u32) -> Vec<(usize, usize)> {
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(chapters_json).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(chapters_json).expect("the chapters sidecar"),
+    )
+    .expect("JSON");
     json["chapters"]
         .as_array()
-        .unwrap()
+        .expect("a chapters array")
         .iter()
-        .filter(|c| c["title"].as_str().unwrap().starts_with("Quote: "))
+        .filter(|c| c["title"].as_str().unwrap_or("").starts_with("Quote: "))
         .map(|c| {
-            let frame = |key: &str| (c[key].as_f64().unwrap() * f64::from(rate)).round() as usize;
+            let frame =
+                |key: &str| (c[key].as_f64().expect("seconds") * f64::from(rate)).round() as usize;
             (frame("startTime"), frame("endTime"))
         })
         .collect()
