@@ -15,6 +15,8 @@ packages=(
   ffmpeg sox libsndfile1       # independent readers and checks used by the tests
   python3 python3-venv         # for the Python readers in tests/tools
   flite                        # a command-line engine
+  libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng clang libclang-dev
+                               # `articast speak` (feature `speak`): the tts crate and its bindgen
 )
 as_root apt-get update -qq
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"

@@ -33,6 +33,23 @@ pub enum Command {
     Inspect(InspectArgs),
     /// List the voice profiles found (and where from) and the voices of the engines installed.
     Voices,
+    /// Read an article aloud, paragraph by paragraph, through the platform speech service
+    /// (speech-dispatcher on Linux). It only plays: the speech service hands no audio back, so it
+    /// cannot write files; use `render` for files. Ctrl-C stops.
+    #[cfg(feature = "speak")]
+    Speak(SpeakArgs),
+}
+
+/// Arguments of `speak`.
+#[cfg(feature = "speak")]
+#[derive(Debug, clap::Args)]
+pub struct SpeakArgs {
+    /// Article file, or `-` for standard input.
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+    /// How the article is read.
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// Arguments of `render`.

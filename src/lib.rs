@@ -47,4 +47,6 @@ pub mod config;
 pub mod engine;
 pub mod input;
 pub mod inspect;
+#[cfg(feature = "speak")]
+pub mod live;
 pub mod script;
