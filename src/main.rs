@@ -1,6 +1,8 @@
 //! The `articast` binary: parse the command line, run the library, report, exit.
 
 mod cli;
+#[cfg(feature = "speak")]
+mod listen;
 mod progress;
 
 use std::process::ExitCode;
@@ -15,7 +17,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render(&args),
         Command::Inspect(args) => show(&args),
         #[cfg(feature = "speak")]
-        Command::Speak(args) => listen(&args),
+        Command::Speak(args) => listen::run(&args),
         Command::Voices => {
             print!("{}", articast::engine::profile::listing());
             ExitCode::SUCCESS
@@ -81,34 +83,4 @@ fn show(args: &cli::InspectArgs) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
-}
-
-/// `speak`: the article's title, byline and paragraphs through the platform speech service.
-#[cfg(feature = "speak")]
-fn listen(args: &cli::SpeakArgs) -> ExitCode {
-    let source = input::Source::from_arg(&args.input);
-    let article = match input::read(&source)
-        .map_err(|e| e.to_string())
-        .and_then(|text| article::parse_with(&text, args.read.options()).map_err(|e| e.to_string()))
-    {
-        Ok(article) => article,
-        Err(err) => {
-            eprintln!("error: {}: {err}", source.display_name());
-            return ExitCode::from(2);
-        }
-    };
-    let script = articast::script::build(&article, &Default::default());
-    let texts: Vec<String> = script.utterances.iter().map(|u| u.text.clone()).collect();
-    let stop = progress::ctrl_c_flag();
-    let mut report = |done: usize, total: usize| eprint!("\rspoken {done}/{total}");
-    match articast::live::speak(&texts, &stop, &mut report) {
-        Ok(_) => {
-            eprintln!();
-            ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("\nerror: {}: {err}", source.display_name());
-            ExitCode::from(1)
-        }
-    }
 }
