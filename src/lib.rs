@@ -50,3 +50,4 @@ pub mod inspect;
 #[cfg(feature = "speak")]
 pub mod live;
 pub mod script;
+pub mod toml_file;

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::Voice;
 use super::command::CommandSpec;
+use crate::toml_file::{self, FileError};
 
 /// Profiles built into the binary, by name.
 pub const BUILT_IN: [(&str, &str); 8] = [
@@ -89,26 +90,9 @@ pub enum ProfileError {
         /// The user's profile folder.
         config: String,
     },
-    /// The file could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Read {
-        /// The file.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not a valid profile.
-    #[error("{path}:{line}:{column}: {message}")]
-    Invalid {
-        /// The file.
-        path: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+    /// The file could not be read, or is not a valid profile.
+    #[error(transparent)]
+    File(#[from] FileError),
 }
 
 /// The user's profile folder.
@@ -143,10 +127,7 @@ pub fn find(name: &str) -> Result<Profile, ProfileError> {
 /// Loads a profile file.
 pub fn load(path: &Path) -> Result<Profile, ProfileError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
-        path: shown.clone(),
-        source,
-    })?;
+    let text = toml_file::read(path)?;
     let stem = path
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
@@ -156,16 +137,9 @@ pub fn load(path: &Path) -> Result<Profile, ProfileError> {
 /// Parses and validates profile TOML; `origin` names the file in errors.
 pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, ProfileError> {
     let invalid = |offset: usize, message: String| {
-        let before = &text[..offset.min(text.len())];
-        ProfileError::Invalid {
-            path: origin.to_string(),
-            line: before.matches('\n').count() + 1,
-            column: before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1,
-            message,
-        }
+        ProfileError::File(toml_file::invalid(text, origin, offset, message))
     };
-    let file: File = toml::from_str(text)
-        .map_err(|e| invalid(e.span().map_or(0, |s| s.start), e.message().to_string()))?;
+    let file: File = toml_file::parse(text, origin)?;
     let at = |key: &str| {
         text.find(&format!("{key} ="))
             .or_else(|| text.find(key))

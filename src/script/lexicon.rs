@@ -16,6 +16,8 @@ use std::path::Path;
 use regex::Regex;
 use serde::Deserialize;
 
+use crate::toml_file::{self, FileError};
+
 /// Where articast looks for a lexicon when none is given: beside the voice profiles.
 pub const DEFAULT_PATH: &str = "voices/lexicon.toml";
 
@@ -46,67 +48,33 @@ struct File {
 }
 
 /// Why a lexicon could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum LexiconError {
-    /// The file could not be read.
-    #[error("{path}: cannot read: {source}")]
-    Read {
-        /// The file.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not a valid lexicon.
-    #[error("{path}:{line}:{column}: {message}")]
-    Invalid {
-        /// The file.
-        path: String,
-        /// 1-based line of the problem.
-        line: usize,
-        /// 1-based column of the problem.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
-}
+pub type LexiconError = FileError;
 
 impl Lexicon {
     /// Loads a lexicon file.
     pub fn load(path: &Path) -> Result<Lexicon, LexiconError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Read {
-            path: shown.clone(),
-            source,
-        })?;
-        Lexicon::parse(&text).map_err(|(offset, message)| {
-            let before = &text[..offset.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-            LexiconError::Invalid {
-                path: shown,
-                line,
-                column,
-                message,
-            }
-        })
+        let text = toml_file::read(path)?;
+        Lexicon::parse(&text, &path.display().to_string())
     }
 
-    /// Parses lexicon TOML; errors carry the byte offset of the problem.
-    pub fn parse(text: &str) -> Result<Lexicon, (usize, String)> {
-        let file: File = toml::from_str(text)
-            .map_err(|e| (e.span().map_or(0, |s| s.start), e.message().to_string()))?;
+    /// Parses lexicon TOML; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Lexicon, LexiconError> {
+        let file: File = toml_file::parse(text, origin)?;
         let mut entries = Vec::new();
         for (word, respelling) in file.words {
             if word.trim().is_empty() || word.split_whitespace().count() != 1 {
-                return Err((
-                    text.find(&word).unwrap_or(0),
+                let at = text.find(&word).unwrap_or(0);
+                return Err(toml_file::invalid(
+                    text,
+                    origin,
+                    at,
                     format!("'{word}' is not a single word"),
                 ));
             }
             let any_case = word.chars().all(|c| !c.is_uppercase());
             let flags = if any_case { "(?i)" } else { "" };
             let pattern = Regex::new(&format!(r"{flags}\b{}\b", regex::escape(&word)))
-                .map_err(|e| (0, e.to_string()))?;
+                .map_err(|e| toml_file::invalid(text, origin, 0, e.to_string()))?;
             entries.push((pattern, respelling, any_case));
         }
         Ok(Lexicon { entries })
@@ -149,7 +117,7 @@ mod tests {
 
     #[test]
     fn whole_words_only_and_case_is_kept() {
-        let lex = Lexicon::parse("[words]\nbakhmut = \"bahk-moot\"\n").unwrap();
+        let lex = Lexicon::parse("[words]\nbakhmut = \"bahk-moot\"\n", "t").unwrap();
         assert_eq!(
             lex.apply("Bakhmut and bakhmut, not Bakhmutka"),
             "Bahk-moot and bahk-moot, not Bakhmutka"
@@ -158,7 +126,7 @@ mod tests {
 
     #[test]
     fn a_capitalized_key_matches_that_spelling_only() {
-        let lex = Lexicon::parse("[words]\nPolish = \"Poh-lish\"\n").unwrap();
+        let lex = Lexicon::parse("[words]\nPolish = \"Poh-lish\"\n", "t").unwrap();
         assert_eq!(lex.apply("Polish shoe polish"), "Poh-lish shoe polish");
     }
 
