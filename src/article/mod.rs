@@ -1,6 +1,6 @@
 //! Stage 2 — article: the structure a reader sees in the text.
 //!
-//! [`parse`] turns an [`InputText`](crate::input::InputText) into an [`Article`]: title, byline,
+//! [`parse`] turns an [`InputText`] into an [`Article`]: title, byline,
 //! credits and dateline apart from the body; the body as sections of paragraphs; each paragraph cut
 //! into narration and quotation [`Span`]s; and every line that cleaning dropped, with its reason.
 

@@ -1,7 +1,7 @@
 //! libespeak-ng, linked in-process through a hand-written FFI.
 //!
 //! The library keeps its state in C globals and is not thread-safe, so one process-wide owner
-//! ([`LIBRARY`]) serialises every call. We run it in `AUDIO_OUTPUT_SYNCHRONOUS` mode with one
+//! (`LIBRARY`) serialises every call. We run it in `AUDIO_OUTPUT_SYNCHRONOUS` mode with one
 //! `espeak_Synth` call per utterance: the callback then runs on the calling thread, and event
 //! sample offsets count from the start of that call.
 #![allow(unsafe_code)]
