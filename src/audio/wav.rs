@@ -18,8 +18,8 @@
 //!   the first other sub-chunk. `ltxt` carries the region length in frames, purpose `rgn `.
 //!   The `ltxt`s go into a second `LIST/adtl`: Python wavinfo (4.0.1) reads only the first
 //!   `adtl` list and fails on any `ltxt` whose length has a non-zero third byte (it takes that
-//!   byte for a code page), i.e. on every region longer than 65,535 frames. FFmpeg, libsndfile
-//!   and bwavfile read every `adtl` list, so they still see the regions.
+//!   byte for a code page), i.e. on every region longer than 65,535 frames. FFmpeg and
+//!   libsndfile still find every label in the first list.
 //! - Every chunk body of odd size is followed by one zero pad byte, counted by the parent.
 //! - Texts are UTF-8 with a NUL; sub-chunks stay below 2,048 bytes (libsndfile drops the whole
 //!   LIST otherwise).
