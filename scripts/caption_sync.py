@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 import webvtt
 
@@ -29,7 +30,9 @@ SAMPLE = os.path.join(ROOT, "tests", "fixtures", "free-russian-legion.txt")
 
 
 def tokens(text):
-    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
+    # Curly apostrophes straight, accents off ("César" is heard as "Cesar").
+    plain = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    return re.findall(r"[a-z0-9']+", plain.encode("ascii", "ignore").decode().lower())
 
 
 def seconds(ts):
@@ -94,7 +97,8 @@ def main():
                         os.path.join(out, stem + ".heard.txt"))
 
     # Align the caption words with the heard words; equal runs and same-length replacements
-    # (misheard words) map word to word.
+    # (misheard words) map word to word; a replacement of another length (a word heard as two,
+    # two as one) begins where the heard run begins, between the same matched neighbours.
     ours = [(i, k, t) for i, (_, ts) in enumerate(captions) for k, t in enumerate(ts)]
     matcher = difflib.SequenceMatcher(a=[t for _, _, t in ours], b=[t for _, t in heard],
                                       autojunk=False)
@@ -103,6 +107,8 @@ def main():
         if op == "equal" or (op == "replace" and a1 - a0 == b1 - b0):
             for n in range(a1 - a0):
                 heard_at[a0 + n] = heard[b0 + n][0]
+        elif op == "replace":
+            heard_at[a0] = heard[b0][0]
     first_token = {}
     for n, (i, k, _) in enumerate(ours):
         if k == 0:
@@ -113,6 +119,8 @@ def main():
         n = first_token.get(i)
         if n is None or n not in heard_at:
             unaligned += 1
+            if args.verbose:
+                print(f"unaligned {start:8.2f} {' '.join(ts[:6])}")
             continue
         offsets.append(start - heard_at[n])
         if args.verbose:

@@ -142,7 +142,7 @@ impl<S: Write> Assembler<S> {
                 .position(inside.min(kept.range.len() as u64))
                 .saturating_sub(cut)
         };
-        let events: Vec<Event> = speech
+        let mut events: Vec<Event> = speech
             .events
             .iter()
             .map(|e| Event {
@@ -150,6 +150,7 @@ impl<S: Write> Assembler<S> {
                 ..*e
             })
             .collect();
+        heard_at_onsets(&mut events, &audio);
         trim::fade_edges(&mut audio, self.sample_rate);
         self.silence(self.owed_pause.saturating_sub(lead - cut))?;
         self.owed_pause = 0;
@@ -246,6 +247,21 @@ impl<S: Write> Assembler<S> {
 /// Gains that bring every role to the narrator's loudness (or, without narration, to the
 /// loudest role's). Roles too short to measure keep their level.
 /// Also returns that reference loudness: what the matched voices measure.
+/// Moves each event to where its sound begins, never past the next event's position, so
+/// captions start when their first word is heard (see [`trim::onset`]).
+fn heard_at_onsets(events: &mut [Event], audio: &[f32]) {
+    let positions: Vec<usize> = events.iter().map(|e| e.sample as usize).collect();
+    for (event, &at) in events.iter_mut().zip(&positions) {
+        let next = positions
+            .iter()
+            .copied()
+            .filter(|&p| p > at)
+            .min()
+            .unwrap_or(audio.len());
+        event.sample = trim::onset(audio, at, next) as u64;
+    }
+}
+
 fn role_gains(
     meters: &HashMap<Role, Meter>,
 ) -> Result<(HashMap<Role, f64>, Option<f64>), MeterError> {
@@ -430,6 +446,37 @@ mod tests {
         // 300 ms heard between them, of which `margin` is the second's lead.
         let pause = trim::frames_of(300, RATE) as u64;
         assert_eq!(second.frames.start, first.frames.end + pause - margin);
+    }
+
+    #[test]
+    fn a_word_announced_at_the_start_of_a_clause_pause_is_placed_where_it_is_heard() {
+        let script = Script {
+            utterances: vec![utterance(Role::Narrator, 0)],
+            ..Script::default()
+        };
+        // Sound, 300 ms of engine pause, sound; the second word announced as the pause begins.
+        let mut spoken = speech(RATE, 0, 700, 0, 0.5);
+        let (pause, resume) = (trim::frames_of(200, RATE), trim::frames_of(500, RATE));
+        spoken.samples[pause..resume].fill(0);
+        spoken.samples[resume] = 16_000;
+        spoken.events = [(0, 0), (pause as u64, 6)]
+            .into_iter()
+            .map(|(sample, char_start)| Event {
+                kind: EventKind::Word,
+                sample,
+                char_start,
+                char_len: 5,
+            })
+            .collect();
+        let program = assemble(&script, vec![spoken], RATE).unwrap();
+        // The first utterance keeps its lead, so program frames are the engine's samples.
+        let events = &program.placed[0].events;
+        assert_eq!(events[1].sample, resume as u64);
+        let margin = trim::frames_of(trim::MARGIN_MS, RATE) as u64;
+        assert!(
+            events[0].sample > 0 && events[0].sample < margin,
+            "{events:?}"
+        );
     }
 
     #[test]

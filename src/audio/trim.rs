@@ -50,6 +50,21 @@ pub fn audible(samples: &[f32], sample_rate: u32) -> Kept {
     }
 }
 
+/// The first audible sample at or after `from` and before `until`, or `from` when there is
+/// none: where a word the engine announced at `from` is first heard.
+///
+/// Engines announce a word where its phonemes begin, and that can be the start of the pause
+/// in front of it (espeak-ng puts a clause pause before the word after a comma), so captions
+/// timed by the event would appear a few hundred milliseconds before the word is heard.
+pub fn onset(samples: &[f32], from: usize, until: usize) -> usize {
+    let threshold = 10f32.powf(THRESHOLD_DBFS / 20.0);
+    let until = until.min(samples.len());
+    samples
+        .get(from..until)
+        .and_then(|s| s.iter().position(|s| s.abs() > threshold))
+        .map_or(from, |i| from + i)
+}
+
 /// Fades the first and last [`FADE_MS`] of `samples` in and out (raised cosine), so a cut
 /// through sound does not click.
 pub fn fade_edges(samples: &mut [f32], sample_rate: u32) {
@@ -101,6 +116,23 @@ mod tests {
     #[test]
     fn silence_keeps_nothing() {
         assert!(audible(&[0.0, 0.001, -0.001], 8_000).range.is_empty());
+    }
+
+    #[test]
+    fn a_word_announced_in_a_pause_is_heard_where_the_sound_begins() {
+        let mut samples = vec![0.0; 300];
+        samples[120..].fill(0.3);
+        assert_eq!(onset(&samples, 50, 200), 120);
+        assert_eq!(onset(&samples, 150, 200), 150);
+    }
+
+    #[test]
+    fn an_onset_is_not_looked_for_past_the_next_word() {
+        let mut samples = vec![0.0; 300];
+        samples[250..].fill(0.3);
+        assert_eq!(onset(&samples, 50, 200), 50);
+        assert_eq!(onset(&samples, 50, 1_000), 250);
+        assert_eq!(onset(&samples, 400, 500), 400);
     }
 
     #[test]
