@@ -272,7 +272,7 @@ impl Builder<'_> {
             None => {
                 self.quote_marks.insert(quotation, self.script.marks.len());
                 let quote = &article.quotations[quotation];
-                let prefix = match &quote.speaker {
+                let prefix = match quote.speaker.as_deref().filter(|s| is_name_like(s)) {
                     Some(speaker) => format!("Quote: {speaker} – "),
                     None => "Quote: ".to_string(),
                 };
@@ -319,6 +319,13 @@ impl Builder<'_> {
         }
         self.script
     }
+}
+
+/// Whether a speaker is short enough to lead a marker label: a name ("Yusov", "Andriy
+/// Yusov"), not a description ("one of the Russian soldiers fighting for Ukraine"), which
+/// would leave no room in the label for the quotation's own words.
+fn is_name_like(speaker: &str) -> bool {
+    speaker.split_whitespace().count() <= 3 && speaker.chars().count() <= 24
 }
 
 /// `prefix` + the first words of `text`, cut at a word boundary to fit [`MAX_LABEL_CHARS`].
@@ -415,10 +422,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_known_speaker_leads_the_quote_label_and_the_note_keeps_the_whole_quote() {
+    fn quote_mark_of(speaker: &str, text: &str) -> Mark {
         use crate::article::{Paragraph, Quotation, Section, Span, SpanKind};
-        let text = "We will hold this line to the end, whatever it costs us and our families";
         let article = Article {
             sections: vec![Section {
                 heading: None,
@@ -434,12 +439,21 @@ mod tests {
             }],
             quotations: vec![Quotation {
                 text: text.into(),
-                speaker: Some("Caesar".into()),
+                speaker: Some(speaker.into()),
             }],
             ..Article::default()
         };
         let s = build(&article, &ScriptOptions::default());
-        let quote = s.marks.iter().find(|m| m.kind == MarkKind::Quote).unwrap();
+        s.marks
+            .into_iter()
+            .find(|m| m.kind == MarkKind::Quote)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_known_speaker_leads_the_quote_label_and_the_note_keeps_the_whole_quote() {
+        let text = "We will hold this line to the end, whatever it costs us and our families";
+        let quote = quote_mark_of("Caesar", text);
         assert!(
             quote.label.starts_with("Quote: Caesar – We will hold"),
             "{}",
@@ -447,6 +461,17 @@ mod tests {
         );
         assert!(quote.label.chars().count() <= MAX_LABEL_CHARS);
         assert_eq!(quote.note, text);
+    }
+
+    #[test]
+    fn a_speaker_described_at_length_leaves_the_label_to_the_quotation() {
+        let text = "They are attacking us from everywhere";
+        let quote = quote_mark_of("one of the Russian soldiers fighting for Ukraine", text);
+        assert_eq!(quote.label, "Quote: They are attacking us from everywhere");
+        assert_eq!(
+            quote_mark_of("Andriy Yusov", text).label,
+            format!("Quote: Andriy Yusov – {text}")
+        );
     }
 
     #[test]
