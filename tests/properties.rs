@@ -2,7 +2,9 @@
 //! never lose or reorder the article's own text.
 
 use articast::article::{self, ParseOptions, sentences};
+use articast::engine::profile;
 use articast::input::{Format, InputText, Source};
+use articast::script::{self, ScriptOptions, lexicon::Lexicon};
 use proptest::prelude::*;
 
 fn input(text: String) -> InputText {
@@ -53,6 +55,46 @@ fn paragraph() -> impl Strategy<Value = String> {
     prop::collection::vec(sentence(), 2..5).prop_map(|s| s.join(" "))
 }
 
+/// A line of a voice profile or lexicon: a table header or a known key with any value.
+fn toml_line() -> impl Strategy<Value = String> {
+    let key = prop::sample::select(vec![
+        "name",
+        "engine",
+        "voice",
+        "language",
+        "rate",
+        "pitch",
+        "volume",
+        "lexicon",
+        "command",
+        "timeout_seconds",
+        "paragraph",
+        "section",
+        "title",
+        "quote",
+        "sentence",
+        "Schwirtz",
+        "[pauses]",
+        "[words]",
+        "[[phonemes]]",
+        "[command]",
+    ]);
+    let value = prop_oneof![
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|x| x.to_string()),
+        "\"[a-z{}_ -]{0,12}\"",
+        Just("[\"{text_file}\", \"{out_wav}\"]".to_string()),
+        Just("true".to_string()),
+    ];
+    (key, value).prop_map(|(k, v)| {
+        if k.starts_with('[') {
+            k.to_string()
+        } else {
+            format!("{k} = {v}")
+        }
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -61,6 +103,23 @@ proptest! {
         for format in [Format::Text, Format::Markdown, Format::Html] {
             let options = ParseOptions { format: Some(format), ..ParseOptions::default() };
             let _ = article::parse_with(&input(text.clone()), options);
+        }
+    }
+
+    #[test]
+    fn any_text_read_into_a_script_never_panics(text in "[A-Za-z0-9 .,:;!?…'\"“”‘’«»$%&°@/#*§\n-]{0,400}") {
+        if let Ok(article) = article::parse_with(&input(text), ParseOptions::default()) {
+            let script = script::build(&article, &ScriptOptions::default());
+            prop_assert!(script.utterances.iter().all(|u| !u.text.trim().is_empty()));
+        }
+    }
+
+    #[test]
+    fn any_profile_or_lexicon_text_is_parsed_or_refused_without_a_panic(text in "[a-z_=\"\\[\\]{}0-9. \n#-]{0,200}",
+                                                                         lines in prop::collection::vec(toml_line(), 0..12)) {
+        for text in [text, lines.join("\n")] {
+            let _ = profile::parse(&text, "fuzz", "fuzz.toml");
+            let _ = Lexicon::parse(&text, "fuzz.toml");
         }
     }
 

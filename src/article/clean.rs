@@ -284,11 +284,13 @@ const CAPTION: &[&str] = &[
     "photo credit",
 ];
 
-/// "Headline Headline Headline": a link text repeated by the page's markup.
+/// "Headline Headline Headline": a link text repeated by the page's markup. The repeated
+/// opening must hold four different words, so prose that happens to repeat a short phrase
+/// ("Soldiers and officials, soldiers and officials, ...") is not taken for one.
 fn repeats_itself(lower: &str) -> bool {
     let head: String = lower.chars().take(24).collect();
     let distinct: std::collections::HashSet<&str> = head.split_whitespace().collect();
-    head.chars().count() >= 12 && distinct.len() >= 3 && lower.matches(head.as_str()).count() >= 2
+    head.chars().count() >= 12 && distinct.len() >= 4 && lower.matches(head.as_str()).count() >= 2
 }
 
 fn phrase(lower: &str, phrases: &[&str]) -> bool {
@@ -407,6 +409,20 @@ mod tests {
         assert_eq!(
             classify("23 choses que toutes les filles des années 2000…"),
             Some(DropReason::Teaser)
+        );
+    }
+
+    #[test]
+    fn a_link_title_repeated_by_the_markup_is_a_teaser_and_a_repeated_short_phrase_is_not() {
+        assert_eq!(
+            classify("How to Defeat the Urge to Binge Shop How to Defeat the Urge to Binge Shop"),
+            Some(DropReason::Teaser)
+        );
+        assert_eq!(
+            classify(
+                "River officials soldiers river officials soldiers the the. The the the the the."
+            ),
+            None
         );
     }
 
