@@ -317,7 +317,15 @@ impl RenderArgs {
             outro: !self.no_outro,
             lexicon,
             pauses: Pauses {
-                span_ms: table.quote.unwrap_or(defaults.span_ms),
+                sentence_ms: table.sentence.or(defaults.sentence_ms),
+                quote_before_ms: table
+                    .quote_before
+                    .or(table.quote)
+                    .unwrap_or(defaults.quote_before_ms),
+                quote_after_ms: table
+                    .quote_after
+                    .or(table.quote)
+                    .unwrap_or(defaults.quote_after_ms),
                 paragraph_ms: table.paragraph.unwrap_or(defaults.paragraph_ms),
                 section_ms: table.section.unwrap_or(defaults.section_ms),
                 title_ms: table.title.unwrap_or(defaults.title_ms),

@@ -43,18 +43,27 @@ pub struct Profile {
     pub pauses: PauseTable,
 }
 
+/// The longest pause a profile may set, in milliseconds.
+pub const MAX_PAUSE_MS: u32 = 10_000;
+
 /// Pauses a profile sets, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PauseTable {
+    /// After a sentence within a paragraph.
+    pub sentence: Option<u32>,
     /// After a paragraph.
     pub paragraph: Option<u32>,
     /// After a section.
     pub section: Option<u32>,
     /// After the title and byline.
     pub title: Option<u32>,
-    /// Between a quotation and the narration around it.
+    /// Between a quotation and the narration around it (both sides, unless set apart below).
     pub quote: Option<u32>,
+    /// Before a quotation.
+    pub quote_before: Option<u32>,
+    /// After a quotation.
+    pub quote_after: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +173,20 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
     let rate = check("rate", file.rate, 80..=450, 175)?;
     let pitch = check("pitch", file.pitch, 0..=100, 50)?;
     let volume = check("volume", file.volume, 0..=200, 100)?;
+    let pauses = file.pauses;
+    for (key, value) in [
+        ("sentence", pauses.sentence),
+        ("paragraph", pauses.paragraph),
+        ("section", pauses.section),
+        ("title", pauses.title),
+        ("quote", pauses.quote),
+        ("quote_before", pauses.quote_before),
+        ("quote_after", pauses.quote_after),
+    ] {
+        if let Some(ms) = value {
+            check(key, Some(ms), 0..=MAX_PAUSE_MS, 0)?;
+        }
+    }
     if file.voice.trim().is_empty() {
         return Err(invalid(at("voice"), "voice is empty".to_string()));
     }
@@ -215,7 +238,7 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
             pitch,
             volume,
         },
-        pauses: file.pauses,
+        pauses,
     })
 }
 
@@ -336,6 +359,28 @@ mod tests {
         assert!(
             err.to_string()
                 .contains("x.toml:3:1: pitch = 300 is out of range"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_pause_table_sets_each_pause_and_refuses_one_past_ten_seconds() {
+        let head = "engine = \"espeak-ng\"\nvoice = \"en-us\"\n[pauses]\n";
+        let table = parse(
+            &format!("{head}sentence = 300\nquote_before = 400\nquote_after = 200\n"),
+            "x",
+            "x.toml",
+        )
+        .unwrap()
+        .pauses;
+        assert_eq!(
+            (table.sentence, table.quote_before, table.quote_after),
+            (Some(300), Some(400), Some(200))
+        );
+        let err = parse(&format!("{head}paragraph = 90000\n"), "x", "x.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("x.toml:4:1: paragraph = 90000 is out of range (0–10000)"),
             "{err}"
         );
     }

@@ -8,7 +8,7 @@ mod speech;
 
 use serde::Serialize;
 
-use crate::article::{Article, SpanKind};
+use crate::article::{Article, SpanKind, sentences};
 
 pub use lexicon::{Lexicon, LexiconError};
 pub use speech::speech_text;
@@ -31,8 +31,14 @@ pub enum Role {
 /// Silence inserted after utterances, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Pauses {
-    /// Between the pieces of one paragraph (narration ↔ quotation).
-    pub span_ms: u32,
+    /// After a sentence, within a paragraph: when set, the engine speaks each sentence on its
+    /// own and this is the silence between them; when `None`, a span's sentences go to the
+    /// engine together and it pauses between them as it does (espeak-ng: about 300 ms).
+    pub sentence_ms: Option<u32>,
+    /// Before a quotation that follows narration (or another quotation) in a paragraph.
+    pub quote_before_ms: u32,
+    /// After a quotation that narration follows in the same paragraph.
+    pub quote_after_ms: u32,
     /// After a paragraph.
     pub paragraph_ms: u32,
     /// After a section heading, and after the last paragraph of a section.
@@ -44,7 +50,9 @@ pub struct Pauses {
 impl Default for Pauses {
     fn default() -> Self {
         Pauses {
-            span_ms: 250,
+            sentence_ms: None,
+            quote_before_ms: 250,
+            quote_after_ms: 250,
             paragraph_ms: 700,
             section_ms: 1200,
             title_ms: 1000,
@@ -248,15 +256,33 @@ impl Builder<'_> {
                 &paragraph.text,
             );
         }
-        for span in &paragraph.spans {
+        for (k, span) in paragraph.spans.iter().enumerate() {
             let role = match span.kind {
                 SpanKind::Narration => Role::Narrator,
                 SpanKind::Quote => Role::Quote,
             };
-            if let Some(q) = span.quotation {
-                self.quote_mark(article, q);
+            let quote_mark = span.quotation.map(|q| self.quote_mark(article, q));
+            let after = match (span.kind, paragraph.spans.get(k + 1).map(|n| n.kind)) {
+                (_, Some(SpanKind::Quote)) => self.pauses.quote_before_ms,
+                (SpanKind::Quote, Some(SpanKind::Narration)) => self.pauses.quote_after_ms,
+                _ => self.pauses.paragraph_ms,
+            };
+            let pieces = match self.pauses.sentence_ms {
+                Some(_) => sentences::split(&span.text),
+                None => vec![span.text.clone()],
+            };
+            for (n, piece) in pieces.iter().enumerate() {
+                let pause = match self.pauses.sentence_ms {
+                    Some(ms) if n + 1 < pieces.len() => ms,
+                    _ => after,
+                };
+                self.push(piece, role, pause, Some(index));
             }
-            self.push(&span.text, role, self.pauses.span_ms, Some(index));
+            if let Some(m) = quote_mark {
+                let end = self.script.utterances.len().saturating_sub(1);
+                let mark = &mut self.script.marks[m];
+                mark.last = end.max(mark.first);
+            }
         }
         if spoken {
             self.script.marks[mark].last = self.script.utterances.len() - 1;
@@ -264,19 +290,20 @@ impl Builder<'_> {
         self.set_last_pause(self.pauses.paragraph_ms);
     }
 
-    /// Opens the quotation's marker at its first span; later spans extend it.
-    fn quote_mark(&mut self, article: &Article, quotation: usize) {
-        let now = self.script.utterances.len();
+    /// The quotation's marker: opened at its first span (the caller extends it over each span).
+    fn quote_mark(&mut self, article: &Article, quotation: usize) -> usize {
         match self.quote_marks.get(&quotation) {
-            Some(&m) => self.script.marks[m].last = now,
+            Some(&m) => m,
             None => {
-                self.quote_marks.insert(quotation, self.script.marks.len());
+                let m = self.script.marks.len();
+                self.quote_marks.insert(quotation, m);
                 let quote = &article.quotations[quotation];
                 let prefix = match quote.speaker.as_deref().filter(|s| is_name_like(s)) {
                     Some(speaker) => format!("Quote: {speaker} – "),
                     None => "Quote: ".to_string(),
                 };
                 self.mark(MarkKind::Quote, &prefix, &quote.text);
+                m
             }
         }
     }
@@ -360,14 +387,72 @@ mod tests {
     use crate::input::{InputText, Source};
 
     fn sample_script() -> Script {
+        sample_script_with(Pauses::default())
+    }
+
+    fn sample_script_with(pauses: Pauses) -> Script {
         let input = InputText {
             source: Source::Stdin,
             text: include_str!("../../tests/fixtures/free-russian-legion.txt").to_string(),
         };
-        build(
-            &crate::article::parse(&input).unwrap(),
-            &ScriptOptions::default(),
-        )
+        let options = ScriptOptions {
+            pauses,
+            ..ScriptOptions::default()
+        };
+        build(&crate::article::parse(&input).unwrap(), &options)
+    }
+
+    #[test]
+    fn a_sentence_pause_speaks_each_sentence_on_its_own_and_quotes_keep_their_markers() {
+        let pauses = Pauses {
+            sentence_ms: Some(320),
+            quote_before_ms: 210,
+            quote_after_ms: 230,
+            ..Pauses::default()
+        };
+        let whole = sample_script();
+        let split = sample_script_with(pauses);
+        assert!(
+            split.utterances.len() > whole.utterances.len() + 10,
+            "{} vs {}",
+            split.utterances.len(),
+            whole.utterances.len()
+        );
+        // The last sentence of Caesar's second quotation ends a paragraph; its first does not.
+        let caesar = |s: &Script| {
+            s.utterances
+                .iter()
+                .position(|u| u.text.starts_with("That's why"))
+        };
+        let first = caesar(&split).unwrap();
+        assert_eq!(
+            split.utterances[first].text,
+            "That's why I have no remorse."
+        );
+        assert_eq!(split.utterances[first].pause_after_ms, 320);
+        // Before a quotation, and after one, the quotation pauses.
+        let says = split.utterances[first - 1].clone();
+        assert!(says.text.starts_with("says a Russian fighter"), "{says:?}");
+        assert_eq!(says.pause_after_ms, 210);
+        assert_eq!(split.utterances[first - 2].pause_after_ms, 230);
+        // Markers are the same in number and cover whole quotations.
+        let quotes = |s: &Script| -> Vec<String> {
+            s.marks
+                .iter()
+                .filter(|m| m.kind == MarkKind::Quote)
+                .map(|m| {
+                    let spoken: Vec<&str> = (m.first..=m.last)
+                        .map(|u| s.utterances[u].text.as_str())
+                        .collect();
+                    format!("{} | {}", m.label, spoken.join(" "))
+                })
+                .collect()
+        };
+        assert_eq!(quotes(&split), quotes(&whole));
+        assert_eq!(
+            caesar(&whole).map(|u| whole.utterances[u].text.contains("killed")),
+            Some(true)
+        );
     }
 
     #[test]
