@@ -28,6 +28,10 @@ pub enum Role {
     Heading,
 }
 
+/// The pause after a phrase spoken on its own, such as a dateline, when the profile sets no
+/// sentence pause.
+pub const PHRASE_PAUSE_MS: u32 = 250;
+
 /// Silence inserted after utterances, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Pauses {
@@ -265,7 +269,9 @@ impl Builder<'_> {
             let after = match (span.kind, paragraph.spans.get(k + 1).map(|n| n.kind)) {
                 (_, Some(SpanKind::Quote)) => self.pauses.quote_before_ms,
                 (SpanKind::Quote, Some(SpanKind::Narration)) => self.pauses.quote_after_ms,
-                _ => self.pauses.paragraph_ms,
+                // A dateline before its sentence, or the last span (the paragraph's pause
+                // replaces this one below).
+                _ => self.pauses.sentence_ms.unwrap_or(PHRASE_PAUSE_MS),
             };
             let pieces = match self.pauses.sentence_ms {
                 Some(_) => sentences::split(&span.text),
