@@ -296,14 +296,14 @@ pub enum EngineArg {
 impl RenderArgs {
     /// The library's config for these arguments.
     pub fn config(&self) -> anyhow::Result<RenderConfig> {
-        let lexicon = match &self.lexicon {
+        let narrator = profile::find(&self.voice)?;
+        let lexicon = match self.lexicon.as_ref().or(narrator.lexicon.as_ref()) {
             Some(path) => Lexicon::load(path)?,
             None if Path::new(lexicon::DEFAULT_PATH).is_file() => {
                 Lexicon::load(Path::new(lexicon::DEFAULT_PATH))?
             }
             None => Lexicon::default(),
         };
-        let narrator = profile::find(&self.voice)?;
         let quote = if self.no_quote_voice {
             narrator.clone()
         } else {

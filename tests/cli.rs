@@ -278,6 +278,38 @@ fn a_lexicon_respells_words_for_the_engine() {
 }
 
 #[test]
+fn a_voice_profile_brings_its_own_lexicon_and_the_flag_overrides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("reader.toml"),
+        "engine = \"espeak-ng\"\nvoice = \"en-us\"\nlexicon = \"names.toml\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("names.toml"),
+        "[words]\nSchwirtz = \"Shwurts\"\n",
+    )
+    .unwrap();
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, "[words]\nSchwirtz = \"Schwarz\"\n").unwrap();
+    let render = |extra: &[&std::ffi::OsStr]| {
+        articast()
+            .args(["render", "--engine", "fake", "--voice"])
+            .arg(dir.path().join("reader.toml"))
+            .args(extra)
+            .arg("-o")
+            .arg(dir.path().join("out"))
+            .arg(sample())
+            .assert()
+            .success();
+        std::fs::read_to_string(dir.path().join("out/free-russian-legion.srt")).unwrap()
+    };
+    assert!(render(&[]).contains("By Michael Shwurts."));
+    let flagged = render(&["--lexicon".as_ref(), other.as_os_str()]);
+    assert!(flagged.contains("By Michael Schwarz."), "{flagged}");
+}
+
+#[test]
 fn a_broken_lexicon_is_a_usage_error_naming_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let lexicon = dir.path().join("lexicon.toml");

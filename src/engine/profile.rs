@@ -41,6 +41,8 @@ pub struct Profile {
     pub voice: Voice,
     /// Its pause table (milliseconds), where given.
     pub pauses: PauseTable,
+    /// Its lexicon file (`lexicon = "file.toml"`, relative to the profile's folder), if any.
+    pub lexicon: Option<PathBuf>,
 }
 
 /// The longest pause a profile may set, in milliseconds.
@@ -78,6 +80,7 @@ struct File {
     volume: Option<u32>,
     #[serde(default)]
     pauses: PauseTable,
+    lexicon: Option<PathBuf>,
     command: Option<CommandTable>,
 }
 
@@ -140,7 +143,11 @@ pub fn load(path: &Path) -> Result<Profile, ProfileError> {
     let stem = path
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-    parse(&text, &stem, &shown)
+    let mut profile = parse(&text, &stem, &shown)?;
+    if let (Some(lexicon), Some(dir)) = (&profile.lexicon, path.parent()) {
+        profile.lexicon = Some(dir.join(lexicon));
+    }
+    Ok(profile)
 }
 
 /// Parses and validates profile TOML; `origin` names the file in errors.
@@ -239,6 +246,7 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
             volume,
         },
         pauses,
+        lexicon: file.lexicon,
     })
 }
 
