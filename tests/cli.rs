@@ -273,8 +273,15 @@ fn a_lexicon_respells_words_for_the_engine() {
         .arg(sample())
         .assert()
         .success();
+    // The engine says the respelling; the captions keep the name as written.
     let captions = std::fs::read_to_string(dir.path().join("free-russian-legion.srt")).unwrap();
-    assert!(captions.contains("By Michael Shwurts."), "{captions}");
+    assert!(captions.contains("By Michael Schwirtz."), "{captions}");
+    let timing =
+        std::fs::read_to_string(dir.path().join("free-russian-legion.timing.json")).unwrap();
+    assert!(
+        timing.contains("\"speech\": \"By Michael Shwurts.\""),
+        "{timing}"
+    );
 }
 
 #[test]
@@ -302,11 +309,14 @@ fn a_voice_profile_brings_its_own_lexicon_and_the_flag_overrides_it() {
             .arg(sample())
             .assert()
             .success();
-        std::fs::read_to_string(dir.path().join("out/free-russian-legion.srt")).unwrap()
+        std::fs::read_to_string(dir.path().join("out/free-russian-legion.timing.json")).unwrap()
     };
-    assert!(render(&[]).contains("By Michael Shwurts."));
+    assert!(render(&[]).contains("\"speech\": \"By Michael Shwurts.\""));
     let flagged = render(&["--lexicon".as_ref(), other.as_os_str()]);
-    assert!(flagged.contains("By Michael Schwarz."), "{flagged}");
+    assert!(
+        flagged.contains("\"speech\": \"By Michael Schwarz.\""),
+        "{flagged}"
+    );
 }
 
 #[test]

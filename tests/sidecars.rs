@@ -411,4 +411,11 @@ fn espeak_captions_are_timed_by_its_events_and_parse() {
             .all(|c| c.start < c.end && c.end <= seconds + 0.001)
     );
     assert_eq!(webvtt_cues(&dir.path().join(format!("{STEM}.srt"))), cues);
+    // Captions show the article as written, not the engine's speech text.
+    let shown = vtt.replace('\n', " ");
+    for written in ["BM-21 “Grad” rockets", "St. Petersburg", "32-year-old"] {
+        assert!(shown.contains(written), "{written} not in captions");
+    }
+    assert!(!shown.contains("B M 21") && !shown.contains("Saint Petersburg"));
+    assert!(cues.windows(2).all(|w| w[0].start <= w[1].start));
 }

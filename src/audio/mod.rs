@@ -165,12 +165,7 @@ mod testing {
     pub const RATE: u32 = 22_050;
 
     pub fn utterance(role: Role, pause_after_ms: u32) -> Utterance {
-        Utterance {
-            text: "x".into(),
-            role,
-            pause_after_ms,
-            paragraph: None,
-        }
+        Utterance::plain("x", role, pause_after_ms)
     }
 
     /// Engine-like speech: silence, a tone that starts softly, silence.

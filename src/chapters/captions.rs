@@ -98,16 +98,46 @@ pub fn split(text: &str) -> Vec<std::ops::Range<usize>> {
     runs
 }
 
-/// The captions of a timeline, in order.
+/// For each word the reader sees, the index of the spoken word where it begins: the speech
+/// text says some words differently ("BM-21" as "B M 21", "St." as "Saint"), so the two are
+/// aligned by a diff of their lower-cased letters and digits.
+fn spoken_index(shown: &[(usize, String)], spoken: &[(usize, String)]) -> Vec<usize> {
+    let key = |w: &(usize, String)| -> String {
+        w.1.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let (a, b): (Vec<String>, Vec<String>) = (
+        shown.iter().map(key).collect(),
+        spoken.iter().map(key).collect(),
+    );
+    let mut index = vec![0; shown.len()];
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b) {
+        let (old, new) = (op.old_range(), op.new_range());
+        for (k, i) in old.enumerate() {
+            index[i] = (new.start + k)
+                .min(new.end.saturating_sub(1))
+                .max(new.start);
+        }
+    }
+    index
+}
+
+/// The captions of a timeline, in order: the text as written, timed by the speech.
 pub fn captions(timeline: &Timeline) -> Vec<Caption> {
     let mut out = Vec::new();
     for sentence in &timeline.sentences {
         let t = &sentence.timed;
         let all = words(&t.text);
-        let chars = width(&t.text).max(1) as u64;
+        let spoken = words(&sentence.speech);
+        let index = spoken_index(&all, &spoken);
+        let chars = width(&sentence.speech).max(1) as u64;
         let span = t.end_frame - t.start_frame;
         let start_of = |run: &std::ops::Range<usize>| {
-            let offset = all[run.start].0;
+            let offset = spoken
+                .get(index[run.start])
+                .map_or(width(&sentence.speech), |w| w.0);
             let heard = sentence
                 .words
                 .iter()
@@ -179,6 +209,10 @@ mod tests {
     use crate::chapters::timeline::{Sentence, Timed};
 
     fn timeline(text: &str, words: Vec<(usize, u64)>, estimated: bool) -> Timeline {
+        spoken_as(text, text, words, estimated)
+    }
+
+    fn spoken_as(text: &str, speech: &str, words: Vec<(usize, u64)>, estimated: bool) -> Timeline {
         Timeline {
             sample_rate: 1000,
             frames: 10_000,
@@ -193,6 +227,7 @@ mod tests {
                 },
                 utterance: 0,
                 paragraph: None,
+                speech: speech.into(),
                 words,
             }],
         }
@@ -233,6 +268,35 @@ mod tests {
         assert_eq!(c[1].start_frame, 1000 + offset as u64 * 40);
         assert_eq!(c[0].end_frame, c[1].start_frame);
         assert_eq!(c.last().unwrap().end_frame, 9000);
+    }
+
+    #[test]
+    fn captions_show_the_text_as_written_and_are_timed_by_what_was_said() {
+        let text = "Russian forces have just launched a volley of BM-21 “Grad” rockets, \
+                    which swept the area near St. Petersburg and injured several civilians.";
+        let speech = "Russian forces have just launched a volley of B M 21 Grad rockets, \
+                      which swept the area near Saint Petersburg and injured several civilians.";
+        // One word event per spoken word, 50 frames apart.
+        let words: Vec<(usize, u64)> = std::iter::once(0)
+            .chain(speech.match_indices(' ').map(|(i, _)| i + 1))
+            .enumerate()
+            .map(|(n, c)| (c, 1000 + 50 * n as u64))
+            .collect();
+        let c = captions(&spoken_as(text, speech, words.clone(), false));
+        let shown: Vec<String> = c.iter().map(|c| c.lines.join(" ")).collect();
+        assert_eq!(shown.join(" "), text);
+        assert!(c.len() >= 2, "{c:?}");
+        // The second cue starts with "which", the 14th spoken word.
+        assert!(shown[1].starts_with("which"), "{shown:?}");
+        let which = speech.split(' ').position(|w| w == "which").unwrap();
+        assert_eq!(c[1].start_frame, words[which].1);
+    }
+
+    #[test]
+    fn words_said_differently_are_aligned_to_where_they_are_said() {
+        let shown = words("a BM-21 rocket near St. Petersburg fell");
+        let spoken = words("a B M 21 rocket near Saint Petersburg fell");
+        assert_eq!(spoken_index(&shown, &spoken), vec![0, 1, 4, 5, 6, 7, 8]);
     }
 
     #[test]

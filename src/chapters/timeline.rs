@@ -1,13 +1,12 @@
 //! The timeline: every section, paragraph and sentence of the program with its frames.
 //!
-//! Sentences are found in each utterance's text (Unicode sentence boundaries) and timed by the
-//! engine's events: a sentence starts at its first word event (else its sentence event) and
+//! Sentences are the script's (each utterance knows its sentences' source text and where their
+//! speech lies in what the engine was given), timed by the engine's events: a sentence starts at its first word event (else its sentence event) and
 //! ends where the next one starts, the last at the end of the utterance's speech. Engines
 //! without events get times spread over the utterance in proportion to the characters, and the
 //! timeline says so in [`Timeline::estimated`].
 
 use serde::Serialize;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Chapter, place};
 use crate::audio::Program;
@@ -35,7 +34,10 @@ pub struct Sentence {
     pub utterance: usize,
     /// The body paragraph it belongs to, if any.
     pub paragraph: Option<usize>,
-    /// Its words' starts: character offset in `timed.text` and frame.
+    /// What the engine was given for it (the speech text).
+    #[serde(skip)]
+    pub speech: String,
+    /// Its words' starts: character offset in `speech` and frame.
     #[serde(skip)]
     pub words: Vec<(usize, u64)>,
 }
@@ -80,16 +82,9 @@ pub fn timeline(script: &Script, program: &Program) -> Timeline {
         let total = chars.len().max(1) as u64;
         let span = placed.frames.end - placed.frames.start;
         let estimate = |offset: usize| placed.frames.start + span * offset as u64 / total;
-        let bounds: Vec<(usize, &str)> = utterance
-            .text
-            .split_sentence_bound_indices()
-            .map(|(byte, text)| (utterance.text[..byte].chars().count(), text))
-            .collect();
-        let mut starts = Vec::with_capacity(bounds.len());
-        for (n, &(offset, text)) in bounds.iter().enumerate() {
-            let lead = text.chars().take_while(|c| c.is_whitespace()).count();
-            let start = offset + lead;
-            let end = bounds.get(n + 1).map_or(chars.len(), |b| b.0);
+        let mut starts = Vec::with_capacity(utterance.sentences.len());
+        for said in &utterance.sentences {
+            let (start, end) = (said.speech.start, said.speech.end.min(chars.len()));
             let in_range = |c: usize| (start..end).contains(&c);
             let words: Vec<(usize, u64)> = placed
                 .events
@@ -103,19 +98,19 @@ pub fn timeline(script: &Script, program: &Program) -> Timeline {
                 .find(|e| e.kind == EventKind::Sentence && in_range(e.char_start))
                 .map(|e| e.sample);
             let first = words.first().map(|w| w.1).or(sentence_event);
-            let text = text.trim();
-            if text.is_empty() || !text.chars().any(char::is_alphanumeric) {
+            if !said.source.chars().any(char::is_alphanumeric) {
                 continue;
             }
             starts.push(first.unwrap_or_else(|| estimate(start)));
             sentences.push(Sentence {
                 timed: Timed {
-                    text: text.to_string(),
+                    text: said.source.clone(),
                     start_frame: 0,
                     end_frame: 0,
                 },
                 utterance: index,
                 paragraph: utterance.paragraph,
+                speech: chars[start.min(end)..end].iter().collect(),
                 words,
             });
         }
@@ -153,10 +148,8 @@ mod tests {
             utterances: texts
                 .iter()
                 .map(|t| Utterance {
-                    text: t.to_string(),
-                    role: Role::Narrator,
-                    pause_after_ms: 0,
                     paragraph: Some(0),
+                    ..Utterance::plain(t, Role::Narrator, 0)
                 })
                 .collect(),
             ..Script::default()

@@ -35,6 +35,9 @@ struct Entry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     paragraph: Option<usize>,
     text: &'a str,
+    /// What the engine was given, where it differs from the text (sentences only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speech: Option<&'a str>,
     start_sample: u64,
     end_sample: u64,
     start: f64,
@@ -55,6 +58,7 @@ fn entry(index: usize, paragraph: Option<usize>, t: &Timed, sample_rate: u32) ->
         index,
         paragraph,
         text: &t.text,
+        speech: None,
         start_sample: t.start_frame,
         end_sample: t.end_frame,
         start: secs(t.start_frame),
@@ -85,7 +89,10 @@ pub fn render(timeline: &Timeline, audio: &[(String, u64)]) -> String {
             .sentences
             .iter()
             .enumerate()
-            .map(|(i, s)| entry(i, s.paragraph, &s.timed, rate))
+            .map(|(i, s)| Entry {
+                speech: Some(s.speech.as_str()).filter(|&speech| speech != s.timed.text),
+                ..entry(i, s.paragraph, &s.timed, rate)
+            })
             .collect(),
     };
     let mut text = serde_json::to_string_pretty(&document).expect("plain structs serialize");
@@ -115,6 +122,7 @@ mod tests {
                 timed: timed("Two.", 3000, 4000),
                 utterance: 1,
                 paragraph: Some(0),
+                speech: "Two.".into(),
                 words: vec![],
             }],
         };

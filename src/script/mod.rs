@@ -99,6 +99,45 @@ pub struct Utterance {
     pub pause_after_ms: u32,
     /// Index of the body paragraph it belongs to (counted across sections), if any.
     pub paragraph: Option<usize>,
+    /// Its sentences as the reader sees them, each with where it lies in `text`.
+    pub sentences: Vec<Said>,
+}
+
+/// One sentence of an utterance: the source text (for captions and the timing map) and the
+/// characters of the utterance's speech text that say it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Said {
+    /// The sentence as written in the article.
+    pub source: String,
+    /// Character range of its speech text in [`Utterance::text`].
+    pub speech: std::ops::Range<usize>,
+}
+
+impl Utterance {
+    /// An utterance that speaks `text` as written: its sentences are their own source.
+    pub fn plain(text: &str, role: Role, pause_after_ms: u32) -> Utterance {
+        let mut sentences = Vec::new();
+        let mut byte = 0;
+        for sentence in sentences::split(text) {
+            let Some(at) = text[byte..].find(&sentence) else {
+                continue;
+            };
+            let start = text[..byte + at].chars().count();
+            byte += at + sentence.len();
+            let speech = start..start + sentence.chars().count();
+            sentences.push(Said {
+                source: sentence,
+                speech,
+            });
+        }
+        Utterance {
+            text: text.to_string(),
+            role,
+            pause_after_ms,
+            paragraph: None,
+            sentences,
+        }
+    }
 }
 
 /// What a marker marks.
@@ -172,14 +211,33 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn push(&mut self, text: &str, role: Role, pause_after_ms: u32, paragraph: Option<usize>) {
-        let text = self.lexicon.apply(&speech_text(text));
+    /// Adds the utterance that speaks `source`, sentence by sentence normalized for speech,
+    /// unless nothing of it is spoken.
+    fn push(&mut self, source: &str, role: Role, pause_after_ms: u32, paragraph: Option<usize>) {
+        let mut text = String::new();
+        let mut said = Vec::new();
+        for sentence in sentences::split(source) {
+            let speech = self.lexicon.apply(&speech_text(&sentence));
+            if speech.is_empty() {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let start = text.chars().count();
+            text.push_str(&speech);
+            said.push(Said {
+                source: sentence,
+                speech: start..start + speech.chars().count(),
+            });
+        }
         if !text.is_empty() {
             self.script.utterances.push(Utterance {
                 text,
                 role,
                 pause_after_ms,
                 paragraph,
+                sentences: said,
             });
         }
     }
