@@ -13,7 +13,7 @@ use articast::config::Voices;
 use articast::engine::EngineKind;
 use articast::engine::profile;
 use articast::input::Format;
-use articast::script::{Lexicon, MarkKind, Pauses, ScriptOptions, lexicon};
+use articast::script::{Lexicon, MarkKind, Pauses, Role, ScriptOptions, lexicon};
 
 /// Turns written articles into narrated audio with chapter markers.
 #[derive(Debug, Parser)]
@@ -312,7 +312,22 @@ impl RenderArgs {
         let heading = profile::find(&self.heading_voice)?;
         let defaults = Pauses::default();
         let table = narrator.pauses;
+        let engine = match self.engine {
+            EngineArg::Espeak => EngineKind::Espeak,
+            EngineArg::Fake => EngineKind::Fake,
+        };
+        // espeak-ng reads phoneme codes; command engines would read them out.
+        let phoneme_roles = [
+            (Role::Narrator, &narrator),
+            (Role::Quote, &quote),
+            (Role::Heading, &heading),
+        ]
+        .into_iter()
+        .filter(|(_, p)| engine == EngineKind::Espeak && p.voice.command.is_none())
+        .map(|(role, _)| role)
+        .collect();
         let script = ScriptOptions {
+            phoneme_roles,
             intro: !self.no_intro,
             outro: !self.no_outro,
             lexicon,
@@ -341,10 +356,7 @@ impl RenderArgs {
             voices,
             out_dir: self.output.clone(),
             parse: self.read.options(),
-            engine: match self.engine {
-                EngineArg::Espeak => EngineKind::Espeak,
-                EngineArg::Fake => EngineKind::Fake,
-            },
+            engine,
             markers: self
                 .markers
                 .iter()

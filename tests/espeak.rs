@@ -99,3 +99,48 @@ fn ctrl_c_stops_the_run_with_exit_130_and_leaves_no_file() {
         files_in(&out)
     );
 }
+
+#[test]
+fn lexicon_phonemes_are_spoken_by_espeak_and_captions_keep_the_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let body = "We met WORD at noon in the village by the river, where the road ends.\n";
+    let zaza = write("zaza.txt", &body.replace("WORD", "Zaza"));
+    let banana = write("banana.txt", &body.replace("WORD", "banana"));
+    // espeak-ng's own phonemes for "banana" (`espeak-ng -v en-us -x banana`).
+    let lexicon = write(
+        "lexicon.toml",
+        "[[phonemes]]\nword = \"Zaza\"\nphonemes = \"ba#n'an@\"\n",
+    );
+    let render = |input: &std::path::Path, out: &str| {
+        articast()
+            .args(["render", "-q", "--lexicon"])
+            .arg(&lexicon)
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .arg(input)
+            .assert()
+            .success();
+    };
+    render(&zaza, "a");
+    render(&banana, "b");
+    let samples = |path: std::path::PathBuf| -> Vec<i16> {
+        hound::WavReader::open(path)
+            .unwrap()
+            .samples::<i16>()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let (a, b) = (
+        samples(dir.path().join("a/zaza.wav")),
+        samples(dir.path().join("b/banana.wav")),
+    );
+    assert!(a.len() > 22_050);
+    assert_eq!(a, b, "the phonemes were not spoken as written");
+    let captions = std::fs::read_to_string(dir.path().join("a/zaza.srt")).unwrap();
+    assert!(captions.contains("We met Zaza at noon"), "{captions}");
+}

@@ -19,6 +19,9 @@ pub const DATA_ENV: &str = "ARTICAST_ESPEAK_DATA";
 const AUDIO_OUTPUT_SYNCHRONOUS: c_uint = 2;
 const POS_CHARACTER: c_uint = 1;
 const ESPEAK_CHARS_UTF8: c_uint = 1;
+/// Text within `[[ ]]` is espeak-ng phoneme codes (the lexicon's `[[phonemes]]` entries; the
+/// lexicon takes such brackets of the article's own text apart).
+const ESPEAK_PHONEMES: c_uint = 0x100;
 const INITIALIZE_DONT_EXIT: c_int = 0x8000;
 const EVENT_LIST_TERMINATED: c_uint = 0;
 const EVENT_WORD: c_uint = 1;
@@ -250,7 +253,7 @@ impl Engine for EspeakEngine {
                 0,
                 POS_CHARACTER,
                 0,
-                ESPEAK_CHARS_UTF8,
+                ESPEAK_CHARS_UTF8 | ESPEAK_PHONEMES,
                 std::ptr::null_mut(),
                 (&mut collector as *mut Collector).cast(),
             )

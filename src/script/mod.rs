@@ -75,6 +75,9 @@ pub struct ScriptOptions {
     pub outro: bool,
     /// The user's respellings, applied after normalization.
     pub lexicon: Lexicon,
+    /// Roles whose engine reads espeak-ng phoneme codes: the lexicon's `[[phonemes]]`
+    /// entries apply to them (the other roles get those entries' respellings).
+    pub phoneme_roles: Vec<Role>,
 }
 
 impl Default for ScriptOptions {
@@ -84,6 +87,7 @@ impl Default for ScriptOptions {
             intro: true,
             outro: true,
             lexicon: Lexicon::default(),
+            phoneme_roles: vec![Role::Narrator, Role::Quote, Role::Heading],
         }
     }
 }
@@ -190,6 +194,7 @@ pub fn build(article: &Article, options: &ScriptOptions) -> Script {
         },
         pauses: options.pauses,
         lexicon: &options.lexicon,
+        phoneme_roles: &options.phoneme_roles,
         quote_marks: std::collections::HashMap::new(),
     };
     if options.intro {
@@ -206,6 +211,7 @@ struct Builder<'a> {
     script: Script,
     pauses: Pauses,
     lexicon: &'a Lexicon,
+    phoneme_roles: &'a [Role],
     /// Quotation index → index of its mark, so a quotation's later spans extend its marker.
     quote_marks: std::collections::HashMap<usize, usize>,
 }
@@ -217,7 +223,8 @@ impl Builder<'_> {
         let mut text = String::new();
         let mut said = Vec::new();
         for sentence in sentences::split(source) {
-            let speech = self.lexicon.apply(&speech_text(&sentence));
+            let codes = self.phoneme_roles.contains(&role);
+            let speech = self.lexicon.apply_for(&speech_text(&sentence), codes);
             if speech.is_empty() {
                 continue;
             }
