@@ -418,4 +418,26 @@ fn espeak_captions_are_timed_by_its_events_and_parse() {
     }
     assert!(!shown.contains("B M 21") && !shown.contains("Saint Petersburg"));
     assert!(cues.windows(2).all(|w| w[0].start <= w[1].start));
+    // The timing map holds every caption word, and each cue starts where its first word does.
+    let timing = json(dir.path(), "timing.json");
+    let words: Vec<(String, f64)> = timing["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["words"].as_array().cloned().unwrap_or_default())
+        .map(|w| {
+            (
+                w["text"].as_str().unwrap().to_string(),
+                w["start"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let mut next = 0;
+    for cue in &cues {
+        let (first, start) = &words[next];
+        assert_eq!(Some(first.as_str()), cue.text.split_whitespace().next());
+        assert!((start - cue.start).abs() < 0.002, "{cue:?} vs {start}");
+        next += cue.text.split_whitespace().count();
+    }
+    assert_eq!(next, words.len());
 }

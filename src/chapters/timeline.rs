@@ -42,6 +42,96 @@ pub struct Sentence {
     pub words: Vec<(usize, u64)>,
 }
 
+/// A word as written, and the frame where it starts to be heard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Word {
+    /// The word, with its punctuation.
+    pub text: String,
+    /// Its first character's offset in the sentence's text.
+    #[serde(skip)]
+    pub offset: usize,
+    /// Where it starts.
+    pub start_frame: u64,
+}
+
+impl Sentence {
+    /// Its words as written, each with the frame where it starts: the engine's event for the
+    /// spoken word it is aligned with (the speech text says some words differently: "BM-21"
+    /// as "B M 21", "St." as "Saint"), or an estimate in proportion to the characters. The
+    /// first word starts with the sentence; times never go back.
+    pub fn word_starts(&self) -> Vec<Word> {
+        let t = &self.timed;
+        let shown = split_words(&t.text);
+        let spoken = split_words(&self.speech);
+        let chars = self.speech.chars().count();
+        let span = t.end_frame - t.start_frame;
+        let mut floor = t.start_frame;
+        shown
+            .into_iter()
+            .zip(spoken_index(
+                &shown_keys(&t.text),
+                &shown_keys(&self.speech),
+            ))
+            .enumerate()
+            .map(|(k, ((offset, text), i))| {
+                let at = spoken.get(i).map_or(chars, |w| w.0);
+                let heard = self.words.iter().find(|&&(c, _)| c >= at).map(|w| w.1);
+                let estimate = t.start_frame + span * at as u64 / chars.max(1) as u64;
+                let frame = match k {
+                    0 => t.start_frame,
+                    _ => heard.unwrap_or(estimate).clamp(floor, t.end_frame),
+                };
+                floor = frame;
+                Word {
+                    text,
+                    offset,
+                    start_frame: frame,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The words of `text` (split at spaces) with their character offsets.
+fn split_words(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for piece in text.split(' ') {
+        if !piece.is_empty() {
+            out.push((offset, piece.to_string()));
+        }
+        offset += piece.chars().count() + 1;
+    }
+    out
+}
+
+/// Each word of `text` as lower-case letters and digits, the key the alignment compares.
+fn shown_keys(text: &str) -> Vec<String> {
+    split_words(text)
+        .into_iter()
+        .map(|(_, w)| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        })
+        .collect()
+}
+
+/// For each word of `shown`, the index of the word of `spoken` where it begins, by a diff.
+fn spoken_index(shown: &[String], spoken: &[String]) -> Vec<usize> {
+    let mut index = vec![0; shown.len()];
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, shown, spoken) {
+        let (old, new) = (op.old_range(), op.new_range());
+        for (k, i) in old.enumerate() {
+            index[i] = (new.start + k)
+                .min(new.end.saturating_sub(1))
+                .max(new.start);
+        }
+    }
+    index
+}
+
 /// Every section, paragraph and sentence of a program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Timeline {
@@ -173,6 +263,13 @@ mod tests {
             },
             placed: vec![Placed { frames, events }],
         }
+    }
+
+    #[test]
+    fn words_said_differently_are_aligned_to_where_they_are_said() {
+        let shown = shown_keys("a BM-21 rocket near St. Petersburg fell");
+        let spoken = shown_keys("a B M 21 rocket near Saint Petersburg fell");
+        assert_eq!(spoken_index(&shown, &spoken), vec![0, 1, 4, 5, 6, 7, 8]);
     }
 
     #[test]

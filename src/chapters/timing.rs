@@ -42,6 +42,20 @@ struct Entry<'a> {
     end_sample: u64,
     start: f64,
     end: f64,
+    /// Sentences only: each word as written and where it starts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    words: Vec<WordEntry>,
+}
+
+#[derive(Serialize)]
+struct WordEntry {
+    text: String,
+    start_sample: u64,
+    start: f64,
+}
+
+fn secs(frame: u64, sample_rate: u32) -> f64 {
+    (super::seconds(frame, sample_rate) * 1e6).round() / 1e6
 }
 
 fn list(items: &[Timed], sample_rate: u32) -> Vec<Entry<'_>> {
@@ -53,7 +67,7 @@ fn list(items: &[Timed], sample_rate: u32) -> Vec<Entry<'_>> {
 }
 
 fn entry(index: usize, paragraph: Option<usize>, t: &Timed, sample_rate: u32) -> Entry<'_> {
-    let secs = |f| (super::seconds(f, sample_rate) * 1e6).round() / 1e6;
+    let secs = |f| secs(f, sample_rate);
     Entry {
         index,
         paragraph,
@@ -63,6 +77,7 @@ fn entry(index: usize, paragraph: Option<usize>, t: &Timed, sample_rate: u32) ->
         end_sample: t.end_frame,
         start: secs(t.start_frame),
         end: secs(t.end_frame),
+        words: Vec::new(),
     }
 }
 
@@ -91,6 +106,15 @@ pub fn render(timeline: &Timeline, audio: &[(String, u64)]) -> String {
             .enumerate()
             .map(|(i, s)| Entry {
                 speech: Some(s.speech.as_str()).filter(|&speech| speech != s.timed.text),
+                words: s
+                    .word_starts()
+                    .into_iter()
+                    .map(|w| WordEntry {
+                        start: secs(w.start_frame, rate),
+                        start_sample: w.start_frame,
+                        text: w.text,
+                    })
+                    .collect(),
                 ..entry(i, s.paragraph, &s.timed, rate)
             })
             .collect(),
@@ -141,6 +165,38 @@ mod tests {
         assert_eq!(
             (s["start"].as_f64(), s["end"].as_f64()),
             (Some(1.5), Some(2.0))
+        );
+        assert_eq!(s["words"][0]["text"], "Two.");
+        assert_eq!(s["words"][0]["start_sample"], 3000);
+        assert!(s.get("speech").is_none());
+    }
+
+    #[test]
+    fn words_are_timed_by_the_spoken_words_they_align_with() {
+        let sentence = Sentence {
+            timed: Timed {
+                text: "A BM-21 fired.".into(),
+                start_frame: 100,
+                end_frame: 900,
+            },
+            utterance: 0,
+            paragraph: None,
+            speech: "A B M 21 fired.".into(),
+            // "A" 100, "B" 200, "M" 300, "21" 400, "fired." 600
+            words: vec![(0, 100), (2, 200), (4, 300), (6, 400), (9, 600)],
+        };
+        let starts: Vec<(String, u64)> = sentence
+            .word_starts()
+            .into_iter()
+            .map(|w| (w.text, w.start_frame))
+            .collect();
+        assert_eq!(
+            starts,
+            vec![
+                ("A".into(), 100),
+                ("BM-21".into(), 200),
+                ("fired.".into(), 600)
+            ]
         );
     }
 }
