@@ -1,8 +1,10 @@
 //! The timeline: every section, paragraph and sentence of the program with its frames.
 //!
 //! Sentences are the script's (each utterance knows its sentences' source text and where their
-//! speech lies in what the engine was given), timed by the engine's events: a sentence starts at its first word event (else its sentence event) and
-//! ends where the next one starts, the last at the end of the utterance's speech. Engines
+//! speech lies in what the engine was given), timed by the engine's events: a sentence starts
+//! at its first word event (else its sentence event) and ends where the next one starts, the
+//! last at the end of the utterance's speech. Words as written are aligned with the words
+//! spoken and take their times ([`Sentence::word_starts`]). Engines
 //! without events get times spread over the utterance in proportion to the characters, and the
 //! timeline says so in [`Timeline::estimated`].
 

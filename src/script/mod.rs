@@ -222,8 +222,8 @@ impl Builder<'_> {
     fn push(&mut self, source: &str, role: Role, pause_after_ms: u32, paragraph: Option<usize>) {
         let mut text = String::new();
         let mut said = Vec::new();
+        let codes = self.phoneme_roles.contains(&role);
         for sentence in sentences::split(source) {
-            let codes = self.phoneme_roles.contains(&role);
             let speech = self.lexicon.apply_for(&speech_text(&sentence), codes);
             if speech.is_empty() {
                 continue;
