@@ -343,6 +343,19 @@ fn dateline(line: &str) -> Option<(&str, &str)> {
     None
 }
 
+/// Adds the next part of a quotation to its text. After an attribution, the comma that handed
+/// over to it (“We didn’t come to prove anything,” says Zaza. “We came…”) is the narration's,
+/// not the quotation's: a part that starts a new sentence follows a full stop, one that goes on
+/// with the sentence follows without the comma. Across paragraphs the text is kept as it is.
+fn join_quotation(text: &mut String, next: &str, after_attribution: bool) {
+    if let Some(open) = text.strip_suffix(',').filter(|_| after_attribution) {
+        let starts_sentence = next.chars().next().is_some_and(char::is_uppercase);
+        *text = format!("{open}{}", if starts_sentence { "." } else { "" });
+    }
+    text.push(' ');
+    text.push_str(next);
+}
+
 /// A paragraph with its spans; `previous` is the paragraph before it in the same section: a
 /// quotation it left open goes on in this one.
 pub(super) fn paragraph(
@@ -357,9 +370,8 @@ pub(super) fn paragraph(
         let quotation = (piece.kind == SpanKind::Quote).then(|| {
             if piece.continues || (i == 0 && carried) {
                 let last = article.quotations.len() - 1;
-                let q = &mut article.quotations[last];
-                q.text.push(' ');
-                q.text.push_str(&piece.text);
+                let text = &mut article.quotations[last].text;
+                join_quotation(text, &piece.text, piece.continues);
                 last
             } else {
                 article.quotations.push(Quotation {
@@ -509,6 +521,28 @@ mod tests {
         );
         assert_eq!(a.quotations.len(), 1);
         assert!(a.quotations[0].text.ends_with("reached the river at last,"));
+    }
+
+    #[test]
+    fn a_quotation_interrupted_by_its_attribution_reads_as_the_speaker_said_it() {
+        let a = sample();
+        let zaza = a
+            .quotations
+            .iter()
+            .find(|q| q.speaker.as_deref() == Some("Zaza"));
+        assert!(
+            zaza.unwrap()
+                .text
+                .starts_with("We didn’t come to prove anything. We came to help"),
+            "{zaza:?}"
+        );
+        let a = parse_text(
+            "Title\n\n“I think we all know,” she said, “that we should walk to the river before dark.”\n",
+        );
+        assert_eq!(
+            a.quotations[0].text,
+            "I think we all know that we should walk to the river before dark."
+        );
     }
 
     #[test]
