@@ -387,7 +387,10 @@ pub(super) fn paragraph(
             quotation,
         });
     }
-    attribute(article, &spans);
+    let previous_speaker = previous
+        .and_then(|p| p.spans.iter().rev().find_map(|s| s.quotation))
+        .and_then(|q| article.quotations[q].speaker.clone());
+    attribute(article, &spans, previous_speaker);
     Paragraph {
         text: text.to_string(),
         spans,
@@ -397,7 +400,30 @@ pub(super) fn paragraph(
 
 /// Gives each quotation of the paragraph the speaker its attribution names: the narration
 /// right after it ("…,” says Yusov), else the narration leading into it (Caesar said: “…”).
-fn attribute(article: &mut Article, spans: &[Span]) {
+/// Finds the speaker of each new quotation of a paragraph: in its attribution ("says X", "X
+/// said"); else, for a paragraph that is all quotation, the speaker of the paragraph before (as
+/// articles go on quoting someone); else a known speaker whose name opens the narration
+/// ("Caesar, whose wife …, believes … “stateless scoundrels”").
+fn attribute(article: &mut Article, spans: &[Span], previous_speaker: Option<String>) {
+    let all_quoted = spans
+        .iter()
+        .all(|s| s.kind == SpanKind::Quote || !s.text.chars().any(char::is_alphanumeric));
+    let known: Vec<String> = article
+        .quotations
+        .iter()
+        .filter_map(|q| q.speaker.clone())
+        .collect();
+    let named_first = spans
+        .iter()
+        .find(|s| s.kind == SpanKind::Narration)
+        .and_then(|s| s.text.split([' ', ',']).next())
+        .filter(|first| known.iter().any(|k| k == first))
+        .map(str::to_string);
+    let fallback = if all_quoted {
+        previous_speaker
+    } else {
+        named_first
+    };
     let narration = |i: usize| {
         spans
             .get(i)
@@ -409,11 +435,14 @@ fn attribute(article: &mut Article, spans: &[Span]) {
         if article.quotations[q].speaker.is_some() {
             continue;
         }
-        let speaker = narration(i + 1).and_then(speakers::after).or_else(|| {
-            i.checked_sub(1)
-                .and_then(narration)
-                .and_then(speakers::before)
-        });
+        let speaker = narration(i + 1)
+            .and_then(speakers::after)
+            .or_else(|| {
+                i.checked_sub(1)
+                    .and_then(narration)
+                    .and_then(speakers::before)
+            })
+            .or_else(|| fallback.clone());
         article.quotations[q].speaker = speaker;
     }
 }
@@ -543,6 +572,27 @@ mod tests {
             a.quotations[0].text,
             "I think we all know that we should walk to the river before dark."
         );
+    }
+
+    #[test]
+    fn a_paragraph_all_quotation_goes_on_with_the_speaker_before_and_a_known_name_speaks() {
+        let a = sample();
+        let speaker_of = |start: &str| {
+            a.quotations
+                .iter()
+                .find(|q| q.text.starts_with(start))
+                .and_then(|q| q.speaker.clone())
+        };
+        assert_eq!(
+            speaker_of("stateless scoundrels").as_deref(),
+            Some("Caesar")
+        );
+        assert_eq!(
+            speaker_of("I am sitting in front of you").as_deref(),
+            Some("Caesar")
+        );
+        // The official speaks of Caesar: no speaker is made up.
+        assert_eq!(speaker_of("spent a lot of time"), None);
     }
 
     #[test]
