@@ -250,15 +250,12 @@ impl<S: Write> Assembler<S> {
 /// Moves each event to where its sound begins, never past the next event's position, so
 /// captions start when their first word is heard (see [`trim::onset`]).
 fn heard_at_onsets(events: &mut [Event], audio: &[f32]) {
+    // Events come in time order (the `Speech` contract), so the next later one bounds each.
     let positions: Vec<usize> = events.iter().map(|e| e.sample as usize).collect();
-    for (event, &at) in events.iter_mut().zip(&positions) {
-        let next = positions
-            .iter()
-            .copied()
-            .filter(|&p| p > at)
-            .min()
-            .unwrap_or(audio.len());
-        event.sample = trim::onset(audio, at, next) as u64;
+    for (i, event) in events.iter_mut().enumerate() {
+        let at = positions[i];
+        let next = positions[i + 1..].iter().copied().find(|&p| p > at);
+        event.sample = trim::onset(audio, at, next.unwrap_or(audio.len())) as u64;
     }
 }
 
