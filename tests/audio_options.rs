@@ -1,7 +1,7 @@
 //! The audio options through the binary, with the deterministic fake engine.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

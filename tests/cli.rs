@@ -1,6 +1,6 @@
 //! Whole-binary tests with the deterministic fake engine.
 
-mod common;
+use crate::common;
 
 use common::{articast, ffprobe_chapters, files_in, outputs, sample};
 use predicates::prelude::*;

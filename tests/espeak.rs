@@ -2,7 +2,7 @@
 //! (FFmpeg, libsndfile, Python wavinfo) read the markers back.
 #![cfg(feature = "espeak")]
 
-mod common;
+use crate::common;
 
 use common::{articast, ffprobe_chapters, files_in, python_markers, sample};
 use predicates::prelude::*;

@@ -2,7 +2,7 @@
 //! ffmpeg with the `.ffmeta`), webvtt-py (both `.vtt` files and the `.srt`), a check of mpv's
 //! CUE rules, and the Podcasting 2.0 JSON shape.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

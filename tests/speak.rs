@@ -2,7 +2,7 @@
 //! headless machine has no sound card. Skipped, with the reason, when the service cannot start.
 #![cfg(feature = "speak")]
 
-mod common;
+use crate::common;
 
 use common::articast;
 

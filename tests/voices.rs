@@ -1,6 +1,6 @@
 //! Voice profiles and engines through the binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,0 +1,17 @@
+//! The integration tests, linked as one binary (`autotests = false` in Cargo.toml).
+//!
+//! Each module is one concern; `common` holds the helpers they share (running the binary,
+//! cached renders of the fixtures, independent readers).
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod common;
+
+mod audio;
+mod audio_options;
+mod cli;
+mod corpus;
+mod espeak;
+mod properties;
+mod sidecars;
+mod speak;
+mod voices;
