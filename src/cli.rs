@@ -1,6 +1,6 @@
 //! The command line (clap), turned into the library's plain config.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -8,12 +8,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use articast::article::ParseOptions;
 use articast::audio::AudioOptions;
 use articast::chapters::Sidecar;
-use articast::config::RenderConfig;
-use articast::config::Voices;
-use articast::engine::EngineKind;
-use articast::engine::profile;
+use articast::config::{self, RenderConfig, VoiceChoice};
+use articast::engine::{EngineSpec, Hosting};
 use articast::input::Format;
-use articast::script::{Lexicon, MarkKind, Pauses, Role, ScriptOptions, lexicon};
+use articast::script::{MarkKind, ScriptOptions};
 
 /// Turns written articles into narrated audio with chapter markers.
 #[derive(Debug, Parser)]
@@ -64,16 +62,18 @@ pub struct RenderArgs {
     /// Respellings for the engine (TOML `[words]` table); default: voices/lexicon.toml if present.
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
-    /// Narrator voice profile: a name (looked up in ./voices, ~/.config/articast/voices, built-in)
-    /// or a path to a .toml file.
-    #[arg(long, value_name = "NAME|PATH", default_value = "narrator")]
+    /// Narrator voice: a profile name (looked up in ./voices, ~/.config/articast/voices,
+    /// built-in), a path to a .toml file, or an espeak-ng voice id (`en-gb`).
+    #[arg(long, value_name = "NAME|PATH|ID", default_value = "narrator")]
     pub voice: String,
-    /// Voice profile for quotations.
-    #[arg(long, value_name = "NAME|PATH", default_value = "quote")]
-    pub quote_voice: String,
-    /// Voice profile for the title and headings.
-    #[arg(long, value_name = "NAME|PATH", default_value = "heading")]
-    pub heading_voice: String,
+    /// Voice for quotations [default: the `quote` profile's rate and pitch, spoken by the
+    /// narrator's engine and voice].
+    #[arg(long, value_name = "NAME|PATH|ID")]
+    pub quote_voice: Option<String>,
+    /// Voice for the title and headings [default: the `heading` profile's rate and pitch,
+    /// spoken by the narrator's engine and voice].
+    #[arg(long, value_name = "NAME|PATH|ID")]
+    pub heading_voice: Option<String>,
     /// Speak quotations in the narrator's voice.
     #[arg(long, conflicts_with = "quote_voice")]
     pub no_quote_voice: bool,
@@ -86,9 +86,10 @@ pub struct RenderArgs {
     /// Folder for the output files.
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
-    /// Speech engine (`fake` is a deterministic tone generator for tests).
-    #[arg(long, value_enum, default_value_t = EngineArg::Espeak)]
-    pub engine: EngineArg,
+    /// Speak every voice with this engine instead of its profile's (`fake` is a
+    /// deterministic tone generator for tests).
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineArg>,
     /// What becomes a WAV marker and a chapter in the sidecars, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS",
           default_values_t = [MarkerArg::Sections, MarkerArg::Quotes])]
@@ -287,7 +288,8 @@ impl ReadArgs {
 /// Engine names on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum EngineArg {
-    /// libespeak-ng, in-process.
+    /// libespeak-ng.
+    #[value(alias = "espeak-ng")]
     Espeak,
     /// Deterministic tones (for tests).
     Fake,
@@ -296,67 +298,33 @@ pub enum EngineArg {
 impl RenderArgs {
     /// The library's config for these arguments.
     pub fn config(&self) -> anyhow::Result<RenderConfig> {
-        let narrator = profile::find(&self.voice)?;
-        let lexicon = match self.lexicon.as_ref().or(narrator.lexicon.as_ref()) {
-            Some(path) => Lexicon::load(path)?,
-            None if Path::new(lexicon::DEFAULT_PATH).is_file() => {
-                Lexicon::load(Path::new(lexicon::DEFAULT_PATH))?
-            }
-            None => Lexicon::default(),
-        };
-        let quote = if self.no_quote_voice {
-            narrator.clone()
-        } else {
-            profile::find(&self.quote_voice)?
-        };
-        let heading = profile::find(&self.heading_voice)?;
-        let defaults = Pauses::default();
-        let table = narrator.pauses;
-        let engine = match self.engine {
-            EngineArg::Espeak => EngineKind::Espeak,
-            EngineArg::Fake => EngineKind::Fake,
-        };
-        // espeak-ng reads phoneme codes; command engines would read them out.
-        let phoneme_roles = [
-            (Role::Narrator, &narrator),
-            (Role::Quote, &quote),
-            (Role::Heading, &heading),
-        ]
-        .into_iter()
-        .filter(|(_, p)| engine == EngineKind::Espeak && p.voice.command.is_none())
-        .map(|(role, _)| role)
-        .collect();
-        let script = ScriptOptions {
-            phoneme_roles,
-            intro: !self.no_intro,
-            outro: !self.no_outro,
-            lexicon,
-            pauses: Pauses {
-                sentence_ms: table.sentence.or(defaults.sentence_ms),
-                quote_before_ms: table
-                    .quote_before
-                    .or(table.quote)
-                    .unwrap_or(defaults.quote_before_ms),
-                quote_after_ms: table
-                    .quote_after
-                    .or(table.quote)
-                    .unwrap_or(defaults.quote_after_ms),
-                paragraph_ms: table.paragraph.unwrap_or(defaults.paragraph_ms),
-                section_ms: table.section.unwrap_or(defaults.section_ms),
-                title_ms: table.title.unwrap_or(defaults.title_ms),
-            },
-        };
-        let voices = Voices {
-            narrator: narrator.voice,
-            quote: quote.voice,
-            heading: heading.voice,
-        };
+        let resolved = config::resolve(&VoiceChoice {
+            narrator: self.voice.clone(),
+            quote: self.quote_voice.clone(),
+            quote_is_narrator: self.no_quote_voice,
+            heading: self.heading_voice.clone(),
+            lexicon: self.lexicon.clone(),
+            engine: self.engine.map(|e| match e {
+                EngineArg::Espeak => EngineSpec::Espeak,
+                EngineArg::Fake => EngineSpec::Fake,
+            }),
+        })?;
         Ok(RenderConfig {
-            script,
-            voices,
+            script: ScriptOptions {
+                intro: !self.no_intro,
+                outro: !self.no_outro,
+                lexicon: resolved.lexicon,
+                pauses: resolved.pauses,
+                ..ScriptOptions::default()
+            },
+            voices: resolved.voices,
+            // The articast binary serves engines that own a process (libespeak-ng) as its own
+            // worker, so each article starts from a fresh engine.
+            hosting: Hosting {
+                worker: std::env::current_exe().ok(),
+            },
             out_dir: self.output.clone(),
             parse: self.read.options(),
-            engine,
             markers: self
                 .markers
                 .iter()

@@ -49,5 +49,6 @@ pub mod input;
 pub mod inspect;
 #[cfg(feature = "speak")]
 pub mod live;
+pub mod render;
 pub mod script;
 pub mod toml_file;

@@ -22,9 +22,11 @@ mod mastering;
 pub mod resample;
 pub mod trim;
 pub mod wav;
+pub mod writer;
 
 pub use assembly::{Assembled, Assembler, assemble, assemble_in_memory};
-pub use mastering::{Mastered, Part, cues_within, master, split};
+pub use mastering::{MasterError, Mastered, Part, master};
+pub use writer::AudioWriter;
 
 use std::ops::Range;
 use std::time::Duration;

@@ -18,7 +18,7 @@ pub mod captions;
 pub mod cuesheet;
 pub mod ffmeta;
 pub mod podcast;
-pub mod split;
+pub mod layout;
 pub mod timeline;
 pub mod timing;
 pub mod webvtt;
@@ -27,7 +27,7 @@ use serde::Serialize;
 
 pub use timeline::{Timeline, timeline};
 
-use crate::audio::{Program, wav::Cue};
+use crate::audio::Program;
 use crate::script::{MarkKind, Script};
 
 /// A file written beside the audio.
@@ -200,19 +200,6 @@ pub fn place(script: &Script, program: &Program) -> Vec<Chapter> {
         .collect()
 }
 
-/// The WAV cue points for a chapter list: a region per chapter, the full text as the note of
-/// quotations and paragraphs.
-pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
-    chapters
-        .iter()
-        .map(|c| Cue {
-            start_frame: c.start_frame,
-            length: Some(c.frames()),
-            label: c.title.clone(),
-            note: (c.kind != MarkKind::Section).then(|| c.note.clone()),
-        })
-        .collect()
-}
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -9,7 +9,7 @@
 use std::ffi::{CString, c_char, c_int, c_short, c_uint, c_void};
 use std::sync::Mutex;
 
-use super::{Engine, EngineError, EngineInfo, Event, EventKind, Speech, Voice, excerpt};
+use super::{Engine, EngineError, EngineInfo, Event, EventKind, Markup, Speech, Voice, excerpt};
 
 const ENGINE: &str = "espeak-ng";
 
@@ -218,7 +218,19 @@ impl Engine for EspeakEngine {
         EngineInfo {
             name: ENGINE.to_string(),
             sample_rate: self.sample_rate,
+            word_events: true,
+            markup: Markup::EspeakPhonemes,
         }
+    }
+
+    fn check_voice(&mut self, voice: &Voice) -> Result<(), EngineError> {
+        let mut guard = LIBRARY
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let library = guard
+            .as_mut()
+            .ok_or_else(|| unavailable("libespeak-ng is not initialized".to_string()))?;
+        library.apply(voice).map_err(unavailable)
     }
 
     fn synthesize(&mut self, text: &str, voice: &Voice) -> Result<Speech, EngineError> {
