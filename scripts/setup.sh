@@ -29,5 +29,5 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/tools/requirements.txt
 
-cargo build --release --locked
+cargo build --release --locked --all-features
 ./target/release/articast render tests/fixtures/free-russian-legion.txt

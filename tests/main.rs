@@ -12,6 +12,7 @@ mod cli;
 mod corpus;
 mod espeak;
 mod properties;
+mod renderer;
 mod sidecars;
 mod speak;
 mod voices;

@@ -355,7 +355,7 @@ fn read_spool<R: Read + Seek, E: From<std::io::Error>>(
 #[cfg(test)]
 mod tests {
     use super::super::testing::{RATE, speech, utterance};
-    use super::super::{Assembler, Extent, Placed};
+    use super::super::Assembler;
     use super::*;
     use crate::engine::Speech;
     use crate::script::{Role, Script};

@@ -284,7 +284,7 @@ pub(crate) mod tests {
             &program(&[(0, 10), (20, 30), (40, 50), (55, 70)], 80),
         );
         assert_eq!((chapters[0].start_frame, chapters[0].end_frame), (20, 70));
-        let cue = &cues(&chapters)[0];
+        let cue = &crate::audio::wav::cues(&chapters)[0];
         assert_eq!(cue.length, Some(50));
         assert_eq!(cue.note.as_deref(), Some("N"));
     }

@@ -36,6 +36,8 @@ impl CommandSpec {
 #[derive(Debug)]
 pub struct CommandEngine {
     spec: CommandSpec,
+    /// The rate its program writes, learnt when a voice is checked.
+    sample_rate: u32,
 }
 
 impl CommandEngine {
@@ -51,7 +53,10 @@ impl CommandEngine {
                 ),
             });
         }
-        Ok(CommandEngine { spec })
+        Ok(CommandEngine {
+            spec,
+            sample_rate: 22_050,
+        })
     }
 }
 
@@ -75,10 +80,23 @@ impl Engine for CommandEngine {
         // The rate is whatever the program writes; the audio stage resamples it.
         EngineInfo {
             name: self.spec.program().to_string(),
-            sample_rate: 22_050,
+            sample_rate: self.sample_rate,
             word_events: false,
             markup: Markup::None,
         }
+    }
+
+    /// Speaks a probe word: the voice works, and the rate the program writes is known.
+    fn check_voice(&mut self, voice: &Voice) -> Result<(), EngineError> {
+        let speech = self.synthesize("Ready.", voice).map_err(|e| match e {
+            EngineError::Synthesis { engine, reason, .. } => EngineError::Unavailable {
+                engine,
+                reason: format!("voice '{}' does not speak: {reason}", voice.id),
+            },
+            other => other,
+        })?;
+        self.sample_rate = speech.sample_rate;
+        Ok(())
     }
 
     fn synthesize(&mut self, text: &str, voice: &Voice) -> Result<Speech, EngineError> {
@@ -91,7 +109,7 @@ impl Engine for CommandEngine {
         };
         if !text.chars().any(char::is_alphanumeric) {
             return Ok(Speech {
-                sample_rate: 22_050,
+                sample_rate: self.sample_rate,
                 ..Speech::default()
             });
         }
