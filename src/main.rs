@@ -47,7 +47,11 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let sources: Vec<input::Source> = args.inputs.iter().map(|a| input::Source::from_arg(a)).collect();
+    let sources: Vec<input::Source> = args
+        .inputs
+        .iter()
+        .map(|a| input::Source::from_arg(a))
+        .collect();
     let mut bar = progress::Bar::new(!args.quiet, progress::ctrl_c_flag());
     let mut worst = 0;
     for outcome in batch::render_all(&sources, &mut renderer, &mut bar) {
@@ -80,7 +84,9 @@ fn show(args: &cli::InspectArgs) -> ExitCode {
     let source = input::Source::from_arg(&args.input);
     let article = input::read(&source)
         .map_err(|e| e.to_string())
-        .and_then(|text| article::parse_with(&text, args.read.options()).map_err(|e| e.to_string()));
+        .and_then(|text| {
+            article::parse_with(&text, args.read.options()).map_err(|e| e.to_string())
+        });
     match article {
         Ok(article) if args.json => print_quietly(&format!("{}\n", inspect::json(&article))),
         Ok(article) => print_quietly(&inspect::text(&article)),

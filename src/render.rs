@@ -346,10 +346,18 @@ impl Renderer {
             software: Some(format!("articast {}", env!("CARGO_PKG_VERSION"))),
         };
         let seconds = program.pcm.seconds();
-        let paths: Vec<PathBuf> = layout.parts.iter().map(|p| dir.join(&p.file_name)).collect();
+        let paths: Vec<PathBuf> = layout
+            .parts
+            .iter()
+            .map(|p| dir.join(&p.file_name))
+            .collect();
         let manifest = Manifest::path(dir, &stem);
         let old = Manifest::read(&manifest);
-        let listed: Vec<PathBuf> = paths.iter().chain(texts.iter().map(|t| &t.0)).cloned().collect();
+        let listed: Vec<PathBuf> = paths
+            .iter()
+            .chain(texts.iter().map(|t| &t.0))
+            .cloned()
+            .collect();
         texts.push((manifest.clone(), "manifest", Manifest::text(&listed)));
         let format = wav::Format {
             sample_rate: program.pcm.sample_rate,
@@ -377,7 +385,10 @@ impl Renderer {
         })?;
         // The new files are in place: remove what the last render of this stem wrote and this
         // one did not.
-        for stale in old.iter().filter(|p| !listed.contains(p) && **p != manifest) {
+        for stale in old
+            .iter()
+            .filter(|p| !listed.contains(p) && **p != manifest)
+        {
             let _ = std::fs::remove_file(stale);
         }
         timings.audio = mastered.timings;

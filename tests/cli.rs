@@ -159,7 +159,7 @@ fn an_output_folder_that_is_a_file_fails_with_exit_1_and_leaves_nothing() {
         .arg(sample())
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("cannot write"));
+        .stderr(predicate::str::contains("is a file, not a folder"));
     assert_eq!(files_in(dir.path()), vec!["out"]);
 }
 

@@ -142,7 +142,11 @@ struct Router<'a, 'w> {
 }
 
 impl<'a, 'w> Router<'a, 'w> {
-    fn new(sample_rate: u32, parts: Vec<Part<'w>>, info: &'a wav::Info) -> Result<Self, MasterError> {
+    fn new(
+        sample_rate: u32,
+        parts: Vec<Part<'w>>,
+        info: &'a wav::Info,
+    ) -> Result<Self, MasterError> {
         Ok(Router {
             sample_rate,
             info,
@@ -354,8 +358,8 @@ fn read_spool<R: Read + Seek, E: From<std::io::Error>>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{RATE, speech, utterance};
     use super::super::Assembler;
+    use super::super::testing::{RATE, speech, utterance};
     use super::*;
     use crate::engine::Speech;
     use crate::script::{Role, Script};

@@ -248,7 +248,10 @@ mod tests {
     #[test]
     fn an_utterance_longer_than_the_limit_makes_a_longer_part() {
         let program = placed(&[(0, 1_000), (1_100, 1_200)], 1_300);
-        assert_eq!(cut_in_pauses(&program, Some(500)), vec![0..1_050, 1_050..1_300]);
+        assert_eq!(
+            cut_in_pauses(&program, Some(500)),
+            vec![0..1_050, 1_050..1_300]
+        );
     }
 
     #[test]

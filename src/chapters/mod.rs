@@ -17,8 +17,8 @@
 pub mod captions;
 pub mod cuesheet;
 pub mod ffmeta;
-pub mod podcast;
 pub mod layout;
+pub mod podcast;
 pub mod timeline;
 pub mod timing;
 pub mod webvtt;
@@ -199,7 +199,6 @@ pub fn place(script: &Script, program: &Program) -> Vec<Chapter> {
         })
         .collect()
 }
-
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -52,6 +52,20 @@ struct RawEvent {
     id: EventId,
 }
 
+/// `espeak_VOICE` from speak_lib.h: the properties a voice is chosen by.
+#[repr(C)]
+struct VoiceSpec {
+    name: *const c_char,
+    languages: *const c_char,
+    identifier: *const c_char,
+    gender: u8,
+    age: u8,
+    variant: u8,
+    xx1: u8,
+    score: c_int,
+    spare: *mut c_void,
+}
+
 type SynthCallback = unsafe extern "C" fn(*mut c_short, c_int, *mut RawEvent) -> c_int;
 
 unsafe extern "C" {
@@ -63,6 +77,7 @@ unsafe extern "C" {
     ) -> c_int;
     fn espeak_SetSynthCallback(cb: Option<SynthCallback>);
     fn espeak_SetVoiceByName(name: *const c_char) -> c_int;
+    fn espeak_SetVoiceByProperties(voice: *mut VoiceSpec) -> c_int;
     fn espeak_SetParameter(parameter: c_int, value: c_int, relative: c_int) -> c_int;
     #[allow(clippy::too_many_arguments)]
     fn espeak_Synth(
@@ -193,7 +208,25 @@ impl Library {
         let id = CString::new(voice.id.as_str())
             .map_err(|_| "voice id contains a NUL byte".to_string())?;
         // SAFETY: `id` is a live NUL-terminated string; the library is initialized.
-        if unsafe { espeak_SetVoiceByName(id.as_ptr()) } != 0 {
+        let by_name = unsafe { espeak_SetVoiceByName(id.as_ptr()) };
+        // As the espeak-ng program does: a name that is no voice file's is tried as a
+        // language (`en-gb`, `fr`).
+        let found = by_name == 0 || {
+            let mut spec = VoiceSpec {
+                name: std::ptr::null(),
+                languages: id.as_ptr(),
+                identifier: std::ptr::null(),
+                gender: 0,
+                age: 0,
+                variant: 0,
+                xx1: 0,
+                score: 0,
+                spare: std::ptr::null_mut(),
+            };
+            // SAFETY: `spec` and the `id` it points at outlive the call.
+            unsafe { espeak_SetVoiceByProperties(&mut spec) == 0 }
+        };
+        if !found {
             self.current = None;
             return Err(format!(
                 "unknown voice '{}' (see `espeak-ng --voices`)",

@@ -329,7 +329,11 @@ pub fn listing() -> String {
     }
     let engines: [(&str, &[&str], &str); 2] = [
         ("espeak-ng", &["espeak-ng", "--voices=en"], "--voice ID"),
-        ("flite", &["flite", "-lv"], "a profile with engine = \"command\""),
+        (
+            "flite",
+            &["flite", "-lv"],
+            "a profile with engine = \"command\"",
+        ),
     ];
     for (name, argv, usage) in engines {
         match std::process::Command::new(argv[0])
@@ -343,7 +347,10 @@ pub fn listing() -> String {
                     &o.stdout
                 })
                 .into_owned();
-                out.push_str(&format!("\n{name} voices ({}; use as {usage}):\n", argv.join(" ")));
+                out.push_str(&format!(
+                    "\n{name} voices ({}; use as {usage}):\n",
+                    argv.join(" ")
+                ));
                 for line in text.lines().filter(|l| !l.trim().is_empty()).take(60) {
                     out.push_str(&format!("  {}\n", line.trim_end()));
                 }
