@@ -196,7 +196,7 @@ fn render_one(
     observer: &mut dyn Observer,
 ) -> Result<Rendered, RenderError> {
     let began = Instant::now();
-    let input = input::read(source)?;
+    let input = input::read_as(source, config.parse.encoding)?;
     let article = article::parse_with(&input, config.parse)?;
     let script = script::build(&article, &config.script);
     let engine = match engine {

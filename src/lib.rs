@@ -18,7 +18,7 @@
 //! use articast::{article, audio, chapters, engine::{self, Engine}, input, script};
 //!
 //! let text = input::decode("A Title\n\n“We will hold this line to the end,” she said.\n".as_bytes())?;
-//! let input = input::InputText { source: input::Source::Stdin, text };
+//! let input = input::InputText::new(input::Source::Stdin, text);
 //! let article = article::parse(&input)?;
 //! let script = script::build(&article, &script::ScriptOptions::default());
 //! let mut fake = engine::fake::FakeEngine::default();

@@ -462,10 +462,10 @@ mod tests {
     }
 
     fn sample_script_with(pauses: Pauses) -> Script {
-        let input = InputText {
-            source: Source::Stdin,
-            text: include_str!("../../tests/fixtures/free-russian-legion.txt").to_string(),
-        };
+        let input = InputText::new(
+            Source::Stdin,
+            include_str!("../../tests/fixtures/free-russian-legion.txt").to_string(),
+        );
         let options = ScriptOptions {
             pauses,
             ..ScriptOptions::default()
