@@ -13,6 +13,7 @@ packages=(
   build-essential pkg-config   # compiler and the library finder build.rs uses
   libespeak-ng-dev espeak-ng   # the default engine (library, headers, voice data) and its CLI
   ffmpeg sox libsndfile1       # independent readers and checks used by the tests
+  cuetools                     # an independent CUE sheet parser (cueprint) for the tests
   python3 python3-venv         # for the Python readers in tests/tools
   flite                        # a command-line engine
   libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng clang libclang-dev

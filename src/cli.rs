@@ -258,6 +258,10 @@ pub struct ReadArgs {
     /// Keep every line of plain text: no removal of menus, share prompts, comments and the like.
     #[arg(long)]
     pub keep_all: bool,
+    /// Character encoding of the input (utf-8, windows-1252, iso-8859-15, shift_jis, utf-16le, ...);
+    /// by default a byte-order mark, the page's own declaration, else detected.
+    #[arg(long, value_name = "NAME", value_parser = articast::input::encoding_for_label)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// Input formats on the command line.
@@ -276,6 +280,7 @@ impl ReadArgs {
     pub fn options(&self) -> ParseOptions {
         ParseOptions {
             keep_all: self.keep_all,
+            encoding: self.encoding,
             format: self.format.map(|f| match f {
                 FormatArg::Text => Format::Text,
                 FormatArg::Markdown => Format::Markdown,

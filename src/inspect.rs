@@ -3,11 +3,14 @@
 use serde::Serialize;
 
 use crate::article::{Article, DropReason, SpanKind};
+use crate::input::{Decoding, Origin};
 use crate::script::speech_text;
 
 /// The JSON document of `articast inspect --json`.
 #[derive(Debug, Serialize)]
 pub struct Report<'a> {
+    /// The character encoding the input was read in, and why.
+    pub encoding: EncodingView,
     /// Headline.
     pub title: Option<&'a str>,
     /// Author line.
@@ -22,6 +25,15 @@ pub struct Report<'a> {
     pub blocks: Vec<Block<'a>>,
     /// Lines removed by cleaning.
     pub dropped: Vec<DroppedLine<'a>>,
+}
+
+/// The encoding of the input.
+#[derive(Debug, Serialize)]
+pub struct EncodingView {
+    /// WHATWG name (`UTF-8`, `windows-1252`, ...).
+    pub name: &'static str,
+    /// Why it was chosen.
+    pub origin: Origin,
 }
 
 /// A heading or paragraph.
@@ -60,8 +72,8 @@ pub struct DroppedLine<'a> {
     pub reason: DropReason,
 }
 
-/// Builds the report of an article.
-pub fn report(article: &Article) -> Report<'_> {
+/// Builds the report of an article read in `encoding`.
+pub fn report<'a>(article: &'a Article, encoding: &Decoding) -> Report<'a> {
     let mut blocks = Vec::new();
     for section in &article.sections {
         if let Some(heading) = &section.heading {
@@ -95,6 +107,10 @@ pub fn report(article: &Article) -> Report<'_> {
         }
     }
     Report {
+        encoding: EncodingView {
+            name: encoding.encoding.name(),
+            origin: encoding.origin,
+        },
         title: article.title.as_deref(),
         byline: article.byline.as_deref(),
         credits: &article.credits,
@@ -113,19 +129,20 @@ pub fn report(article: &Article) -> Report<'_> {
 }
 
 /// The report as pretty JSON.
-pub fn json(article: &Article) -> String {
-    serde_json::to_string_pretty(&report(article))
+pub fn json(article: &Article, encoding: &Decoding) -> String {
+    serde_json::to_string_pretty(&report(article, encoding))
         .expect("the report holds only strings and arrays")
 }
 
 /// The indented human view.
-pub fn text(article: &Article) -> String {
+pub fn text(article: &Article, encoding: &Decoding) -> String {
     let mut out = String::new();
     let line = |out: &mut String, indent: usize, text: &str| {
         out.push_str(&"  ".repeat(indent));
         out.push_str(text);
         out.push('\n');
     };
+    line(&mut out, 0, &format!("encoding: {encoding}"));
     line(
         &mut out,
         0,

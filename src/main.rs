@@ -82,14 +82,18 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
 
 fn show(args: &cli::InspectArgs) -> ExitCode {
     let source = input::Source::from_arg(&args.input);
-    let article = input::read(&source)
+    let options = args.read.options();
+    let article = input::read_as(&source, options.encoding)
         .map_err(|e| e.to_string())
         .and_then(|text| {
-            article::parse_with(&text, args.read.options()).map_err(|e| e.to_string())
+            let article = article::parse_with(&text, options).map_err(|e| e.to_string())?;
+            Ok((article, text.encoding))
         });
     match article {
-        Ok(article) if args.json => print_quietly(&format!("{}\n", inspect::json(&article))),
-        Ok(article) => print_quietly(&inspect::text(&article)),
+        Ok((article, encoding)) if args.json => {
+            print_quietly(&format!("{}\n", inspect::json(&article, &encoding)))
+        }
+        Ok((article, encoding)) => print_quietly(&inspect::text(&article, &encoding)),
         Err(err) => {
             eprintln!("error: {}: {err}", source.display_name());
             ExitCode::from(2)

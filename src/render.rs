@@ -287,7 +287,7 @@ impl Renderer {
         observer: &mut dyn Observer,
     ) -> Result<Rendered, RenderError> {
         let began = Instant::now();
-        let input = input::read(source)?;
+        let input = input::read_as(source, self.config.parse.encoding)?;
         let article = article::parse_with(&input, self.config.parse)?;
         let script = script::build(&article, &self.script);
         let stem = source.stem();

@@ -84,12 +84,12 @@ fn a_missing_input_fails_with_exit_2_and_the_others_are_rendered() {
 }
 
 #[test]
-fn invalid_utf8_names_the_file_line_and_column() {
+fn invalid_utf8_forced_as_utf8_names_the_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("latin1.txt");
     std::fs::write(&bad, b"Title\n\nCaf\xe9 society.\n").unwrap();
     articast()
-        .args(["render", "--engine", "fake", "-o"])
+        .args(["render", "--engine", "fake", "--encoding", "utf-8", "-o"])
         .arg(dir.path().join("out"))
         .arg(&bad)
         .assert()
@@ -128,7 +128,7 @@ fn a_directory_as_input_is_unreadable() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot read"));
+        .stderr(predicate::str::contains("is a folder, not a file"));
 }
 
 #[test]

@@ -126,6 +126,8 @@ pub struct ParseOptions {
     pub keep_all: bool,
     /// The input's format; detected from its name and content when `None`.
     pub format: Option<Format>,
+    /// The input's character encoding (`--encoding`); detected when `None`.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// Builds the article model from decoded input text.
