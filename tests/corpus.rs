@@ -54,7 +54,10 @@ pub fn corpus_dir(name: &str) -> Option<PathBuf> {
          ARTICAST_SKIP_CORPUS=1 to skip the corpus tests",
         dir.display()
     );
-    println!("skipped (ARTICAST_SKIP_CORPUS): no corpus at {}", dir.display());
+    println!(
+        "skipped (ARTICAST_SKIP_CORPUS): no corpus at {}",
+        dir.display()
+    );
     None
 }
 
@@ -282,11 +285,17 @@ fn html_pages_are_reduced_to_the_article() {
 
 #[test]
 fn headline_comparison_folds_case_and_allows_a_site_name() {
-    assert!(headline_right(Some("The Title Here"), Some("the title here")));
+    assert!(headline_right(
+        Some("The Title Here"),
+        Some("the title here")
+    ));
     assert!(headline_right(
         Some("Five Ways to Save Money - Example News"),
         Some("Five Ways to Save Money")
     ));
-    assert!(!headline_right(Some("news"), Some("Five Ways to Save Money")));
+    assert!(!headline_right(
+        Some("news"),
+        Some("Five Ways to Save Money")
+    ));
     assert!(!headline_right(None, Some("A title")));
 }
