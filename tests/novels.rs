@@ -51,8 +51,8 @@ fn novels_dialogue_is_found_and_attributed() {
     let [recall, precision, attribution, wrong] =
         figures(&text).expect("quote_score.py prints its figures");
     assert!(out.status.success(), "below the thresholds: {text}");
-    assert!(recall >= 0.98 && precision >= 0.94 && attribution >= 0.85);
-    assert!(wrong <= 0.06, "wrong speakers {wrong:.3}");
+    assert!(recall >= 0.98 && precision >= 0.94 && attribution >= 0.87);
+    assert!(wrong <= 0.055, "wrong speakers {wrong:.3}");
 }
 
 #[test]

@@ -154,7 +154,12 @@ pub fn attribute(article: &mut Article) {
                 }
             }
         }
-        history.push(last);
+        // A turn whose speaker was inferred from a pronoun is too weak to alternate from.
+        let inferred = turn
+            .quotations
+            .last()
+            .is_some_and(|&q| article.quotations[q].attribution == Some(Attribution::Pronoun));
+        history.push(last.filter(|_| !inferred));
     }
 }
 
