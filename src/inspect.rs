@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::article::{Article, DropReason, SpanKind};
+use crate::article::{Article, Attribution, DropReason, SpanKind};
 use crate::input::{Decoding, Origin};
 use crate::script::speech_text;
 
@@ -61,6 +61,9 @@ pub struct SpanView<'a> {
     /// Who speaks a quotation, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker: Option<&'a str>,
+    /// How the speaker was found (`tag`, `paragraph`, `pronoun`, `alternation`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
 }
 
 /// A dropped line.
@@ -95,6 +98,7 @@ pub fn report<'a>(article: &'a Article, encoding: &Decoding) -> Report<'a> {
                     speaker: s
                         .quotation
                         .and_then(|q| article.quotations[q].speaker.as_deref()),
+                    attribution: s.quotation.and_then(|q| article.quotations[q].attribution),
                 })
                 .collect();
             blocks.push(Block {
@@ -175,11 +179,19 @@ pub fn text(article: &Article, encoding: &Decoding) -> String {
         for (j, p) in section.paragraphs.iter().enumerate() {
             line(&mut out, 1, &format!("¶{} {}", j + 1, p.text));
             for span in p.spans.iter().filter(|s| s.kind == SpanKind::Quote) {
-                let speaker = span
-                    .quotation
-                    .and_then(|q| article.quotations[q].speaker.as_deref())
+                let quotation = span.quotation.map(|q| &article.quotations[q]);
+                let speaker = quotation
+                    .and_then(|q| q.speaker.as_deref())
                     .unwrap_or("unknown speaker");
-                line(&mut out, 2, &format!("quote ({speaker}): {}", span.text));
+                let how = quotation
+                    .and_then(|q| q.attribution)
+                    .map(|a| format!(" [{a}]"))
+                    .unwrap_or_default();
+                line(
+                    &mut out,
+                    2,
+                    &format!("quote ({speaker}{how}): {}", span.text),
+                );
             }
         }
     }

@@ -11,6 +11,7 @@ mod audio_options;
 mod cli;
 mod corpus;
 mod espeak;
+mod novels;
 mod properties;
 mod renderer;
 mod sidecars;

@@ -662,6 +662,7 @@ mod tests {
             quotations: vec![Quotation {
                 text: text.into(),
                 speaker: Some(speaker.into()),
+                attribution: None,
             }],
             ..Article::default()
         };
