@@ -49,8 +49,8 @@ echo "render:         ${report#*: }"
 echo "peak RSS:       $((rss_kb / 1024)) MB (target ≤ 64 MB); espeak-ng alone: $((espeak_kb / 1024)) MB"
 echo "wall time:      ${render_s} s; espeak-ng alone: ${espeak_s} s; ratio $(awk -v a="$render_s" -v b="$espeak_s" 'BEGIN { printf "%.2f", a / b }')"
 echo "stages:         $timings"
-echo "assembly share: $(share assembly)% of the render"
-echo "loudness share: $(share loudness)% of the render"
+
+
 if ((rss_kb > 64 * 1024)); then
     echo "FAIL: peak RSS above 64 MB" >&2
     exit 1

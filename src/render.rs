@@ -72,8 +72,13 @@ pub struct Timings {
     pub text: Duration,
     /// The speech engines.
     pub synthesis: Duration,
-    /// The audio stages.
-    pub audio: audio::Timings,
+    /// Trimming, resampling and spooling the speech, and measuring each voice.
+    pub assembly: Duration,
+    /// Mastering and writing: the gain measurements over the spool, then the pass that
+    /// limits, measures and writes the files.
+    pub mastering: Duration,
+    /// Passes over the spooled program while mastering (the written one included).
+    pub passes: usize,
     /// The whole render of this input.
     pub total: Duration,
 }
@@ -85,9 +90,8 @@ impl Timings {
         let stages = [
             ("text", self.text),
             ("synthesis", self.synthesis),
-            ("assembly", self.audio.assembly),
-            ("loudness", self.audio.loudness),
-            ("mastering", self.audio.mastering),
+            ("assembly", self.assembly),
+            ("mastering", self.mastering),
         ];
         let parts: Vec<String> = stages
             .iter()
@@ -96,7 +100,11 @@ impl Timings {
                 format!("{name} {s:.2} s ({:.1}%)", 100.0 * s / total)
             })
             .collect();
-        format!("total {total:.2} s; {}", parts.join("; "))
+        format!(
+            "total {total:.2} s; {}; {} passes over the audio",
+            parts.join("; "),
+            self.passes
+        )
     }
 }
 
@@ -365,6 +373,7 @@ impl Renderer {
             bits: config.audio.bits,
         };
         let audio_options = config.audio.clone();
+        let mastering = Instant::now();
         let mastered = write_files_atomically(&paths, &texts, &|| observer.cancelled(), |outs| {
             let parts = layout
                 .parts
@@ -391,7 +400,8 @@ impl Renderer {
         {
             let _ = std::fs::remove_file(stale);
         }
-        timings.audio = mastered.timings;
+        timings.mastering = mastering.elapsed();
+        timings.passes = mastered.passes;
         timings.total = began.elapsed();
         let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
         Ok(Rendered {
@@ -430,15 +440,19 @@ impl Renderer {
             let engine = &mut self.engines[self.by_role[&utterance.role]];
             let speech = engine.synthesize(&utterance.text, voice)?;
             timings.synthesis += speaking.elapsed();
+            let assembling = Instant::now();
             assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
+            timings.assembly += assembling.elapsed();
             observer.spoke();
         }
+        let assembling = Instant::now();
         let assembled = assembler.finish()?.map_spool(|spool| {
             spool
                 .into_inner()
                 .map(BufReader::new)
                 .map_err(|e| AudioError::Spool(e.into_error()))
         })?;
+        timings.assembly += assembling.elapsed();
         Ok(assembled)
     }
 }

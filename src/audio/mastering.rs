@@ -3,12 +3,14 @@
 
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
-use std::time::{Duration, Instant};
 
 use super::loudness::{self, Meter};
 use super::writer::AudioWriter;
-use super::{Assembled, AudioOptions, Timings, limiter, wav};
+use std::collections::HashMap;
+
+use super::{Assembled, AudioOptions, limiter, wav};
 use crate::chapters::Chapter;
+use crate::script::Role;
 
 /// The figures of a mastered program.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,8 +21,8 @@ pub struct Mastered {
     pub parts: Vec<wav::Loudness>,
     /// Gain applied to the whole program, dB.
     pub gain_db: f64,
-    /// Time spent in each stage, assembly included.
-    pub timings: Timings,
+    /// Passes over the spooled program: the written one and those that measured the gain.
+    pub passes: usize,
 }
 
 /// One output file of a program: which frames it holds, its chapters (in its own frames) and
@@ -74,50 +76,104 @@ pub fn master<R: Read + Seek>(
     parts: Vec<Part<'_>>,
     info: &wav::Info,
 ) -> Result<Mastered, MasterError> {
-    let began = Instant::now();
-    let mut timings = assembled.timings;
     let rate = assembled.program.pcm.sample_rate;
-    let roles = match options.loudness {
-        Some(_) => role_segments(assembled),
-        None => Vec::new(),
+    let ceiling = options.loudness.map(|_| options.true_peak);
+    let (roles, gain_db, passes) = match options.loudness {
+        Some(target) => {
+            let matched = Matched::of(assembled);
+            let roles = role_segments(assembled, &matched.gains);
+            let (gain, passes) =
+                program_gain(assembled, &roles, &matched, target, options.true_peak)?;
+            (roles, gain, passes)
+        }
+        None => (Vec::new(), 0.0, 0),
     };
-    let gain_db = match options.loudness {
-        Some(target) => program_gain(assembled, &roles, target, options.true_peak)?,
-        None => 0.0,
-    };
-    timings.loudness += began.elapsed();
-    let began = Instant::now();
     let mut router = Router::new(rate, parts, info)?;
-    let mut limiter = options
-        .loudness
-        .map(|_| limiter::Limiter::new(rate, options.true_peak));
+    run_chain(assembled, &roles, gain_db, ceiling, |block| {
+        router.emit(block)
+    })?;
+    let (loudness, parts) = router.finish()?;
+    Ok(Mastered {
+        loudness,
+        parts,
+        gain_db,
+        passes: passes + 1,
+    })
+}
+
+/// The voices matched: a gain per role that brings it to the narrator's loudness (or, without
+/// narration, to the loudest role's; roles too short to measure keep their level), the
+/// loudness they then share, and the highest sample once matched.
+struct Matched {
+    gains: HashMap<Role, f64>,
+    level: Option<f64>,
+    peak: f32,
+}
+
+impl Matched {
+    fn of<R>(assembled: &Assembled<R>) -> Matched {
+        let levels = &assembled.role_levels;
+        let level = levels
+            .get(&Role::Narrator)
+            .copied()
+            .filter(|l| l.is_finite())
+            .or_else(|| {
+                levels
+                    .values()
+                    .copied()
+                    .filter(|l| l.is_finite())
+                    .reduce(f64::max)
+            });
+        let gains: HashMap<Role, f64> = levels
+            .iter()
+            .map(|(&role, &l)| {
+                let gain = match level {
+                    Some(reference) => loudness::gain_to(reference, l).clamp(-20.0, 20.0),
+                    None => 0.0,
+                };
+                (role, gain)
+            })
+            .collect();
+        let peak = assembled
+            .role_peaks
+            .iter()
+            .map(|(role, p)| p * loudness::factor(gains.get(role).copied().unwrap_or(0.0)))
+            .fold(0.0, f32::max);
+        Matched { gains, level, peak }
+    }
+}
+
+/// The mastering chain over the whole spool, the one every pass runs: role gains, `gain_db`,
+/// then (with a ceiling) the true-peak limiter, flushed at the end; each processed block goes
+/// to `sink` (a meter, or the files).
+fn run_chain<R: Read + Seek, E: From<std::io::Error>>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+    gain_db: f64,
+    ceiling_dbtp: Option<f64>,
+    mut sink: impl FnMut(&[f32]) -> Result<(), E>,
+) -> Result<(), E> {
+    let rate = assembled.program.pcm.sample_rate;
+    let mut limiter = ceiling_dbtp.map(|c| limiter::Limiter::new(rate, c));
     let gain = loudness::factor(gain_db);
     let mut limited = Vec::with_capacity(CHUNK);
-    read_spool(assembled, &roles, |chunk| {
+    read_spool(assembled, roles, |chunk| {
         chunk.iter_mut().for_each(|s| *s *= gain);
         match &mut limiter {
             Some(limiter) => {
                 limited.clear();
                 limiter.process(chunk, &mut limited);
-                router.emit(&limited)
+                sink(&limited)
             }
-            None => router.emit(chunk),
+            None => sink(chunk),
         }
     })?;
     if let Some(limiter) = &mut limiter {
         limited.clear();
         limiter.flush(&mut limited);
-        router.emit(&limited)?;
+        sink(&limited)?;
     }
-    let (loudness, parts, metering) = router.finish()?;
-    timings.loudness += metering;
-    timings.mastering += began.elapsed().saturating_sub(metering);
-    Ok(Mastered {
-        loudness,
-        parts,
-        gain_db,
-        timings,
-    })
+    Ok(())
 }
 
 /// The part being written: its index, writer, chapters, frames still to come and own meter.
@@ -138,7 +194,6 @@ struct Router<'a, 'w> {
     whole: Meter,
     split: bool,
     figures: Vec<wav::Loudness>,
-    metering: Duration,
 }
 
 impl<'a, 'w> Router<'a, 'w> {
@@ -155,14 +210,11 @@ impl<'a, 'w> Router<'a, 'w> {
             open: None,
             whole: Meter::full(sample_rate)?,
             figures: Vec::new(),
-            metering: Duration::ZERO,
         })
     }
 
     fn emit(&mut self, mut samples: &[f32]) -> Result<(), MasterError> {
-        let began = Instant::now();
         self.whole.add(samples)?;
-        self.metering += began.elapsed();
         while !samples.is_empty() {
             if self.open.is_none() && !self.open_next()? {
                 return Err(wav::WavError::TooLong("more audio than the parts hold").into());
@@ -176,9 +228,7 @@ impl<'a, 'w> Router<'a, 'w> {
                 .write(&samples[..n])
                 .map_err(|source| MasterError { part, source })?;
             if let Some(meter) = meter {
-                let began = Instant::now();
                 meter.add(&samples[..n])?;
-                self.metering += began.elapsed();
             }
             *left -= n as u64;
             samples = &samples[n..];
@@ -221,48 +271,27 @@ impl<'a, 'w> Router<'a, 'w> {
     }
 
     /// Closes every part (parts with no audio are written empty).
-    fn finish(mut self) -> Result<(wav::Loudness, Vec<wav::Loudness>, Duration), MasterError> {
+    fn finish(mut self) -> Result<(wav::Loudness, Vec<wav::Loudness>), MasterError> {
         self.close()?;
         while self.open_next()? {
             self.close()?;
         }
-        Ok((self.whole.figures()?, self.figures, self.metering))
+        Ok((self.whole.figures()?, self.figures))
     }
 }
 
-/// Integrated loudness of the spool with the role gains applied.
+/// Integrated loudness of the spool after the role gains, `gain_db` and (with a ceiling) the
+/// limiter.
 fn measure<R: Read + Seek>(
     assembled: &mut Assembled<R>,
     roles: &[(Range<u64>, f32)],
+    gain_db: f64,
+    ceiling_dbtp: Option<f64>,
 ) -> Result<f64, wav::WavError> {
     let mut meter = Meter::integrated(assembled.program.pcm.sample_rate)?;
-    read_spool(assembled, roles, |chunk| {
-        meter.add(chunk).map_err(wav::WavError::from)
+    run_chain(assembled, roles, gain_db, ceiling_dbtp, |block| {
+        meter.add(block).map_err(wav::WavError::from)
     })?;
-    Ok(meter.loudness()?)
-}
-
-/// Integrated loudness of the spool after `gain_db` and the limiter.
-fn measure_limited<R: Read + Seek>(
-    assembled: &mut Assembled<R>,
-    roles: &[(Range<u64>, f32)],
-    gain_db: f64,
-    ceiling_dbtp: f64,
-) -> Result<f64, wav::WavError> {
-    let rate = assembled.program.pcm.sample_rate;
-    let mut meter = Meter::integrated(rate)?;
-    let mut limiter = limiter::Limiter::new(rate, ceiling_dbtp);
-    let gain = loudness::factor(gain_db);
-    let mut limited = Vec::with_capacity(CHUNK);
-    read_spool(assembled, roles, |chunk| {
-        chunk.iter_mut().for_each(|s| *s *= gain);
-        limited.clear();
-        limiter.process(chunk, &mut limited);
-        meter.add(&limited).map_err(wav::WavError::from)
-    })?;
-    limited.clear();
-    limiter.flush(&mut limited);
-    meter.add(&limited)?;
     Ok(meter.loudness()?)
 }
 
@@ -274,25 +303,32 @@ fn measure_limited<R: Read + Seek>(
 /// the gain corrected by the difference; a small correction is close to exact, and after a
 /// large one (heavy limiting, where a dB of gain adds less than a dB of loudness) it measures
 /// again and steps by the measured slope, at most three times.
+/// Returns the gain and the number of passes over the spool it took.
 fn program_gain<R: Read + Seek>(
     assembled: &mut Assembled<R>,
     roles: &[(Range<u64>, f32)],
+    matched: &Matched,
     target: f64,
     ceiling_dbtp: f64,
-) -> Result<f64, wav::WavError> {
-    let Some(level) = assembled.level else {
-        return Ok(0.0);
+) -> Result<(f64, usize), wav::WavError> {
+    let Some(level) = matched.level else {
+        return Ok((0.0, 0));
     };
     let mut gain = loudness::gain_to(target, level);
-    let peak_dbfs = 20.0 * f64::from(assembled.peak.max(1e-9)).log10() + gain;
+    let peak_dbfs = 20.0 * f64::from(matched.peak.max(1e-9)).log10() + gain;
     if peak_dbfs < ceiling_dbtp - 6.0 {
-        return Ok(loudness::gain_to(target, measure(assembled, roles)?));
+        return Ok((
+            loudness::gain_to(target, measure(assembled, roles, 0.0, None)?),
+            1,
+        ));
     }
+    let mut passes = 0;
     // Output loudness per dB of gain: 1 without limiting, less the harder it limits.
     let mut slope = 1.0;
     let mut last: Option<(f64, f64)> = None;
     for _ in 0..3 {
-        let limited = measure_limited(assembled, roles, gain, ceiling_dbtp)?;
+        let limited = measure(assembled, roles, gain, Some(ceiling_dbtp))?;
+        passes += 1;
         if !limited.is_finite() {
             break;
         }
@@ -306,18 +342,21 @@ fn program_gain<R: Read + Seek>(
             break;
         }
     }
-    Ok(gain)
+    Ok((gain, passes))
 }
 
 /// Each utterance's frames with the gain factor of its role.
-fn role_segments<R>(assembled: &Assembled<R>) -> Vec<(Range<u64>, f32)> {
+fn role_segments<R>(
+    assembled: &Assembled<R>,
+    gains: &HashMap<Role, f64>,
+) -> Vec<(Range<u64>, f32)> {
     assembled
         .program
         .placed
         .iter()
         .zip(&assembled.roles)
         .map(|(placed, role)| {
-            let db = assembled.role_gains.get(role).copied().unwrap_or(0.0);
+            let db = gains.get(role).copied().unwrap_or(0.0);
             (placed.frames.clone(), loudness::factor(db))
         })
         .collect()

@@ -29,7 +29,6 @@ pub use mastering::{MasterError, Mastered, Part, master};
 pub use writer::AudioWriter;
 
 use std::ops::Range;
-use std::time::Duration;
 
 use crate::engine::Event;
 use loudness::MeterError;
@@ -145,17 +144,6 @@ pub enum AudioError {
     /// The temporary audio could not be written.
     #[error("temporary audio: {0}")]
     Spool(#[from] std::io::Error),
-}
-
-/// Time spent in each audio stage (for the benchmark; never asserted).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Timings {
-    /// Trims, resampling, fades and spooling.
-    pub assembly: Duration,
-    /// Every loudness measurement (roles, program, finished audio).
-    pub loudness: Duration,
-    /// Gains, limiter, sample encoding and writing the file.
-    pub mastering: Duration,
 }
 
 /// Speech for the tests of the audio steps.

@@ -78,6 +78,7 @@ unsafe extern "C" {
     fn espeak_SetSynthCallback(cb: Option<SynthCallback>);
     fn espeak_SetVoiceByName(name: *const c_char) -> c_int;
     fn espeak_SetVoiceByProperties(voice: *mut VoiceSpec) -> c_int;
+    fn espeak_GetCurrentVoice() -> *const VoiceSpec;
     fn espeak_SetParameter(parameter: c_int, value: c_int, relative: c_int) -> c_int;
     #[allow(clippy::too_many_arguments)]
     fn espeak_Synth(
@@ -193,6 +194,40 @@ impl EspeakEngine {
     }
 }
 
+/// Whether the voice the library now holds lists `language` (`en-gb`) among its languages:
+/// choosing by properties takes the nearest voice, which for a mistyped name may be another
+/// language altogether.
+fn current_voice_speaks(language: &str) -> bool {
+    // SAFETY: plain C call; the result is NULL or points at the library's current voice.
+    let voice = unsafe { espeak_GetCurrentVoice() };
+    if voice.is_null() {
+        return false;
+    }
+    // SAFETY: `voice` is non-NULL and live until the next voice change.
+    let languages = unsafe { (*voice).languages };
+    if languages.is_null() {
+        return false;
+    }
+    // `languages` is a list of entries: a priority byte, a NUL-terminated name; a zero
+    // priority byte ends it.
+    let wanted = language.to_ascii_lowercase();
+    let mut at = languages;
+    for _ in 0..64 {
+        // SAFETY: inside the list, which the library terminates with a zero byte.
+        if unsafe { *at } == 0 {
+            break;
+        }
+        // SAFETY: after the priority byte comes a NUL-terminated name.
+        let name = unsafe { std::ffi::CStr::from_ptr(at.add(1)) };
+        if name.to_string_lossy().to_ascii_lowercase() == wanted {
+            return true;
+        }
+        // SAFETY: the next entry follows the name's NUL.
+        at = unsafe { at.add(1 + name.to_bytes().len() + 1) };
+    }
+    false
+}
+
 fn unavailable(reason: String) -> EngineError {
     EngineError::Unavailable {
         engine: ENGINE.to_string(),
@@ -224,7 +259,8 @@ impl Library {
                 spare: std::ptr::null_mut(),
             };
             // SAFETY: `spec` and the `id` it points at outlive the call.
-            unsafe { espeak_SetVoiceByProperties(&mut spec) == 0 }
+            let chosen = unsafe { espeak_SetVoiceByProperties(&mut spec) == 0 };
+            chosen && current_voice_speaks(&voice.id)
         };
         if !found {
             self.current = None;
