@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use articast::article::ParseOptions;
@@ -88,16 +88,16 @@ pub struct RenderArgs {
     pub output: PathBuf,
     /// Speak every voice with this engine instead of its profile's (`fake` is a
     /// deterministic tone generator for tests).
-    #[arg(long, value_enum)]
-    pub engine: Option<EngineArg>,
+    #[arg(long, value_name = "ENGINE", value_parser = named(&EngineSpec::OVERRIDES))]
+    pub engine: Option<EngineSpec>,
     /// What becomes a WAV marker and a chapter in the sidecars, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS",
-          default_values_t = [MarkerArg::Sections, MarkerArg::Quotes])]
-    pub markers: Vec<MarkerArg>,
+    #[arg(long, value_delimiter = ',', value_name = "KINDS", default_value = "sections,quotes",
+          value_parser = named(&MarkKind::NAMES))]
+    pub markers: Vec<MarkKind>,
     /// Sidecar files to write beside the audio, comma-separated (`all` or `none`).
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "FILES",
-          default_values_t = [SidecarArg::All])]
-    pub sidecars: Vec<SidecarArg>,
+    #[arg(long, value_delimiter = ',', value_name = "FILES", default_value = "all",
+          value_parser = sidecar_names())]
+    pub sidecars: Vec<String>,
     /// Write one WAV per section (`<stem>-01-<slug>.wav`, ...) and an `.m3u` playlist.
     #[arg(
         long,
@@ -194,40 +194,6 @@ fn parse_true_peak(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Marker kinds on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MarkerArg {
-    /// Sections (the title and each heading).
-    Sections,
-    /// Quotations.
-    Quotes,
-    /// Body paragraphs.
-    Paragraphs,
-}
-
-/// Sidecar names on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SidecarArg {
-    /// Every sidecar.
-    All,
-    /// No sidecar.
-    None,
-    /// `<stem>.chapters.json` (Podcasting 2.0 chapters).
-    Json,
-    /// `<stem>.ffmeta` (FFmpeg metadata).
-    Ffmeta,
-    /// `<stem>.cue` (CUE sheet).
-    Cue,
-    /// `<stem>.chapters.vtt` (WebVTT chapters).
-    ChaptersVtt,
-    /// `<stem>.srt` (SubRip captions).
-    Srt,
-    /// `<stem>.vtt` (WebVTT captions).
-    Vtt,
-    /// `<stem>.timing.json` (sections, paragraphs and sentences with times).
-    Timing,
-}
-
 /// Split units on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SplitArg {
@@ -253,8 +219,8 @@ pub struct InspectArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReadArgs {
     /// Input format; by default from the file extension (.html, .md), else from the content.
-    #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    #[arg(long, value_parser = named(&Format::NAMES))]
+    pub format: Option<Format>,
     /// Keep every line of plain text: no removal of menus, share prompts, comments and the like.
     #[arg(long)]
     pub keep_all: bool,
@@ -264,40 +230,15 @@ pub struct ReadArgs {
     pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
-/// Input formats on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    /// Plain text (pasted web pages are cleaned).
-    Text,
-    /// Markdown.
-    Markdown,
-    /// An HTML page (the article is extracted).
-    Html,
-}
-
 impl ReadArgs {
     /// The library's parse options.
     pub fn options(&self) -> ParseOptions {
         ParseOptions {
             keep_all: self.keep_all,
             encoding: self.encoding,
-            format: self.format.map(|f| match f {
-                FormatArg::Text => Format::Text,
-                FormatArg::Markdown => Format::Markdown,
-                FormatArg::Html => Format::Html,
-            }),
+            format: self.format,
         }
     }
-}
-
-/// Engine names on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum EngineArg {
-    /// libespeak-ng.
-    #[value(alias = "espeak-ng")]
-    Espeak,
-    /// Deterministic tones (for tests).
-    Fake,
 }
 
 impl RenderArgs {
@@ -309,10 +250,7 @@ impl RenderArgs {
             quote_is_narrator: self.no_quote_voice,
             heading: self.heading_voice.clone(),
             lexicon: self.lexicon.clone(),
-            engine: self.engine.map(|e| match e {
-                EngineArg::Espeak => EngineSpec::Espeak,
-                EngineArg::Fake => EngineSpec::Fake,
-            }),
+            engine: self.engine.clone(),
         })?;
         Ok(RenderConfig {
             script: ScriptOptions {
@@ -330,16 +268,8 @@ impl RenderArgs {
             },
             out_dir: self.output.clone(),
             parse: self.read.options(),
-            markers: self
-                .markers
-                .iter()
-                .map(|m| match m {
-                    MarkerArg::Sections => MarkKind::Section,
-                    MarkerArg::Quotes => MarkKind::Quote,
-                    MarkerArg::Paragraphs => MarkKind::Paragraph,
-                })
-                .collect(),
-            sidecars: sidecars(&self.sidecars),
+            markers: self.markers.clone(),
+            sidecars: Sidecar::select(&self.sidecars),
             split_sections: self.split == Some(SplitArg::Sections),
             audio: AudioOptions {
                 sample_rate: self.sample_rate,
@@ -353,24 +283,33 @@ impl RenderArgs {
     }
 }
 
-/// The sidecars a list names, each once, in the order they are written.
-fn sidecars(args: &[SidecarArg]) -> Vec<Sidecar> {
-    Sidecar::ALL
-        .into_iter()
-        .filter(|kind| {
-            args.iter().any(|a| match a {
-                SidecarArg::All => true,
-                SidecarArg::None => false,
-                SidecarArg::Json => *kind == Sidecar::ChaptersJson,
-                SidecarArg::Ffmeta => *kind == Sidecar::Ffmeta,
-                SidecarArg::Cue => *kind == Sidecar::Cue,
-                SidecarArg::ChaptersVtt => *kind == Sidecar::ChaptersVtt,
-                SidecarArg::Srt => *kind == Sidecar::Srt,
-                SidecarArg::Vtt => *kind == Sidecar::Vtt,
-                SidecarArg::Timing => *kind == Sidecar::Timing,
-            })
-        })
-        .collect()
+/// A value parser for a library table of `(name, help, value)`: one definition of the names,
+/// in the library; clap only shows and checks them.
+fn named<T: Clone + Send + Sync + 'static>(
+    table: &'static [(&'static str, &'static str, T)],
+) -> impl TypedValueParser<Value = T> {
+    let values = table
+        .iter()
+        .map(|(name, help, _)| PossibleValue::new(*name).help(*help));
+    PossibleValuesParser::new(values).map(move |name| {
+        table
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, _, value)| value.clone())
+            .expect("clap accepts only the table's names")
+    })
+}
+
+/// `--sidecars`: `all`, `none`, or the names of [`Sidecar::NAMES`].
+fn sidecar_names() -> PossibleValuesParser {
+    let special = [
+        PossibleValue::new("all").help("Every sidecar"),
+        PossibleValue::new("none").help("No sidecar"),
+    ];
+    let names = Sidecar::NAMES
+        .iter()
+        .map(|(name, help, _)| PossibleValue::new(*name).help(*help));
+    PossibleValuesParser::new(special.into_iter().chain(names))
 }
 
 #[cfg(test)]
@@ -399,12 +338,36 @@ mod tests {
 
     #[test]
     fn sidecar_lists_name_each_file_once_in_order() {
-        use SidecarArg::*;
-        assert_eq!(sidecars(&[All]), Sidecar::ALL.to_vec());
-        assert!(sidecars(&[None]).is_empty());
+        assert_eq!(Sidecar::select(&["all"]), Sidecar::ALL.to_vec());
+        assert!(Sidecar::select(&["none"]).is_empty());
         assert_eq!(
-            sidecars(&[Vtt, Json, Vtt]),
+            Sidecar::select(&["vtt", "json", "vtt"]),
             vec![Sidecar::ChaptersJson, Sidecar::Vtt]
         );
+    }
+
+    #[test]
+    fn every_table_name_parses_to_its_value() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "articast",
+            "render",
+            "--engine",
+            "fake",
+            "--markers",
+            "paragraphs,quotes",
+            "--format",
+            "html",
+            "x.html",
+        ])
+        .unwrap();
+        let Command::Render(args) = cli.command else {
+            panic!("render")
+        };
+        assert_eq!(args.engine, Some(EngineSpec::Fake));
+        assert_eq!(args.markers, vec![MarkKind::Paragraph, MarkKind::Quote]);
+        assert_eq!(args.read.format, Some(Format::Html));
+        assert!(Cli::try_parse_from(["articast", "render", "--markers", "nope", "x"]).is_err());
     }
 }

@@ -81,6 +81,20 @@ fn a_missing_input_fails_with_exit_2_and_the_others_are_rendered() {
             "error: no-such-article.txt: no such file",
         ));
     assert_eq!(files_in(dir.path()), outputs("free-russian-legion"));
+    // A failure after a rendered input leaves that input's files as they were.
+    let before = std::fs::read(dir.path().join("free-russian-legion.wav")).unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .arg("no-such-article.txt")
+        .assert()
+        .code(2);
+    assert_eq!(files_in(dir.path()), outputs("free-russian-legion"));
+    assert_eq!(
+        std::fs::read(dir.path().join("free-russian-legion.wav")).unwrap(),
+        before
+    );
 }
 
 #[test]

@@ -136,10 +136,10 @@ pub enum AudioError {
         speeches: usize,
     },
     /// An engine's rate could not be converted to the program's.
-    #[error("{0}")]
+    #[error(transparent)]
     Resample(#[from] ResampleError),
     /// The loudness meter refused the audio.
-    #[error("{0}")]
+    #[error(transparent)]
     Meter(#[from] MeterError),
     /// The temporary audio could not be written.
     #[error("temporary audio: {0}")]

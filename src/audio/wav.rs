@@ -63,10 +63,10 @@ pub struct Info {
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
     /// Writing failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     /// Measuring the written audio failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Meter(#[from] super::loudness::MeterError),
     /// A RIFF file would pass 4 GiB, or a marker lies past 2^32 frames (cue points are 32-bit:
     /// split the program with `--max-part-duration`).

@@ -62,6 +62,46 @@ impl Sidecar {
         Sidecar::Timing,
     ];
 
+    /// The names front ends give each sidecar (`--sidecars json,srt`), with a line of help.
+    pub const NAMES: [(&'static str, &'static str, Sidecar); 7] = [
+        (
+            "json",
+            "<stem>.chapters.json (Podcasting 2.0 chapters)",
+            Sidecar::ChaptersJson,
+        ),
+        ("ffmeta", "<stem>.ffmeta (FFmpeg metadata)", Sidecar::Ffmeta),
+        ("cue", "<stem>.cue (CUE sheet)", Sidecar::Cue),
+        (
+            "chapters-vtt",
+            "<stem>.chapters.vtt (WebVTT chapters)",
+            Sidecar::ChaptersVtt,
+        ),
+        ("srt", "<stem>.srt (SubRip captions)", Sidecar::Srt),
+        ("vtt", "<stem>.vtt (WebVTT captions)", Sidecar::Vtt),
+        (
+            "timing",
+            "<stem>.timing.json (sections, paragraphs and sentences with times)",
+            Sidecar::Timing,
+        ),
+    ];
+
+    /// The sidecars a list of names asks for, each once, in the order they are written:
+    /// `all` is every sidecar, `none` adds nothing, other names are looked up in [`Self::NAMES`]
+    /// (unknown ones are ignored: a front end checks names before).
+    pub fn select<S: AsRef<str>>(names: &[S]) -> Vec<Sidecar> {
+        Sidecar::ALL
+            .into_iter()
+            .filter(|kind| {
+                names.iter().any(|n| match n.as_ref() {
+                    "all" => true,
+                    name => Sidecar::NAMES
+                        .iter()
+                        .any(|(k, _, v)| *k == name && v == kind),
+                })
+            })
+            .collect()
+    }
+
     /// The file name for an output stem.
     pub fn file_name(self, stem: &str) -> String {
         let suffix = match self {

@@ -60,6 +60,18 @@ pub enum EngineSpec {
 }
 
 impl EngineSpec {
+    /// The engines a front end may put in place of every voice's own (`--engine fake`), with
+    /// a line of help.
+    pub const OVERRIDES: [(&'static str, &'static str, EngineSpec); 3] = [
+        ("espeak", "libespeak-ng for every voice", EngineSpec::Espeak),
+        ("espeak-ng", "the same as `espeak`", EngineSpec::Espeak),
+        (
+            "fake",
+            "deterministic tones for every voice (for tests)",
+            EngineSpec::Fake,
+        ),
+    ];
+
     /// The engine's short name, as profiles and messages spell it.
     pub fn name(&self) -> &str {
         match self {

@@ -68,6 +68,23 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// The names front ends give each format (`--format html`), with a line of help.
+    pub const NAMES: [(&'static str, &'static str, Format); 3] = [
+        (
+            "text",
+            "Plain text (pasted web pages are cleaned)",
+            Format::Text,
+        ),
+        ("markdown", "Markdown", Format::Markdown),
+        (
+            "html",
+            "An HTML page (the article is extracted)",
+            Format::Html,
+        ),
+    ];
+}
+
 impl InputText {
     /// Text that is already decoded (from a string, or UTF-8 by construction).
     pub fn new(source: Source, text: String) -> InputText {

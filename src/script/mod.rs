@@ -167,6 +167,19 @@ pub enum MarkKind {
     Paragraph,
 }
 
+impl MarkKind {
+    /// The names front ends give each kind (`--markers sections,quotes`), with a line of help.
+    pub const NAMES: [(&'static str, &'static str, MarkKind); 3] = [
+        (
+            "sections",
+            "Sections (the title and each heading)",
+            MarkKind::Section,
+        ),
+        ("quotes", "Quotations", MarkKind::Quote),
+        ("paragraphs", "Body paragraphs", MarkKind::Paragraph),
+    ];
+}
+
 /// A marker over a run of utterances.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mark {
