@@ -15,7 +15,13 @@ use articast::script::{MarkKind, ScriptOptions};
 
 /// Turns written articles into narrated audio with chapter markers.
 #[derive(Debug, Parser)]
-#[command(name = "articast", version, about, propagate_version = true)]
+#[command(
+    name = "articast",
+    version,
+    about,
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -31,6 +37,12 @@ pub enum Command {
     Inspect(InspectArgs),
     /// List the voice profiles found (and where from) and the voices of the engines installed.
     Voices,
+    /// Print the help of articast or of one of its subcommands.
+    Help {
+        /// The subcommand (`render`, `inspect`, `voices`, ...).
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
     /// Read an article aloud, paragraph by paragraph, through the platform speech service
     /// (speech-dispatcher on Linux). It only plays: the speech service hands no audio back, so it
     /// cannot write files; use `render` for files. Ctrl-C stops.
@@ -192,6 +204,21 @@ fn parse_true_peak(text: &str) -> Result<f64, String> {
         Ok(v) if (-20.0..=0.0).contains(&v) => Ok(v),
         _ => Err("expected a ceiling between -20 and 0 dBTP (e.g. -1)".into()),
     }
+}
+
+/// `articast help [COMMAND]`: the help text, or an error naming an unknown subcommand.
+pub fn help(command: Option<&str>) -> Result<String, String> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    cli.build(); // subcommands' usage lines then carry the program's name
+    let text = match command {
+        None => cli.render_long_help(),
+        Some(name) => match cli.find_subcommand_mut(name) {
+            Some(sub) => sub.render_long_help(),
+            None => return Err(format!("no subcommand '{name}' (see `articast help`)")),
+        },
+    };
+    Ok(text.to_string())
 }
 
 /// Split units on the command line.

@@ -29,6 +29,13 @@ fn main() -> ExitCode {
         #[cfg(feature = "speak")]
         Command::Speak(args) => listen::run(&args),
         Command::Voices => print_quietly(&articast::engine::profile::listing()),
+        Command::Help { command } => match cli::help(command.as_deref()) {
+            Ok(text) => print_quietly(&text),
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

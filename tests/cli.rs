@@ -438,3 +438,24 @@ fn keep_all_keeps_the_boilerplate_lines() {
         .collect();
     assert!(texts.contains(&"Leave a Comment"));
 }
+
+#[test]
+fn help_works_as_a_subcommand_and_as_a_flag_everywhere() {
+    for args in [
+        &["help"][..],
+        &["help", "render"],
+        &["help", "--help"],
+        &["render", "--help"],
+    ] {
+        articast()
+            .args(args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage: articast"));
+    }
+    articast()
+        .args(["help", "nonsense"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no subcommand 'nonsense'"));
+}
