@@ -199,6 +199,10 @@ fn render_one(
     let input = input::read_as(source, config.parse.encoding)?;
     let article = article::parse_with(&input, config.parse)?;
     let script = script::build(&article, &config.script);
+    if script.utterances.is_empty() {
+        // Only emoji, zero-width or other unspoken characters: no audio to make (see #14).
+        return Err(article::ArticleError::Empty.into());
+    }
     let engine = match engine {
         Some(engine) => engine,
         None => engine.insert(engine::open(config.engine)?),
