@@ -116,6 +116,9 @@ pub enum RenderError {
     /// Assembling the audio failed.
     #[error("{0}")]
     Audio(#[from] AudioError),
+    /// `--no-clobber` and an output file of this input exists.
+    #[error("{0} exists (--no-clobber leaves it alone)")]
+    Exists(PathBuf),
     /// The run was interrupted (Ctrl-C) before this input was finished; nothing was written.
     #[error("interrupted; no file written")]
     Interrupted,
@@ -134,7 +137,10 @@ impl RenderError {
     /// (as a shell reports SIGINT), 1 for failures.
     pub fn exit_code(&self) -> u8 {
         match self {
-            RenderError::Input(_) | RenderError::Article(_) | RenderError::DuplicateOutput(_) => 2,
+            RenderError::Input(_)
+            | RenderError::Article(_)
+            | RenderError::DuplicateOutput(_)
+            | RenderError::Exists(_) => 2,
             RenderError::Interrupted => 130,
             _ => 1,
         }
@@ -196,6 +202,17 @@ fn render_one(
     observer: &mut dyn Observer,
 ) -> Result<Rendered, RenderError> {
     let began = Instant::now();
+    if config.no_clobber {
+        let stem = source.stem();
+        let sidecars = config.sidecars.iter().map(|s| s.file_name(&stem));
+        let names = std::iter::once(format!("{stem}.wav")).chain(sidecars);
+        if let Some(existing) = names
+            .map(|n| wav_path.with_file_name(n))
+            .find(|p| p.exists())
+        {
+            return Err(RenderError::Exists(existing));
+        }
+    }
     let input = input::read_as(source, config.parse.encoding)?;
     let article = article::parse_with(&input, config.parse)?;
     let script = script::build(&article, &config.script);
@@ -410,8 +427,19 @@ fn spool_file(wav_path: &Path) -> Result<std::fs::File, RenderError> {
         path: wav_path.to_path_buf(),
         source: e.into(),
     };
-    std::fs::create_dir_all(dir).map_err(fail)?;
+    make_dir(dir).map_err(fail)?;
     tempfile::tempfile_in(dir).map_err(fail)
+}
+
+/// Creates the output folder; when it or one of its parents is a file, says which.
+fn make_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| match dir.ancestors().find(|a| a.is_file()) {
+        Some(file) => std::io::Error::new(
+            e.kind(),
+            format!("{} is a file, not a folder", file.display()),
+        ),
+        None => e,
+    })
 }
 
 /// The folder a file goes to (`.` for a bare name).
@@ -437,7 +465,7 @@ fn write_files_atomically<T>(
     let mut temps = Vec::with_capacity(paths.len() + texts.len());
     for path in paths.iter().chain(texts.iter().map(|t| &t.0)) {
         let dir = output_dir(path);
-        std::fs::create_dir_all(dir).map_err(|e| fail(path, e.into()))?;
+        make_dir(dir).map_err(|e| fail(path, e.into()))?;
         let mut builder = tempfile::Builder::new();
         builder.prefix(".articast-").suffix(".part");
         // Temporary files are private (0600); outputs get an ordinary file's mode (0666 less

@@ -86,6 +86,10 @@ pub struct RenderArgs {
     /// Folder for the output files.
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
+    /// Leave existing output files alone: an input whose WAV or sidecars exist is refused
+    /// (by default they are replaced, once the new render has succeeded).
+    #[arg(long)]
+    pub no_clobber: bool,
     /// Speech engine (`fake` is a deterministic tone generator for tests).
     #[arg(long, value_enum, default_value_t = EngineArg::Espeak)]
     pub engine: EngineArg,
@@ -373,6 +377,7 @@ impl RenderArgs {
                 .collect(),
             sidecars: sidecars(&self.sidecars),
             split_sections: self.split == Some(SplitArg::Sections),
+            no_clobber: self.no_clobber,
             audio: AudioOptions {
                 sample_rate: self.sample_rate,
                 channels: self.channels,
