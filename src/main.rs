@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         #[cfg(feature = "speak")]
         Command::Speak(args) => listen::run(&args),
         Command::Voices => {
-            print!("{}", articast::engine::profile::listing());
+            write_stdout(&articast::engine::profile::listing());
             ExitCode::SUCCESS
         }
     }
@@ -78,13 +78,24 @@ fn show(args: &cli::InspectArgs) -> ExitCode {
         });
     match article {
         Ok((article, encoding)) if args.json => {
-            println!("{}", inspect::json(&article, &encoding))
+            write_stdout(&format!("{}\n", inspect::json(&article, &encoding)))
         }
-        Ok((article, encoding)) => print!("{}", inspect::text(&article, &encoding)),
+        Ok((article, encoding)) => write_stdout(&inspect::text(&article, &encoding)),
         Err(err) => {
             eprintln!("error: {}: {err}", source.display_name());
             return ExitCode::from(2);
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Prints to standard output; a reader that went away (`| head`) is not an error, and nothing
+/// else about stdout can be reported anywhere better than stderr.
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: standard output: {e}");
+        }
+    }
 }
