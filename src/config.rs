@@ -84,6 +84,9 @@ pub struct RenderConfig {
     pub split_sections: bool,
     /// Output format, loudness and true-peak ceiling.
     pub audio: AudioOptions,
+    /// Refuse an input whose output files already exist (`--no-clobber`), instead of replacing
+    /// them after the render succeeds.
+    pub no_clobber: bool,
 }
 
 impl Default for RenderConfig {
@@ -98,6 +101,7 @@ impl Default for RenderConfig {
             sidecars: Sidecar::ALL.to_vec(),
             split_sections: false,
             audio: AudioOptions::default(),
+            no_clobber: false,
         }
     }
 }

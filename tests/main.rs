@@ -8,6 +8,7 @@ mod common;
 
 mod audio;
 mod audio_options;
+mod bad_input;
 mod cli;
 mod corpus;
 mod espeak;
