@@ -231,6 +231,7 @@ impl Renderer {
         let mut engines: Vec<Box<dyn Engine>> = Vec::new();
         let mut by_role = HashMap::new();
         let mut phoneme_roles = Vec::new();
+        let mut checked = Vec::new();
         for (role, voice) in config.voices.roles() {
             let failed = |source| SetupError::Engine {
                 role: role_name(role),
@@ -244,7 +245,11 @@ impl Renderer {
                     engines.len() - 1
                 }
             };
-            engines[at].check_voice(&voice.voice).map_err(failed)?;
+            // Each engine checks each distinct voice once (a command voice speaks a probe).
+            if !checked.contains(&(at, &voice.voice)) {
+                engines[at].check_voice(&voice.voice).map_err(failed)?;
+                checked.push((at, &voice.voice));
+            }
             if engines[at].info().markup == Markup::EspeakPhonemes {
                 phoneme_roles.push(role);
             }
@@ -434,7 +439,11 @@ impl Renderer {
     /// a sidecar this one would write, exists.
     fn refuse_existing(&self, stem: &str) -> Result<(), RenderError> {
         let dir = &self.config.out_dir;
-        let sidecars = self.config.sidecars.iter().map(|s| dir.join(s.file_name(stem)));
+        let sidecars = self
+            .config
+            .sidecars
+            .iter()
+            .map(|s| dir.join(s.file_name(stem)));
         let mut candidates: Vec<PathBuf> = Manifest::read(&Manifest::path(dir, stem));
         candidates.push(dir.join(format!("{stem}.wav")));
         candidates.extend(sidecars);

@@ -16,6 +16,10 @@ use serde::Serialize;
 
 use super::{Engine, EngineError, EngineInfo, Markup, Speech, Voice, excerpt};
 
+/// What a command voice speaks when it is checked, before any article: it shows that the
+/// program runs and gives the rate it writes.
+pub const PROBE_TEXT: &str = "Ready.";
+
 /// How to run a command engine.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct CommandSpec {
@@ -90,7 +94,7 @@ impl Engine for CommandEngine {
 
     /// Speaks a probe word: the voice works, and the rate the program writes is known.
     fn check_voice(&mut self, voice: &Voice) -> Result<(), EngineError> {
-        let speech = self.synthesize("Ready.", voice).map_err(|e| match e {
+        let speech = self.synthesize(PROBE_TEXT, voice).map_err(|e| match e {
             EngineError::Synthesis { engine, reason, .. } => EngineError::Unavailable {
                 engine,
                 reason: format!("voice '{}' does not speak: {reason}", voice.id),

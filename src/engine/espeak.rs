@@ -265,7 +265,7 @@ impl Library {
         if !found {
             self.current = None;
             return Err(format!(
-                "unknown voice '{}' (see `espeak-ng --voices`)",
+                "unknown voice '{}' (see `articast voices`)",
                 voice.id
             ));
         }
