@@ -217,3 +217,25 @@ fn a_flite_narrator_speaks_every_role_at_flite_s_rate() {
     let reader = hound::WavReader::open(dir.path().join("three-sections.wav")).unwrap();
     assert_eq!(reader.spec().sample_rate, 16_000, "flite writes 16 kHz");
 }
+
+#[cfg(feature = "espeak")]
+#[test]
+fn the_espeak_worker_says_the_same_sentence_the_same_way_every_time() {
+    use articast::engine::{Engine, Voice, worker::WorkerEngine};
+    let exe = assert_cmd::cargo::cargo_bin("articast");
+    let mut engine = WorkerEngine::start(&exe, "espeak-ng").unwrap();
+    assert!(engine.info().stateless);
+    let voice = Voice::default();
+    let say = |engine: &mut WorkerEngine, text: &str| engine.synthesize(text, &voice).unwrap();
+    let first = say(&mut engine, "Hello brave new world. It is a fine day.");
+    let other = say(&mut engine, "Something else entirely, with a comma.");
+    let again = say(&mut engine, "Hello brave new world. It is a fine day.");
+    assert!(!first.samples.is_empty() && !other.samples.is_empty());
+    assert_eq!(first, again, "the same text and voice give the same speech");
+    // A second worker agrees with the first.
+    let mut second = WorkerEngine::start(&exe, "espeak-ng").unwrap();
+    assert_eq!(
+        say(&mut second, "Hello brave new world. It is a fine day."),
+        first
+    );
+}

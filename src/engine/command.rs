@@ -89,6 +89,7 @@ impl Engine for CommandEngine {
             sample_rate: self.sample_rate,
             word_events: false,
             markup: Markup::None,
+            stateless: true,
         }
     }
 

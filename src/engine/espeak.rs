@@ -289,6 +289,8 @@ impl Engine for EspeakEngine {
             sample_rate: self.sample_rate,
             word_events: true,
             markup: Markup::EspeakPhonemes,
+            // The library carries synthesis state from one call to the next.
+            stateless: false,
         }
     }
 

@@ -23,6 +23,7 @@ impl Engine for FakeEngine {
             sample_rate: SAMPLE_RATE,
             word_events: true,
             markup: Markup::None,
+            stateless: true,
         }
     }
 

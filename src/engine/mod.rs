@@ -105,6 +105,9 @@ pub struct EngineInfo {
     pub word_events: bool,
     /// The phoneme markup it reads.
     pub markup: Markup,
+    /// Whether what it says for a text and voice is always the same, whatever it said before:
+    /// its utterances may then be cached and spoken in parallel.
+    pub stateless: bool,
 }
 
 /// How engines that must own a whole process are run.

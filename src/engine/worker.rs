@@ -2,9 +2,12 @@
 //!
 //! libespeak-ng keeps its synthesis state in C globals: what it says depends a little on what
 //! it said before in the same process (measured: the same sentence spoken three times in a row
-//! gives three different sample counts). A worker gives each article a fresh library, so an
-//! article renders the same whatever was rendered before it in the run, and several workers
-//! can speak at once.
+//! gives three different sample counts). The worker initializes the library once and never
+//! speaks itself: it answers each request from a forked copy of itself, which starts from the
+//! state the library had right after initialization and exits when it has answered. So every
+//! utterance sounds the same whatever was spoken before it, in any order, in any worker: a
+//! cache of utterances and parallel speech are exact. (A fork costs well under a millisecond;
+//! the worker is single-threaded, so forking it is safe.)
 //!
 //! The worker is the articast binary itself, started with [`WORKER_ENV`] naming the engine.
 //! The protocol is one JSON line per message; audio follows its header as raw little-endian
@@ -18,6 +21,7 @@
 //! ```
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::FromRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
@@ -71,7 +75,8 @@ impl From<EngineError> for Failure {
     }
 }
 
-/// Serves the engine `name` on standard input and output until the input closes.
+/// Serves the engine `name` on standard input and output until the input closes: each
+/// request is answered by a forked child (see the module's doc).
 pub fn serve(name: &str) -> std::io::Result<()> {
     let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -79,34 +84,111 @@ pub fn serve(name: &str) -> std::io::Result<()> {
         Ok(engine) => engine,
         Err(err) => return send(&mut out, &Reply::Error(err.into()), &[]),
     };
-    send(&mut out, &Reply::Info(engine.info()), &[])?;
+    let mut info = engine.info();
+    info.stateless = true;
+    send(&mut out, &Reply::Info(info), &[])?;
     for line in stdin.lines() {
         let line = line?;
         let request: Request = serde_json::from_str(&line).map_err(std::io::Error::other)?;
-        match request {
-            Request::Speak { text, voice } => match engine.synthesize(&text, &voice) {
-                Ok(speech) => {
-                    let bytes: Vec<u8> = speech
-                        .samples
-                        .iter()
-                        .flat_map(|s| s.to_le_bytes())
-                        .collect();
-                    let reply = Reply::Speech {
-                        sample_rate: speech.sample_rate,
-                        samples: speech.samples.len(),
-                        events: speech.events,
-                    };
-                    send(&mut out, &reply, &bytes)?;
-                }
-                Err(err) => send(&mut out, &Reply::Error(err.into()), &[])?,
-            },
-            Request::Check(voice) => match engine.check_voice(&voice) {
-                Ok(()) => send(&mut out, &Reply::Checked(()), &[])?,
-                Err(err) => send(&mut out, &Reply::Error(err.into()), &[])?,
-            },
+        let answer = answer_in_child(|| answer(engine.as_mut(), request));
+        match answer {
+            Ok(bytes) => out.write_all(&bytes)?,
+            Err(reason) => send(
+                &mut out,
+                &Reply::Error(Failure {
+                    unavailable: false,
+                    reason,
+                }),
+                &[],
+            )?,
         }
+        out.flush()?;
     }
     Ok(())
+}
+
+/// The whole reply (header line and audio) to one request.
+fn answer(engine: &mut dyn Engine, request: Request) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let result = match request {
+        Request::Speak { text, voice } => match engine.synthesize(&text, &voice) {
+            Ok(speech) => {
+                let audio: Vec<u8> = speech
+                    .samples
+                    .iter()
+                    .flat_map(|s| s.to_le_bytes())
+                    .collect();
+                let reply = Reply::Speech {
+                    sample_rate: speech.sample_rate,
+                    samples: speech.samples.len(),
+                    events: speech.events,
+                };
+                send(&mut bytes, &reply, &audio)
+            }
+            Err(err) => send(&mut bytes, &Reply::Error(err.into()), &[]),
+        },
+        Request::Check(voice) => match engine.check_voice(&voice) {
+            Ok(()) => send(&mut bytes, &Reply::Checked(()), &[]),
+            Err(err) => send(&mut bytes, &Reply::Error(err.into()), &[]),
+        },
+    };
+    // Writing into a Vec cannot fail; keep the reply whole either way.
+    let _ = result;
+    bytes
+}
+
+/// Runs `work` in a forked child and returns the bytes it produced, or why it produced none
+/// (the child crashed, or could not be started).
+#[allow(unsafe_code)]
+fn answer_in_child(work: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, String> {
+    let mut fds = [0; 2];
+    // SAFETY: plain C call filling a two-element array.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return Err(format!(
+            "cannot make a pipe: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    let (read_fd, write_fd) = (fds[0], fds[1]);
+    // SAFETY: the worker process is single-threaded (it only serves its pipe), so the child
+    // may run any code; it leaves through `_exit`, running no destructors of the parent's.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        // The child: answer, write everything to the pipe, leave.
+        // SAFETY: `read_fd` and `write_fd` are this process's own descriptors.
+        unsafe { libc::close(read_fd) };
+        let bytes = work();
+        // SAFETY: `write_fd` is open and owned here alone.
+        let mut pipe = unsafe { std::fs::File::from_raw_fd(write_fd) };
+        let code = match pipe.write_all(&bytes) {
+            Ok(()) => 0,
+            Err(_) => 1,
+        };
+        // SAFETY: ends the child at once, as a forked child must.
+        unsafe { libc::_exit(code) };
+    }
+    // SAFETY: the parent's copy of the write end is not used.
+    unsafe { libc::close(write_fd) };
+    if pid < 0 {
+        // SAFETY: our descriptor.
+        unsafe { libc::close(read_fd) };
+        return Err(format!("cannot fork: {}", std::io::Error::last_os_error()));
+    }
+    // SAFETY: `read_fd` is open and owned here alone.
+    let mut pipe = unsafe { std::fs::File::from_raw_fd(read_fd) };
+    let mut bytes = Vec::new();
+    let read = pipe.read_to_end(&mut bytes);
+    let mut status = 0;
+    // SAFETY: waits for our own child.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    match (
+        read,
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+    ) {
+        (Ok(_), true) => Ok(bytes),
+        (Err(e), _) => Err(format!("the engine's process failed: {e}")),
+        (Ok(_), false) => Err(format!("the engine's process died (status {status})")),
+    }
 }
 
 fn send(out: &mut impl Write, reply: &Reply, audio: &[u8]) -> std::io::Result<()> {
@@ -129,8 +211,6 @@ pub struct WorkerEngine {
     name: String,
     info: EngineInfo,
     process: Option<Process>,
-    /// Whether the running worker has spoken or checked anything.
-    used: bool,
 }
 
 impl std::fmt::Debug for WorkerEngine {
@@ -152,7 +232,6 @@ impl WorkerEngine {
             name: name.to_string(),
             info,
             process: Some(process),
-            used: false,
         })
     }
 
@@ -164,7 +243,6 @@ impl WorkerEngine {
     }
 
     fn ask(&mut self, request: &Request) -> Result<(Reply, Vec<i16>), EngineError> {
-        self.used = true;
         let process = match &mut self.process {
             Some(process) => process,
             None => {
@@ -283,11 +361,11 @@ impl Engine for WorkerEngine {
     }
 
     fn begin(&mut self) -> Result<(), EngineError> {
-        if self.used || self.process.is_none() {
-            self.process = None;
+        // Every request is answered from the library's state right after initialization, so
+        // nothing carries over between articles; only a worker that was lost is restarted.
+        if self.process.is_none() {
             let (process, _) = spawn(&self.exe, &self.name)?;
             self.process = Some(process);
-            self.used = false;
         }
         Ok(())
     }
