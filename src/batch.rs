@@ -1,6 +1,13 @@
 //! Stage 8 — batch: render many inputs, each to its own files; one failure does not stop the run.
+//!
+//! Several renderers work at once, each taking the next input not yet taken; the outcomes come
+//! back in the inputs' order. Every renderer makes the same files from the same input, so the
+//! output does not depend on how many there are.
 
 use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::input::Source;
 use crate::render::{Observer, RenderError, Rendered, Renderer};
@@ -14,30 +21,85 @@ pub struct Outcome {
     pub result: Result<Rendered, RenderError>,
 }
 
-/// Renders every source in order with one renderer. Two inputs with the same output name are
-/// never written over each other: the later one fails with [`RenderError::DuplicateOutput`].
+/// Renders every source, with as many at once as there are renderers. Two inputs with the
+/// same output name are never written over each other: the later one (in the inputs' order)
+/// fails with [`RenderError::DuplicateOutput`].
 pub fn render_all(
     sources: &[Source],
-    renderer: &mut Renderer,
+    renderers: &mut [Renderer],
     observer: &mut dyn Observer,
 ) -> Vec<Outcome> {
+    let Some(first) = renderers.first() else {
+        return Vec::new();
+    };
     let mut taken = HashSet::new();
-    sources
+    let duplicate: Vec<Option<PathBuf>> = sources
         .iter()
         .map(|source| {
-            let wav_path = renderer.output_path(source);
-            let result = if observer.cancelled() {
-                Err(RenderError::Interrupted)
-            } else if taken.insert(wav_path.clone()) {
-                renderer.render(source, observer)
-            } else {
-                Err(RenderError::DuplicateOutput(wav_path))
-            };
-            observer.end();
-            Outcome {
-                source: source.clone(),
-                result,
-            }
+            let path = first.output_path(source);
+            (!taken.insert(path.clone())).then_some(path)
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Rendered, RenderError>>>> =
+        Mutex::new(sources.iter().map(|_| None).collect());
+    let shared = Shared(Mutex::new(observer));
+    std::thread::scope(|scope| {
+        for renderer in renderers.iter_mut() {
+            let (next, results, shared, duplicate) = (&next, &results, &shared, &duplicate);
+            scope.spawn(move || {
+                let mut observer = shared;
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(source) = sources.get(i) else {
+                        break;
+                    };
+                    let result = if observer.cancelled() {
+                        Err(RenderError::Interrupted)
+                    } else if let Some(path) = &duplicate[i] {
+                        Err(RenderError::DuplicateOutput(path.clone()))
+                    } else {
+                        renderer.render(source, &mut observer)
+                    };
+                    observer.end();
+                    if let Ok(mut results) = results.lock() {
+                        results[i] = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    sources
+        .iter()
+        .zip(results)
+        .map(|(source, result)| Outcome {
+            source: source.clone(),
+            result: result.unwrap_or(Err(RenderError::Interrupted)),
         })
         .collect()
+}
+
+/// The run's observer, shared by the renderers working at once.
+struct Shared<'a>(Mutex<&'a mut dyn Observer>);
+
+impl Observer for &Shared<'_> {
+    fn begin(&mut self, name: &str, utterances: usize) {
+        if let Ok(mut o) = self.0.lock() {
+            o.begin(name, utterances);
+        }
+    }
+    fn spoke(&mut self) {
+        if let Ok(mut o) = self.0.lock() {
+            o.spoke();
+        }
+    }
+    fn end(&mut self) {
+        if let Ok(mut o) = self.0.lock() {
+            o.end();
+        }
+    }
+    fn cancelled(&self) -> bool {
+        self.0.lock().map(|o| o.cancelled()).unwrap_or(true)
+    }
 }

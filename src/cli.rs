@@ -98,6 +98,17 @@ pub struct RenderArgs {
     /// Folder for the output files.
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
+    /// Articles and utterances spoken at once [default: the number of cores]. Output is the
+    /// same for any value.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// Folder of the utterance cache [default: $ARTICAST_CACHE_DIR, else the platform's cache
+    /// folder, ~/.cache/articast/utterances on Linux].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Speak every utterance afresh: neither read nor write the cache.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Leave existing output files alone: an input whose audio or sidecars exist is refused
     /// (by default they are replaced, once the new render has succeeded).
     #[arg(long)]
@@ -273,6 +284,14 @@ impl ReadArgs {
 }
 
 impl RenderArgs {
+    /// How many things happen at once: `--jobs`, else the number of cores.
+    pub fn jobs(&self) -> usize {
+        match self.jobs {
+            Some(n) => usize::from(n),
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+
     /// The library's config for these arguments.
     pub fn config(&self) -> anyhow::Result<RenderConfig> {
         let resolved = config::resolve(&VoiceChoice {
@@ -303,6 +322,14 @@ impl RenderArgs {
             sidecars: Sidecar::select(&self.sidecars),
             split_sections: self.split == Some(SplitArg::Sections),
             no_clobber: self.no_clobber,
+            jobs: 1,
+            cache: match self.no_cache {
+                true => None,
+                false => self
+                    .cache_dir
+                    .clone()
+                    .or_else(articast::engine::cache::default_dir),
+            },
             audio: AudioOptions {
                 sample_rate: self.sample_rate,
                 channels: self.channels,

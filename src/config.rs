@@ -87,6 +87,10 @@ pub struct RenderConfig {
     /// Refuse an input whose output files already exist (`--no-clobber`), instead of replacing
     /// them after the render succeeds.
     pub no_clobber: bool,
+    /// Utterances spoken at once (engines that are all stateless only; 1 speaks in order).
+    pub jobs: usize,
+    /// Folder of the utterance cache (stateless engines only); `None` caches nothing.
+    pub cache: Option<PathBuf>,
 }
 
 impl Default for RenderConfig {
@@ -102,6 +106,8 @@ impl Default for RenderConfig {
             split_sections: false,
             audio: AudioOptions::default(),
             no_clobber: false,
+            jobs: 1,
+            cache: None,
         }
     }
 }

@@ -47,32 +47,49 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut renderer = match Renderer::new(&config) {
-        Ok(renderer) => renderer,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::from(1);
-        }
-    };
     let sources: Vec<input::Source> = args
         .inputs
         .iter()
         .map(|a| input::Source::from_arg(a))
         .collect();
+    // `--jobs` is spread over articles first, then over the utterances of each.
+    let jobs = args.jobs();
+    let articles = jobs.min(sources.len()).max(1);
+    let config = articast::config::RenderConfig {
+        jobs: (jobs / articles).max(1),
+        ..config
+    };
+    let renderers: Result<Vec<Renderer>, _> =
+        (0..articles).map(|_| Renderer::new(&config)).collect();
+    let mut renderers = match renderers {
+        Ok(renderers) => renderers,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(1);
+        }
+    };
     let mut bar = progress::Bar::new(!args.quiet, progress::ctrl_c_flag());
     let mut worst = 0;
-    for outcome in batch::render_all(&sources, &mut renderer, &mut bar) {
+    for outcome in batch::render_all(&sources, &mut renderers, &mut bar) {
         let name = outcome.source.display_name();
         match outcome.result {
             Ok(done) => {
                 let loudness = done.loudness.map(|l| format!("; {}", l.summary()));
+                let cached = done.cache.filter(|c| c.hits > 0).map(|c| {
+                    format!(
+                        "; {} of {} utterances from the cache",
+                        c.hits,
+                        c.hits + c.misses
+                    )
+                });
                 eprintln!(
-                    "{name}: wrote {} ({:.1} s, {} section and {} quotation markers{})",
+                    "{name}: wrote {} ({:.1} s, {} section and {} quotation markers{}{})",
                     done.files(),
                     done.seconds,
                     done.sections,
                     done.quotes,
-                    loudness.unwrap_or_default()
+                    loudness.unwrap_or_default(),
+                    cached.unwrap_or_default()
                 );
                 if args.timings {
                     eprintln!("timings: {}", done.timings.summary());

@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::article::{self, ArticleError};
@@ -44,6 +45,8 @@ pub struct Rendered {
     pub quotes: usize,
     /// Loudness of the written audio.
     pub loudness: Option<wav::Loudness>,
+    /// Utterances found in the cache and spoken afresh (`None`: no cache in use).
+    pub cache: Option<engine::cache::Counts>,
     /// Time spent speaking, and in each audio stage.
     pub timings: Timings,
 }
@@ -183,7 +186,7 @@ impl RenderError {
 }
 
 /// Receives progress reports; the binary draws them, tests ignore them.
-pub trait Observer {
+pub trait Observer: Send {
     /// An input starts, with this many utterances to speak.
     fn begin(&mut self, _name: &str, _utterances: usize) {}
     /// One utterance was spoken.
@@ -204,13 +207,16 @@ impl Observer for Silent {}
 /// Renders articles with one set of settings and open engines.
 pub struct Renderer {
     config: RenderConfig,
-    /// One engine per distinct engine spec; roles that share a spec share the engine (and,
-    /// for engines with state, its state).
-    engines: Vec<Box<dyn Engine>>,
-    /// Index into `engines` of narrator, quote and heading.
+    /// Sets of open engines, one engine per distinct engine spec in each; roles that share a
+    /// spec share the engine (and, for engines with state, its state). More than one set when
+    /// every engine is stateless and `jobs` > 1: utterances are then spoken in parallel.
+    sets: Vec<Vec<Box<dyn Engine>>>,
+    /// Index into a set of narrator, quote and heading.
     by_role: HashMap<Role, usize>,
     script: ScriptOptions,
     sample_rate: u32,
+    /// Lookups of its engines in the utterance cache.
+    cache: Arc<engine::cache::Counter>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -260,13 +266,49 @@ impl Renderer {
             phoneme_roles,
             ..config.script.clone()
         };
+        let stateless = engines.iter().all(|e| e.info().stateless);
+        let cache = Arc::new(engine::cache::Counter::default());
+        let mut sets = vec![engines];
+        if stateless {
+            for _ in 1..config.jobs.max(1) {
+                let set = specs
+                    .iter()
+                    .map(|spec| engine::open(spec, &config.hosting))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|source| SetupError::Engine {
+                        role: role_name(Role::Narrator),
+                        source,
+                    })?;
+                sets.push(set);
+            }
+            // Command engines read files articast does not see (a model, a lexicon): their
+            // speech is not kept.
+            if let Some(dir) = &config.cache {
+                for set in &mut sets {
+                    for (engine, spec) in set.iter_mut().zip(&specs) {
+                        if matches!(spec, EngineSpec::Command(_)) {
+                            continue;
+                        }
+                        let inner = std::mem::replace(engine, Box::new(engine::fake::FakeEngine));
+                        let counter = Arc::clone(&cache);
+                        *engine = Box::new(engine::cache::Cached::new(inner, dir, counter));
+                    }
+                }
+            }
+        }
         Ok(Renderer {
             sample_rate: config.audio.sample_rate.unwrap_or(narrator.sample_rate),
             config: config.clone(),
-            engines,
+            sets,
             by_role,
             script,
+            cache,
         })
+    }
+
+    /// How many utterances it speaks at once.
+    pub fn parallel(&self) -> usize {
+        self.sets.len()
     }
 
     /// The settings it renders with.
@@ -306,6 +348,7 @@ impl Renderer {
         observer: &mut dyn Observer,
     ) -> Result<Rendered, RenderError> {
         let began = Instant::now();
+        let cached_before = self.cache.counts();
         let stem = source.stem();
         let wav_path = self.output_path(source);
         if self.config.no_clobber {
@@ -431,6 +474,18 @@ impl Renderer {
             sections: count(MarkKind::Section),
             quotes: count(MarkKind::Quote),
             loudness: Some(mastered.loudness),
+            cache: self
+                .config
+                .cache
+                .as_ref()
+                .map(|_| {
+                    let now = self.cache.counts();
+                    engine::cache::Counts {
+                        hits: now.hits - cached_before.hits,
+                        misses: now.misses - cached_before.misses,
+                    }
+                })
+                .filter(|c| c.hits + c.misses > 0),
             timings,
         })
     }
@@ -462,25 +517,40 @@ impl Renderer {
         observer: &mut dyn Observer,
         timings: &mut Timings,
     ) -> Result<audio::Assembled<BufReader<std::fs::File>>, RenderError> {
-        for engine in &mut self.engines {
+        for engine in self.sets.iter_mut().flatten() {
             engine.begin()?;
         }
         let spool = spool_file(wav_path)?;
         let mut assembler = audio::Assembler::new(BufWriter::new(spool), self.sample_rate)?;
-        for utterance in &script.utterances {
-            if observer.cancelled() {
-                return Err(RenderError::Interrupted);
-            }
-            let speaking = Instant::now();
-            let voice = &self.config.voices.for_role(utterance.role).voice;
-            let engine = &mut self.engines[self.by_role[&utterance.role]];
-            let speech = engine.synthesize(&utterance.text, voice)?;
-            timings.synthesis += speaking.elapsed();
+        let speaking = Instant::now();
+        let mut assembly = Duration::ZERO;
+        let mut add = |speech, utterance: &script::Utterance| -> Result<(), RenderError> {
             let assembling = Instant::now();
             assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
-            timings.assembly += assembling.elapsed();
-            observer.spoke();
+            assembly += assembling.elapsed();
+            Ok(())
+        };
+        let Renderer {
+            sets,
+            by_role,
+            config,
+            ..
+        } = self;
+        if let [set] = sets.as_mut_slice() {
+            for utterance in &script.utterances {
+                if observer.cancelled() {
+                    return Err(RenderError::Interrupted);
+                }
+                let voice = &config.voices.for_role(utterance.role).voice;
+                let speech = set[by_role[&utterance.role]].synthesize(&utterance.text, voice)?;
+                add(speech, utterance)?;
+                observer.spoke();
+            }
+        } else {
+            speak_in_parallel(sets, by_role, config, script, observer, &mut add)?;
         }
+        timings.assembly += assembly;
+        timings.synthesis += speaking.elapsed().saturating_sub(assembly);
         let assembling = Instant::now();
         let assembled = assembler.finish()?.map_spool(|spool| {
             spool
@@ -491,6 +561,62 @@ impl Renderer {
         timings.assembly += assembling.elapsed();
         Ok(assembled)
     }
+}
+
+/// Speaks the script's utterances with every engine set at once, each set taking the next
+/// utterance not yet taken; hands the speech to `add` in the script's order as it arrives.
+fn speak_in_parallel(
+    sets: &mut [Vec<Box<dyn Engine>>],
+    by_role: &HashMap<Role, usize>,
+    config: &RenderConfig,
+    script: &script::Script,
+    observer: &mut dyn Observer,
+    add: &mut dyn FnMut(engine::Speech, &script::Utterance) -> Result<(), RenderError>,
+) -> Result<(), RenderError> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let utterances = &script.utterances;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for set in sets.iter_mut() {
+            let (tx, next, stop) = (tx.clone(), &next, &stop);
+            scope.spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(utterance) = utterances.get(i) else {
+                        break;
+                    };
+                    let voice = &config.voices.for_role(utterance.role).voice;
+                    let speech = set[by_role[&utterance.role]].synthesize(&utterance.text, voice);
+                    if tx.send((i, speech)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut wanted = 0;
+        let result = (|| {
+            for (i, speech) in &rx {
+                waiting.insert(i, speech);
+                while let Some(speech) = waiting.remove(&wanted) {
+                    add(speech?, &utterances[wanted])?;
+                    observer.spoke();
+                    wanted += 1;
+                }
+                if observer.cancelled() {
+                    return Err(RenderError::Interrupted);
+                }
+            }
+            Ok(())
+        })();
+        // On a failure the speakers stop after their current utterance.
+        stop.store(true, Ordering::SeqCst);
+        drop(rx);
+        result
+    })
 }
 
 fn role_name(role: Role) -> &'static str {

@@ -45,6 +45,7 @@ fn ffmpeg_loudness(wav: &Path, channels: u16) -> (f64, f64) {
 fn render(args: &[&str]) -> PathBuf {
     let dir = tempfile::tempdir().unwrap().keep();
     let status = Command::new(env!("CARGO_BIN_EXE_articast"))
+        .env("ARTICAST_CACHE_DIR", crate::common::test_cache())
         .args(["render", "-q", "-o"])
         .arg(&dir)
         .args(args)

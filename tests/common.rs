@@ -9,9 +9,20 @@ pub fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/free-russian-legion.txt")
 }
 
-/// The articast binary under test.
+/// The articast binary under test, with an utterance cache of this test run's own (never the
+/// user's).
 pub fn articast() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("articast").expect("the articast binary is built for tests")
+    let mut cmd =
+        assert_cmd::Command::cargo_bin("articast").expect("the articast binary is built for tests");
+    cmd.env("ARTICAST_CACHE_DIR", test_cache());
+    cmd
+}
+
+/// The utterance cache of this test run.
+pub fn test_cache() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("a temporary folder"))
+        .path()
 }
 
 /// A chapter as an outside reader reports it.

@@ -67,6 +67,7 @@ fn ctrl_c_stops_the_run_with_exit_130_and_leaves_no_file() {
     std::fs::write(&long, body.repeat(50)).unwrap();
     let out = dir.path().join("out");
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("articast"))
+        .env("ARTICAST_CACHE_DIR", crate::common::test_cache())
         .args(["render", "-q", "-o"])
         .arg(&out)
         .arg(&long)

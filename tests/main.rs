@@ -9,6 +9,7 @@ mod common;
 mod audio;
 mod audio_options;
 mod bad_input;
+mod batch;
 mod cli;
 mod corpus;
 mod espeak;

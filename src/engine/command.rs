@@ -44,13 +44,15 @@ pub struct CommandEngine {
     spec: CommandSpec,
     /// The rate its program writes, learnt when a voice is checked.
     sample_rate: u32,
+    /// The program's path, size and modification time: a new build of it is a new version.
+    version: String,
 }
 
 impl CommandEngine {
     /// The engine of `spec`; fails when its program cannot be found.
     pub fn open(spec: CommandSpec) -> Result<CommandEngine, EngineError> {
         let program = spec.program();
-        if find_program(program).is_none() {
+        let Some(path) = find_program(program) else {
             return Err(EngineError::Unavailable {
                 engine: program.to_string(),
                 reason: format!(
@@ -58,8 +60,12 @@ impl CommandEngine {
                      profile) or choose another voice (`articast voices`)"
                 ),
             });
-        }
+        };
+        let stamp = std::fs::metadata(&path)
+            .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
+            .unwrap_or_default();
         Ok(CommandEngine {
+            version: format!("{} {stamp} {:?}", path.display(), spec.argv),
             spec,
             sample_rate: 22_050,
         })
@@ -90,6 +96,7 @@ impl Engine for CommandEngine {
             word_events: false,
             markup: Markup::None,
             stateless: true,
+            version: self.version.clone(),
         }
     }
 

@@ -76,6 +76,7 @@ unsafe extern "C" {
         options: c_int,
     ) -> c_int;
     fn espeak_SetSynthCallback(cb: Option<SynthCallback>);
+    fn espeak_Info(path_data: *mut *const c_char) -> *const c_char;
     fn espeak_SetVoiceByName(name: *const c_char) -> c_int;
     fn espeak_SetVoiceByProperties(voice: *mut VoiceSpec) -> c_int;
     fn espeak_GetCurrentVoice() -> *const VoiceSpec;
@@ -148,6 +149,20 @@ unsafe extern "C" fn on_audio(wav: *mut c_short, count: c_int, events: *mut RawE
 #[derive(Debug)]
 pub struct EspeakEngine {
     sample_rate: u32,
+    version: String,
+}
+
+/// The library's version (`1.51`), as it reports it.
+fn library_version() -> String {
+    // SAFETY: plain C call; NULL asks for no data path; the result is a static string or NULL.
+    let version = unsafe { espeak_Info(std::ptr::null_mut()) };
+    if version.is_null() {
+        return String::new();
+    }
+    // SAFETY: non-NULL, NUL-terminated, owned by the library for the process's life.
+    unsafe { std::ffi::CStr::from_ptr(version) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 impl EspeakEngine {
@@ -159,6 +174,7 @@ impl EspeakEngine {
         if let Some(library) = guard.as_ref() {
             return Ok(EspeakEngine {
                 sample_rate: library.sample_rate,
+                version: library_version(),
             });
         }
         let path = std::env::var_os(DATA_ENV)
@@ -190,6 +206,7 @@ impl EspeakEngine {
         });
         Ok(EspeakEngine {
             sample_rate: rate as u32,
+            version: library_version(),
         })
     }
 }
@@ -291,6 +308,7 @@ impl Engine for EspeakEngine {
             markup: Markup::EspeakPhonemes,
             // The library carries synthesis state from one call to the next.
             stateless: false,
+            version: self.version.clone(),
         }
     }
 

@@ -24,6 +24,7 @@ impl Engine for FakeEngine {
             word_events: true,
             markup: Markup::None,
             stateless: true,
+            version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
 

@@ -9,6 +9,7 @@
 //! A new engine is one file here: a type that implements [`Engine`], a variant of
 //! [`EngineSpec`], and its arm in [`open`].
 
+pub mod cache;
 pub mod command;
 pub mod fake;
 pub mod profile;
@@ -108,6 +109,8 @@ pub struct EngineInfo {
     /// Whether what it says for a text and voice is always the same, whatever it said before:
     /// its utterances may then be cached and spoken in parallel.
     pub stateless: bool,
+    /// Its version (a cached utterance is only reused by the same version).
+    pub version: String,
 }
 
 /// How engines that must own a whole process are run.
@@ -151,6 +154,48 @@ pub struct Speech {
     pub samples: Vec<i16>,
     /// Word and sentence events, in time order (empty when the engine has none).
     pub events: Vec<Event>,
+}
+
+impl Speech {
+    /// Writes the speech as a JSON header line (rate, sample count, events) followed by the
+    /// samples as little-endian 16-bit integers: the form the worker sends and the cache keeps.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let header = SpeechHeader {
+            sample_rate: self.sample_rate,
+            samples: self.samples.len(),
+            events: self.events.clone(),
+        };
+        serde_json::to_writer(&mut *out, &header).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")?;
+        let bytes: Vec<u8> = self.samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+        out.write_all(&bytes)
+    }
+
+    /// Reads what [`Speech::write_to`] wrote; fails on anything short or malformed.
+    pub fn read_from(input: &mut impl std::io::BufRead) -> std::io::Result<Speech> {
+        let mut line = String::new();
+        input.read_line(&mut line)?;
+        let header: SpeechHeader = serde_json::from_str(&line)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let mut bytes = vec![0u8; header.samples.saturating_mul(2)];
+        input.read_exact(&mut bytes)?;
+        let samples = bytes
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        Ok(Speech {
+            sample_rate: header.sample_rate,
+            samples,
+            events: header.events,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct SpeechHeader {
+    sample_rate: u32,
+    samples: usize,
+    events: Vec<Event>,
 }
 
 /// Errors of engines.

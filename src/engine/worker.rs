@@ -16,7 +16,7 @@
 //! ```text
 //! worker → hello  {"info": EngineInfo} | {"error": Failure}
 //! parent → {"speak": {"text": …, "voice": Voice}} | {"check": Voice}
-//! worker → {"speech": {"sample_rate": …, "samples": N, "events": […]}} + 2·N bytes
+//! worker → {"speech": null} + the speech (a header line, then 2·N bytes: Speech::write_to)
 //!        | {"checked": null} | {"error": Failure}
 //! ```
 
@@ -27,7 +27,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Engine, EngineError, EngineInfo, Event, Speech, Voice, excerpt, open_in_process};
+use super::{Engine, EngineError, EngineInfo, Speech, Voice, excerpt, open_in_process};
 
 /// Environment variable that turns the articast binary into a worker for the engine it names.
 pub const WORKER_ENV: &str = "ARTICAST_ENGINE_WORKER";
@@ -43,11 +43,8 @@ enum Request {
 #[serde(rename_all = "lowercase")]
 enum Reply {
     Info(EngineInfo),
-    Speech {
-        sample_rate: u32,
-        samples: usize,
-        events: Vec<Event>,
-    },
+    /// Followed by the speech as [`Speech::write_to`] writes it.
+    Speech(()),
     Checked(()),
     Error(Failure),
 }
@@ -113,17 +110,7 @@ fn answer(engine: &mut dyn Engine, request: Request) -> Vec<u8> {
     let result = match request {
         Request::Speak { text, voice } => match engine.synthesize(&text, &voice) {
             Ok(speech) => {
-                let audio: Vec<u8> = speech
-                    .samples
-                    .iter()
-                    .flat_map(|s| s.to_le_bytes())
-                    .collect();
-                let reply = Reply::Speech {
-                    sample_rate: speech.sample_rate,
-                    samples: speech.samples.len(),
-                    events: speech.events,
-                };
-                send(&mut bytes, &reply, &audio)
+                send(&mut bytes, &Reply::Speech(()), &[]).and_then(|()| speech.write_to(&mut bytes))
             }
             Err(err) => send(&mut bytes, &Reply::Error(err.into()), &[]),
         },
@@ -242,7 +229,7 @@ impl WorkerEngine {
         }
     }
 
-    fn ask(&mut self, request: &Request) -> Result<(Reply, Vec<i16>), EngineError> {
+    fn ask(&mut self, request: &Request) -> Result<(Reply, Option<Speech>), EngineError> {
         let process = match &mut self.process {
             Some(process) => process,
             None => {
@@ -286,7 +273,7 @@ fn spawn(exe: &Path, name: &str) -> Result<(Process, EngineInfo), EngineError> {
     }
 }
 
-fn exchange(process: &mut Process, request: &Request) -> std::io::Result<(Reply, Vec<i16>)> {
+fn exchange(process: &mut Process, request: &Request) -> std::io::Result<(Reply, Option<Speech>)> {
     let mut line = serde_json::to_vec(request).map_err(std::io::Error::other)?;
     line.push(b'\n');
     process.stdin.write_all(&line)?;
@@ -294,7 +281,7 @@ fn exchange(process: &mut Process, request: &Request) -> std::io::Result<(Reply,
     read_reply(&mut process.stdout)
 }
 
-fn read_reply(stdout: &mut BufReader<ChildStdout>) -> std::io::Result<(Reply, Vec<i16>)> {
+fn read_reply(stdout: &mut BufReader<ChildStdout>) -> std::io::Result<(Reply, Option<Speech>)> {
     let mut line = String::new();
     if stdout.read_line(&mut line)? == 0 {
         return Err(std::io::Error::new(
@@ -303,18 +290,11 @@ fn read_reply(stdout: &mut BufReader<ChildStdout>) -> std::io::Result<(Reply, Ve
         ));
     }
     let reply: Reply = serde_json::from_str(&line).map_err(std::io::Error::other)?;
-    let samples = match &reply {
-        Reply::Speech { samples, .. } => {
-            let mut bytes = vec![0u8; samples * 2];
-            stdout.read_exact(&mut bytes)?;
-            bytes
-                .chunks_exact(2)
-                .map(|b| i16::from_le_bytes([b[0], b[1]]))
-                .collect()
-        }
-        _ => Vec::new(),
+    let speech = match &reply {
+        Reply::Speech(()) => Some(Speech::read_from(stdout)?),
+        _ => None,
     };
-    Ok((reply, samples))
+    Ok((reply, speech))
 }
 
 impl Engine for WorkerEngine {
@@ -328,18 +308,7 @@ impl Engine for WorkerEngine {
             voice: voice.clone(),
         };
         match self.ask(&request)? {
-            (
-                Reply::Speech {
-                    sample_rate,
-                    events,
-                    ..
-                },
-                samples,
-            ) => Ok(Speech {
-                sample_rate,
-                samples,
-                events,
-            }),
+            (Reply::Speech(()), Some(speech)) => Ok(speech),
             (Reply::Error(failure), _) => Err(EngineError::Synthesis {
                 engine: self.name.clone(),
                 utterance: excerpt(text),
