@@ -4,12 +4,11 @@
 //! back in the inputs' order. Every renderer makes the same files from the same input, so the
 //! output does not depend on how many there are.
 
-use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::input::Source;
+use crate::input::expand::Input;
 use crate::render::{Observer, RenderError, Rendered, Renderer};
 
 /// What happened to one input.
@@ -21,28 +20,23 @@ pub struct Outcome {
     pub result: Result<Rendered, RenderError>,
 }
 
-/// Renders every source, with as many at once as there are renderers. Two inputs with the
+/// Renders every input, with as many at once as there are renderers. Two inputs with the
 /// same output name are never written over each other: the later one (in the inputs' order)
-/// fails with [`RenderError::DuplicateOutput`].
+/// fails with [`RenderError::DuplicateOutput`] ([`crate::input::expand`] gives inputs distinct
+/// names to begin with).
 pub fn render_all(
-    sources: &[Source],
+    inputs: &[Input],
     renderers: &mut [Renderer],
     observer: &mut dyn Observer,
 ) -> Vec<Outcome> {
-    let Some(first) = renderers.first() else {
-        return Vec::new();
-    };
-    let mut taken = HashSet::new();
-    let duplicate: Vec<Option<PathBuf>> = sources
+    let mut taken = std::collections::HashSet::new();
+    let duplicate: Vec<bool> = inputs
         .iter()
-        .map(|source| {
-            let path = first.output_path(source);
-            (!taken.insert(path.clone())).then_some(path)
-        })
+        .map(|i| !taken.insert(i.name.clone()))
         .collect();
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<Rendered, RenderError>>>> =
-        Mutex::new(sources.iter().map(|_| None).collect());
+        Mutex::new(inputs.iter().map(|_| None).collect());
     let shared = Shared(Mutex::new(observer));
     std::thread::scope(|scope| {
         for renderer in renderers.iter_mut() {
@@ -51,15 +45,17 @@ pub fn render_all(
                 let mut observer = shared;
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(source) = sources.get(i) else {
+                    let Some(input) = inputs.get(i) else {
                         break;
                     };
                     let result = if observer.cancelled() {
                         Err(RenderError::Interrupted)
-                    } else if let Some(path) = &duplicate[i] {
-                        Err(RenderError::DuplicateOutput(path.clone()))
+                    } else if duplicate[i] {
+                        Err(RenderError::DuplicateOutput(
+                            renderer.output_path(&input.name),
+                        ))
                     } else {
-                        renderer.render(source, &mut observer)
+                        renderer.render_named(&input.source, &input.name, &mut observer)
                     };
                     observer.end();
                     if let Ok(mut results) = results.lock() {
@@ -70,11 +66,11 @@ pub fn render_all(
         }
     });
     let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    sources
+    inputs
         .iter()
         .zip(results)
-        .map(|(source, result)| Outcome {
-            source: source.clone(),
+        .map(|(input, result)| Outcome {
+            source: input.source.clone(),
             result: result.unwrap_or(Err(RenderError::Interrupted)),
         })
         .collect()

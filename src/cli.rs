@@ -65,9 +65,18 @@ pub struct SpeakArgs {
 /// Arguments of `render`.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// Article files (plain text, Markdown or HTML), or `-` for standard input.
-    #[arg(required = true, value_name = "INPUT")]
+    /// Articles (plain text, Markdown or HTML): files, folders (searched at any depth for
+    /// .txt .md .markdown .html .htm), glob patterns, or `-` for standard input.
+    #[arg(value_name = "INPUT", required_unless_present = "from_list")]
     pub inputs: Vec<String>,
+    /// A file listing inputs, one path per line (`-`: standard input; blank lines and `#`
+    /// comments skipped; relative paths are relative to the list's folder).
+    #[arg(long, value_name = "FILE")]
+    pub from_list: Vec<String>,
+    /// Names of the outputs: `{stem}` (the input's name), `{dir}` (its folders, mirrored from
+    /// the folder, pattern or list it came from), `{n}` (its number in the run).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub name: Option<String>,
     /// How articles are read.
     #[command(flatten)]
     pub read: ReadArgs,

@@ -47,14 +47,25 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sources: Vec<input::Source> = args
-        .inputs
-        .iter()
-        .map(|a| input::Source::from_arg(a))
-        .collect();
+    let inputs = match input::expand::expand(&args.inputs, &args.from_list, args.name.as_deref()) {
+        Ok(inputs) => inputs,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    if inputs.is_empty() {
+        eprintln!("error: no articles found in {}", args.inputs.join(", "));
+        return ExitCode::from(2);
+    }
+    for input in &inputs {
+        if let Some(why) = &input.renamed {
+            eprintln!("note: {}: {why}", input.source.display_name());
+        }
+    }
     // `--jobs` is spread over articles first, then over the utterances of each.
     let jobs = args.jobs();
-    let articles = jobs.min(sources.len()).max(1);
+    let articles = jobs.min(inputs.len()).max(1);
     let config = articast::config::RenderConfig {
         jobs: (jobs / articles).max(1),
         ..config
@@ -70,7 +81,7 @@ fn render(args: &cli::RenderArgs) -> ExitCode {
     };
     let mut bar = progress::Bar::new(!args.quiet, progress::ctrl_c_flag());
     let mut worst = 0;
-    for outcome in batch::render_all(&sources, &mut renderers, &mut bar) {
+    for outcome in batch::render_all(&inputs, &mut renderers, &mut bar) {
         let name = outcome.source.display_name();
         match outcome.result {
             Ok(done) => {

@@ -321,23 +321,43 @@ impl Renderer {
         self.sample_rate
     }
 
-    /// The audio file a source is written to (`<out>/<stem>.wav`).
-    pub fn output_path(&self, source: &Source) -> PathBuf {
-        self.config.out_dir.join(format!("{}.wav", source.stem()))
+    /// The audio file the outputs named `name` start with (`<out>/<name>.wav`).
+    pub fn output_path(&self, name: &Path) -> PathBuf {
+        let mut file = self.config.out_dir.join(name).into_os_string();
+        file.push(".wav");
+        PathBuf::from(file)
     }
 
-    /// Renders one article into its files.
+    /// Renders one article into its files, named after the source (`<out>/<stem>.wav`, …).
     pub fn render(
         &mut self,
         source: &Source,
         observer: &mut dyn Observer,
     ) -> Result<Rendered, RenderError> {
-        let out_dir = self.config.out_dir.clone();
-        let existed = out_dir.is_dir();
-        let result = self.render_inner(source, observer);
-        if result.is_err() && !existed {
-            // Leave no empty folder behind a failed first render (fails if anything is in it).
-            let _ = std::fs::remove_dir(&out_dir);
+        self.render_named(source, Path::new(&source.stem()), observer)
+    }
+
+    /// Renders one article into files named `name` (relative to the output folder, without
+    /// extension: `2024/post` writes `<out>/2024/post.wav`, …).
+    pub fn render_named(
+        &mut self,
+        source: &Source,
+        name: &Path,
+        observer: &mut dyn Observer,
+    ) -> Result<Rendered, RenderError> {
+        // Leave no empty folders behind a failed render (removing a folder fails if anything
+        // is in it).
+        let wav_path = self.output_path(name);
+        let missing: Vec<PathBuf> = output_dir(&wav_path)
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        let result = self.render_inner(source, &wav_path, observer);
+        if result.is_err() {
+            for dir in &missing {
+                let _ = std::fs::remove_dir(dir);
+            }
         }
         result
     }
@@ -345,14 +365,17 @@ impl Renderer {
     fn render_inner(
         &mut self,
         source: &Source,
+        wav_path: &Path,
         observer: &mut dyn Observer,
     ) -> Result<Rendered, RenderError> {
         let began = Instant::now();
         let cached_before = self.cache.counts();
-        let stem = source.stem();
-        let wav_path = self.output_path(source);
+        let wav_path = wav_path.to_path_buf();
+        let stem = wav_path
+            .file_stem()
+            .map_or_else(|| source.stem(), |s| s.to_string_lossy().into_owned());
         if self.config.no_clobber {
-            self.refuse_existing(&stem)?;
+            self.refuse_existing(output_dir(&wav_path), &stem)?;
         }
         let input = input::read_as(source, self.config.parse.encoding)?;
         let article = article::parse_with(&input, self.config.parse)?;
@@ -492,8 +515,7 @@ impl Renderer {
 
     /// `--no-clobber`: fails when a file the last render of `stem` wrote, or the audio file or
     /// a sidecar this one would write, exists.
-    fn refuse_existing(&self, stem: &str) -> Result<(), RenderError> {
-        let dir = &self.config.out_dir;
+    fn refuse_existing(&self, dir: &Path, stem: &str) -> Result<(), RenderError> {
         let sidecars = self
             .config
             .sidecars

@@ -127,3 +127,43 @@ fn articles_rendered_at_once_are_reported_in_the_order_given() {
             .all(|n| std::fs::read(out.join(format!("{n}.wav"))).unwrap() == first)
     );
 }
+
+#[test]
+fn a_folder_of_pages_renders_into_the_same_tree_under_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let page = "<html><head><title>A Page</title></head><body><article><h1>A Page</h1>\
+                <p>This is the first paragraph of a page, long enough to be an article's text \
+                and to be kept by the reader of pages.</p></article></body></html>";
+    for folder in ["2024/one", "2024/two"] {
+        std::fs::create_dir_all(site.join(folder)).unwrap();
+        std::fs::write(site.join(folder).join("index.html"), page).unwrap();
+    }
+    std::fs::write(site.join("2024/notes.pdf"), "not an article").unwrap();
+    let list = dir.path().join("more.list");
+    std::fs::write(&list, "# one more\n\nsite/2024/one/index.html\n").unwrap();
+    let out = dir.path().join("out");
+    articast()
+        .args([
+            "render",
+            "-q",
+            "--engine",
+            "fake",
+            "--sidecars",
+            "none",
+            "-j",
+            "2",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&site)
+        .arg("--from-list")
+        .arg(&list)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("named site/2024/one/index").not());
+    assert_eq!(files_in(&out.join("2024/one")), ["index.wav"]);
+    assert_eq!(files_in(&out.join("2024/two")), ["index.wav"]);
+    // The list's entry is named by its path as written in the list.
+    assert_eq!(files_in(&out.join("site/2024/one")), ["index.wav"]);
+}

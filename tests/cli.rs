@@ -151,15 +151,19 @@ fn two_inputs_with_the_same_stem_do_not_overwrite_each_other() {
     let other = dir.path().join("free-russian-legion.txt");
     std::fs::write(&other, "Another Title\n\nOther text here.\n").unwrap();
     articast()
-        .args(["render", "--engine", "fake", "-o"])
+        .args(["render", "-q", "--engine", "fake", "--sidecars", "none", "-o"])
         .arg(dir.path().join("out"))
         .arg(sample())
         .arg(&other)
         .assert()
-        .code(2)
+        .success()
         .stderr(predicate::str::contains(
-            "would overwrite the output of an earlier input",
+            "named free-russian-legion-2 because an earlier input of this run is named free-russian-legion",
         ));
+    assert_eq!(
+        files_in(&dir.path().join("out")),
+        ["free-russian-legion-2.wav", "free-russian-legion.wav"]
+    );
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //!
 //! Article text is untrusted: nothing here panics on any byte sequence.
 
+pub mod expand;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
