@@ -209,7 +209,10 @@ fn render_one(
         ..Timings::default()
     };
     let mut assembled = speak(&script, engine, config, wav_path, observer, &mut timings)?;
-    let all = chapters::place(&script, &assembled.program);
+    let every = config
+        .chapter_every
+        .map(|s| u64::from(s) * u64::from(assembled.program.pcm.sample_rate));
+    let all = chapters::group_paragraphs(chapters::place(&script, &assembled.program), every);
     let chapters = chapters::select(&all, &config.markers);
     let layout = layout(&assembled.program, &all, config, wav_path, &source.stem());
     let mut texts = Vec::new();
@@ -233,7 +236,9 @@ fn render_one(
     let stem = source.stem();
     for &kind in &config.sidecars {
         let path = wav_path.with_file_name(kind.file_name(&stem));
-        texts.push((path, chapters::sidecar(kind, &whole)));
+        if let Some(text) = chapters::sidecar(kind, &whole, &stem, &config.sidecars) {
+            texts.push((path, text));
+        }
     }
     let info = wav::Info {
         title: script.title.clone(),
@@ -249,6 +254,14 @@ fn render_one(
         &texts,
         observer,
     )?;
+    let epub = match config.sidecars.contains(&chapters::Sidecar::Epub) {
+        true => Some(write_epub(
+            &whole,
+            &paths,
+            &wav_path.with_extension("epub"),
+        )?),
+        false => None,
+    };
     timings.audio = mastered.timings;
     timings.total = began.elapsed();
     let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
@@ -265,6 +278,7 @@ fn render_one(
             .into_iter()
             .map(|t| t.0)
             .filter(|p| p.extension().is_none_or(|e| e != "m3u"))
+            .chain(epub)
             .collect(),
         seconds: assembled.program.pcm.seconds(),
         sections: count(MarkKind::Section),
@@ -386,6 +400,57 @@ fn write_wavs(
         audio::master(assembled, &config.audio, parts, info)
     })?;
     Ok((paths, mastered))
+}
+
+/// Writes the EPUB talking book (`--sidecars epub`), made from the audio files just written
+/// (as MP3 when built with the `mp3` feature); returns its path.
+fn write_epub(
+    whole: &chapters::Whole,
+    written: &[PathBuf],
+    path: &Path,
+) -> Result<PathBuf, RenderError> {
+    let fail = |e: std::io::Error| RenderError::Output {
+        path: path.to_path_buf(),
+        source: e.into(),
+    };
+    let mut audio = Vec::with_capacity(written.len());
+    for (file, (_, start_frame)) in written.iter().zip(whole.audio) {
+        let bytes = std::fs::read(file).map_err(fail)?;
+        #[cfg(feature = "mp3")]
+        let (bytes, media_type) = (
+            audio::mp3::from_wav(&bytes).map_err(|e| fail(std::io::Error::other(e)))?,
+            "audio/mpeg",
+        );
+        #[cfg(not(feature = "mp3"))]
+        let media_type = "audio/wav";
+        audio.push(chapters::epub::Audio {
+            bytes,
+            media_type,
+            start_frame: *start_frame,
+        });
+    }
+    // SOURCE_DATE_EPOCH (reproducible builds) fixes the book's modification date.
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    let book = chapters::epub::build(whole, &audio, &chapters::epub::timestamp(now))
+        .map_err(|e| fail(std::io::Error::other(e)))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".articast-").suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(output_dir(path)).map_err(fail)?;
+    std::io::Write::write_all(temp.as_file_mut(), &book).map_err(fail)?;
+    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(path.to_path_buf())
 }
 
 /// `name.wav` for one part; `name-part01.wav`, `name-part02.wav`, … for several.

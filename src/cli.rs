@@ -93,10 +93,15 @@ pub struct RenderArgs {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS",
           default_values_t = [MarkerArg::Sections, MarkerArg::Quotes])]
     pub markers: Vec<MarkerArg>,
-    /// Sidecar files to write beside the audio, comma-separated (`all` or `none`).
+    /// Sidecar files to write beside the audio, comma-separated (`all`: every one but the EPUB,
+    /// or `none`).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "FILES",
           default_values_t = [SidecarArg::All])]
     pub sidecars: Vec<SidecarArg>,
+    /// For an article without headings: chapters of paragraphs about this long (`2m`, `90s`),
+    /// each labelled by its first words.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub chapter_every: Option<u32>,
     /// Write one WAV per section (`<stem>-01-<slug>.wav`, ...) and an `.m3u` playlist.
     #[arg(
         long,
@@ -207,7 +212,7 @@ pub enum MarkerArg {
 /// Sidecar names on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SidecarArg {
-    /// Every sidecar.
+    /// Every sidecar but the EPUB.
     All,
     /// No sidecar.
     None,
@@ -225,6 +230,10 @@ pub enum SidecarArg {
     Vtt,
     /// `<stem>.timing.json` (sections, paragraphs and sentences with times).
     Timing,
+    /// `<stem>.html` (the listening page: text, audio, chapters, read-along).
+    Page,
+    /// `<stem>.epub` (EPUB 3 talking book with media overlays).
+    Epub,
 }
 
 /// Split units on the command line.
@@ -367,6 +376,7 @@ impl RenderArgs {
                 })
                 .collect(),
             sidecars: sidecars(&self.sidecars),
+            chapter_every: self.chapter_every,
             split_sections: self.split == Some(SplitArg::Sections),
             audio: AudioOptions {
                 sample_rate: self.sample_rate,
@@ -386,7 +396,7 @@ fn sidecars(args: &[SidecarArg]) -> Vec<Sidecar> {
         .into_iter()
         .filter(|kind| {
             args.iter().any(|a| match a {
-                SidecarArg::All => true,
+                SidecarArg::All => *kind != Sidecar::Epub,
                 SidecarArg::None => false,
                 SidecarArg::Json => *kind == Sidecar::ChaptersJson,
                 SidecarArg::Ffmeta => *kind == Sidecar::Ffmeta,
@@ -395,6 +405,8 @@ fn sidecars(args: &[SidecarArg]) -> Vec<Sidecar> {
                 SidecarArg::Srt => *kind == Sidecar::Srt,
                 SidecarArg::Vtt => *kind == Sidecar::Vtt,
                 SidecarArg::Timing => *kind == Sidecar::Timing,
+                SidecarArg::Page => *kind == Sidecar::Page,
+                SidecarArg::Epub => *kind == Sidecar::Epub,
             })
         })
         .collect()
@@ -427,7 +439,8 @@ mod tests {
     #[test]
     fn sidecar_lists_name_each_file_once_in_order() {
         use SidecarArg::*;
-        assert_eq!(sidecars(&[All]), Sidecar::ALL.to_vec());
+        assert_eq!(sidecars(&[All]), Sidecar::defaults());
+        assert_eq!(sidecars(&[All, Epub]), Sidecar::ALL.to_vec());
         assert!(sidecars(&[None]).is_empty());
         assert_eq!(
             sidecars(&[Vtt, Json, Vtt]),

@@ -169,6 +169,9 @@ pub struct Mark {
     pub first: usize,
     /// Last utterance covered (inclusive). For sections: the last utterance before the next section.
     pub last: usize,
+    /// For quotations: who is quoted, when the article says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
 }
 
 /// The article as a sequence of utterances and markers.
@@ -263,6 +266,7 @@ impl Builder<'_> {
             note: text.to_string(),
             first,
             last: first,
+            speaker: None,
         });
     }
 
@@ -374,6 +378,7 @@ impl Builder<'_> {
                     None => "Quote: ".to_string(),
                 };
                 self.mark(MarkKind::Quote, &prefix, &quote.text);
+                self.script.marks[m].speaker = quote.speaker.clone();
                 m
             }
         }
