@@ -46,9 +46,13 @@
     }
   };
 
+  const player = document.querySelector('.player');
+  /** Whether `el` is in the window and not under the (sticky) player. */
   const visible = (el) => {
     const r = el.getBoundingClientRect();
-    return r.top >= 0 && r.bottom <= window.innerHeight;
+    const sticky = player && getComputedStyle(player).position === 'sticky';
+    const top = sticky ? Math.max(0, player.getBoundingClientRect().bottom) : 0;
+    return r.top >= top && r.bottom <= window.innerHeight;
   };
 
   const reveal = (el) => {
