@@ -59,6 +59,23 @@ fn f(v: &serde_json::Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("a number: {v}"))
 }
 
+/// Checks that `q` (pressed after `after` seconds) went to the first quotation that starts
+/// later, as the chapters sidecar has it, and moved focus there.
+fn check_quote_key(seen: &serde_json::Value, chapters: &serde_json::Value, after: f64) {
+    let quote = chapters["chapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"].as_str().unwrap().starts_with("Quote: ") && f(&c["startTime"]) > after)
+        .expect("a quotation after that point");
+    let key = &seen["quote_key"];
+    assert!(key["focus"].as_str().unwrap().starts_with('q'), "{key}");
+    assert!(
+        close(f(&key["time"]), f(&quote["startTime"]), 0.1),
+        "{key} vs {quote}"
+    );
+}
+
 /// Where the screenshots go: kept after the test, under `target/`.
 fn screenshot(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/accessible");
@@ -195,6 +212,7 @@ fn the_listening_page_reads_along_in_chromium_and_axe_finds_nothing_serious() {
         "it plays"
     );
     assert!(shot.exists());
+    check_quote_key(&seen, &chapters, 1.0);
 
     // 200 % zoom reflows; dark mode is dark; axe-core finds no serious or critical violation.
     assert!(
@@ -273,6 +291,8 @@ fn the_keyboard_alone_reaches_the_third_section() {
     assert!(close(f(&seen["back_key"]), f(&sections[2]["start"]), 0.05));
     assert_eq!(seen["play_key"], true);
     assert_eq!(seen["pause_key"], true);
+    let chapters = json(&dir.path().join("three-sections.chapters.json"));
+    check_quote_key(&seen, &chapters, f(&sections[2]["start"]) + 1.0);
 
     // Tab alone: every stop shows its focus, and Enter on the third section's chapter seeks.
     let tabs = seen["tab_order"].as_array().unwrap();

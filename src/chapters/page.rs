@@ -189,30 +189,24 @@ fn write_body(out: &mut String, whole: &Whole, body: &[&Block]) {
             }
             open = Some(block.section);
             let id = block.section + 1;
+            // The opening section is named by the title (the page's `h1`).
+            let label = match block.section {
+                0 => "title".to_string(),
+                _ => format!("h-{id}"),
+            };
             let _ = writeln!(
                 out,
-                "<section id=\"section-{id}\" aria-labelledby=\"h-{id}\">"
+                "<section id=\"section-{id}\" aria-labelledby=\"{label}\">"
             );
             let section = &timeline.sections[block.section];
-            match (block.kind, block.section) {
-                (BlockKind::Heading, _) => {}
-                // The opening section's heading is the title.
-                (_, 0) => {
-                    let _ = writeln!(
-                        out,
-                        "<h2 id=\"h-1\" class=\"visually-hidden\">{}</h2>",
-                        escape(whole.title.unwrap_or("Start"))
-                    );
-                }
-                // A section without a heading ("Part 2") is still a place to go to.
-                _ => {
-                    let _ = writeln!(
-                        out,
-                        "<h2 id=\"h-{id}\" tabindex=\"-1\" data-nav=\"section\" data-b=\"{}\">{}</h2>",
-                        secs(section.start_frame, rate),
-                        escape(&section.text)
-                    );
-                }
+            // A later section without a heading ("Part 2") still gets one to go to.
+            if block.section > 0 && block.kind != BlockKind::Heading {
+                let _ = writeln!(
+                    out,
+                    "<h2 id=\"h-{id}\" tabindex=\"-1\" data-nav=\"section\" data-b=\"{}\">{}</h2>",
+                    secs(section.start_frame, rate),
+                    escape(&section.text)
+                );
             }
         }
         write_block(out, whole, block, rate);

@@ -149,6 +149,12 @@ try {
   out.play_key = await page.evaluate(() => !document.getElementById('audio').paused);
   await page.keyboard.press('k');
   out.pause_key = await page.evaluate(() => document.getElementById('audio').paused);
+  await page.keyboard.press('q');
+  await sleep(150);
+  out.quote_key = await page.evaluate(() => ({
+    time: document.getElementById('audio').currentTime,
+    focus: document.activeElement.id,
+  }));
 
   await page.reload();
   await page.waitForFunction(() => document.getElementById('audio').readyState >= 1);
