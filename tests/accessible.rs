@@ -308,6 +308,52 @@ fn the_keyboard_alone_reaches_the_third_section() {
 }
 
 #[test]
+fn a_page_over_several_audio_files_seeks_into_and_plays_through_the_parts() {
+    if !browser_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    render_fake(dir.path(), &["--max-part-duration", "120"]);
+    let timing = json(&dir.path().join("free-russian-legion.timing.json"));
+    let out = Command::new("node")
+        .arg(Path::new(TOOLS).join("page_parts.mjs"))
+        .arg(dir.path().join("free-russian-legion.html"))
+        .env("CHROMIUM", chromium())
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(seen["errors"], serde_json::json!([]));
+    let audio = timing["audio"].as_array().unwrap();
+    assert!(audio.len() >= 3);
+    for (part, file) in seen["parts"].as_array().unwrap().iter().zip(audio) {
+        assert_eq!(part["src"], file["file"]);
+        assert!(close(f(&part["start"]), f(&file["start"]), 0.001));
+    }
+    // The last chapter lies in a later part: that part plays, from the chapter's own time in it.
+    let start = f(&seen["chapter"]["start"]);
+    let k = audio.iter().rposition(|a| f(&a["start"]) <= start).unwrap();
+    assert!(k >= 1);
+    let chapter = &seen["chapter"]["seen"];
+    assert_eq!(chapter["src"], audio[k]["file"]);
+    assert!(
+        close(f(&chapter["time"]), start - f(&audio[k]["start"]), 0.01),
+        "{chapter}"
+    );
+    // Playing past the end of the first part goes on at the start of the second.
+    let after = &seen["after_end"];
+    assert_eq!(after["src"], audio[1]["file"], "{after}");
+    assert!(
+        f(&after["time"]) > 0.2 && f(&after["time"]) < 2.0,
+        "{after}"
+    );
+}
+
+#[test]
 fn article_text_cannot_put_markup_or_script_into_the_page() {
     let dir = tempfile::tempdir().unwrap();
     let article = "Hostile Title <script>alert(1)</script>\n\n\

@@ -5,7 +5,7 @@
 //
 // Uses the system Chromium (CHROMIUM, else /usr/bin/chromium) through playwright-core; never
 // downloads a browser. Only the page's own files may be requested (it must work offline).
-import { chromium } from 'playwright-core';
+import { launch, sleep } from './browser.mjs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -18,21 +18,8 @@ if (!pagePath || !screenshot) {
 }
 const url = pathToFileURL(path.resolve(pagePath)).href;
 const folder = path.dirname(url);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--autoplay-policy=no-user-gesture-required',
-  ],
-});
+const browser = await launch();
 const out = { requests: [], errors: [] };
 try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
