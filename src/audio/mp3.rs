@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use mp3lame_encoder::{Bitrate, Builder, FlushNoGap, Mode, MonoPcm, Quality};
+use mp3lame_encoder::{Bitrate, Builder, FlushGap, Mode, MonoPcm, Quality};
 
 /// Why a WAV could not be encoded.
 #[derive(Debug, thiserror::Error)]
@@ -52,9 +52,15 @@ pub fn from_wav(wav: &[u8]) -> Result<Vec<u8>, Mp3Error> {
             .map_err(encode)?;
     }
     out.reserve(7200);
-    encoder
-        .flush_to_vec::<FlushNoGap>(&mut out)
-        .map_err(encode)?;
+    encoder.flush_to_vec::<FlushGap>(&mut out).map_err(encode)?;
+    // LAME left its first frame blank for the LAME tag: the encoder delay and padding, which
+    // let decoders drop them, so that times in the MP3 are the WAV's.
+    let mut tag = Vec::with_capacity(encoder.lame_tag_size());
+    if let Some(n) = encoder.lame_tag_encode_to_vec(&mut tag) {
+        if let Some(first) = out.get_mut(..n.get()) {
+            first.copy_from_slice(&tag[..n.get()]);
+        }
+    }
     Ok(out)
 }
 
