@@ -156,7 +156,7 @@ impl Document<'_> {
 /// `dcterms:modified` ([`timestamp`]).
 pub fn build(whole: &Whole, audio: &[Audio], modified: &str) -> zip::result::ZipResult<Vec<u8>> {
     let title = whole.title.unwrap_or("Untitled article");
-    let all = blocks(whole.timeline, whole.title.is_some());
+    let all = blocks(whole.timeline, whole.title);
     let documents: Vec<Document> = (0..whole.timeline.sections.len().max(1))
         .map(|section| {
             let blocks: Vec<&Block> = all.iter().filter(|b| b.section == section).collect();
@@ -451,7 +451,7 @@ mod tests {
             chapters: &[],
             timeline: &timeline,
         };
-        let all = blocks(&timeline, true);
+        let all = blocks(&timeline, Some("A <Title>"));
         let refs: Vec<&Block> = all.iter().collect();
         let audio = |start_frame| Audio {
             bytes: vec![],

@@ -67,8 +67,11 @@ impl Block<'_> {
     }
 }
 
-/// The blocks of a timeline, in reading order.
-pub fn blocks(timeline: &Timeline, has_title: bool) -> Vec<Block<'_>> {
+/// The blocks of a timeline, in reading order. `title` is the article's: the first utterance is
+/// the title when it is a heading and the opening section is named by it (without `--no-intro`
+/// it is; with it, a first heading is a section heading).
+pub fn blocks<'a>(timeline: &'a Timeline, title: Option<&str>) -> Vec<Block<'a>> {
+    let has_title = title.is_some_and(|t| timeline.sections.first().is_some_and(|s| s.text == t));
     let mut blocks: Vec<Block> = Vec::new();
     let mut seen_body = false;
     let mut key = None;
@@ -201,7 +204,7 @@ pub(crate) mod tests {
     #[test]
     fn sentences_group_into_the_lines_and_paragraphs_they_came_from() {
         let t = sample_timeline();
-        let kinds: Vec<(BlockKind, usize)> = blocks(&t, true)
+        let kinds: Vec<(BlockKind, usize)> = blocks(&t, Some("A <Title>"))
             .iter()
             .map(|b| (b.kind, b.section))
             .collect();
@@ -219,9 +222,17 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_first_heading_is_not_the_title_when_the_title_is_not_spoken() {
+        let mut t = sample_timeline();
+        t.sections[0].text = "Opening".into();
+        assert_eq!(blocks(&t, Some("A <Title>"))[0].kind, BlockKind::Heading);
+        assert_eq!(blocks(&t, None)[0].kind, BlockKind::Heading);
+    }
+
+    #[test]
     fn an_interrupted_quotation_is_two_runs_around_its_attribution() {
         let t = sample_timeline();
-        let b = blocks(&t, true);
+        let b = blocks(&t, Some("A <Title>"));
         let runs: Vec<(Option<usize>, usize)> = b[2]
             .runs
             .iter()

@@ -24,7 +24,7 @@ pub fn render(whole: &Whole, stem: &str, written: &[Sidecar]) -> String {
     let timeline = whole.timeline;
     let rate = timeline.sample_rate;
     let title = whole.title.unwrap_or(stem);
-    let blocks = blocks(timeline, whole.title.is_some());
+    let blocks = blocks(timeline, whole.title);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -40,7 +40,13 @@ pub fn render(whole: &Whole, stem: &str, written: &[Sidecar]) -> String {
         .iter()
         .partition(|b| matches!(b.kind, BlockKind::Title | BlockKind::Byline));
     if !head.iter().any(|b| b.kind == BlockKind::Title) {
-        let _ = writeln!(out, "<h1 id=\"title\">{}</h1>", escape(title));
+        let start = timeline.sections.first().map_or(0, |s| s.start_frame);
+        let _ = writeln!(
+            out,
+            "<h1 id=\"title\" tabindex=\"-1\" data-nav=\"section\" data-b=\"{}\">{}</h1>",
+            secs(start, rate),
+            escape(title)
+        );
     }
     for block in head {
         write_block(&mut out, whole, block, rate);
