@@ -4,7 +4,7 @@
 # Builds an article ten times the sample's length (the sample's body repeated), renders it with
 # the release build and the espeak engine, and reports:
 #   - peak RSS of the render (target: at most 64 MB, flat as articles grow),
-#   - the share of the render spent in the assembly and loudness stages (from --timings),
+#   - the share of the render spent in each stage, and the passes over the audio (--timings),
 #   - the render's wall time against bare `espeak-ng -w` speaking the same text, in the same run.
 #
 # Usage: scripts/bench.sh [REPEAT]   (REPEAT defaults to 10)
@@ -49,8 +49,7 @@ echo "render:         ${report#*: }"
 echo "peak RSS:       $((rss_kb / 1024)) MB (target ≤ 64 MB); espeak-ng alone: $((espeak_kb / 1024)) MB"
 echo "wall time:      ${render_s} s; espeak-ng alone: ${espeak_s} s; ratio $(awk -v a="$render_s" -v b="$espeak_s" 'BEGIN { printf "%.2f", a / b }')"
 echo "stages:         $timings"
-echo "assembly share: $(share assembly)% of the render"
-echo "loudness share: $(share loudness)% of the render"
+echo "synthesis share: $(share synthesis)% of the render; mastering share: $(share mastering)%"
 if ((rss_kb > 64 * 1024)); then
     echo "FAIL: peak RSS above 64 MB" >&2
     exit 1

@@ -14,6 +14,7 @@ packages=(
   build-essential pkg-config   # compiler and the library finder build.rs uses
   libespeak-ng-dev espeak-ng   # the default engine (library, headers, voice data) and its CLI
   ffmpeg sox libsndfile1       # independent readers and checks used by the tests
+  cuetools                     # an independent CUE sheet parser (cueprint) for the tests
   python3 python3-venv         # for the Python readers in tests/tools
   flite                        # a command-line engine
   chromium epubcheck           # tests of the listening page (headless) and of the EPUB
@@ -38,5 +39,5 @@ else
   echo "setup: npm not found; the listening-page tests need Node.js 20+ and npm" >&2
 fi
 
-cargo build --release --locked
+cargo build --release --locked --all-features
 ./target/release/articast render tests/fixtures/free-russian-legion.txt

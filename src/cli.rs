@@ -1,23 +1,27 @@
 //! The command line (clap), turned into the library's plain config.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use articast::article::ParseOptions;
 use articast::audio::AudioOptions;
 use articast::chapters::Sidecar;
-use articast::config::RenderConfig;
-use articast::config::Voices;
-use articast::engine::EngineKind;
-use articast::engine::profile;
+use articast::config::{self, RenderConfig, VoiceChoice};
+use articast::engine::{EngineSpec, Hosting};
 use articast::input::Format;
-use articast::script::{Lexicon, MarkKind, Pauses, Role, ScriptOptions, lexicon};
+use articast::script::{MarkKind, ScriptOptions};
 
 /// Turns written articles into narrated audio with chapter markers.
 #[derive(Debug, Parser)]
-#[command(name = "articast", version, about, propagate_version = true)]
+#[command(
+    name = "articast",
+    version,
+    about,
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -33,6 +37,12 @@ pub enum Command {
     Inspect(InspectArgs),
     /// List the voice profiles found (and where from) and the voices of the engines installed.
     Voices,
+    /// Print the help of articast or of one of its subcommands.
+    Help {
+        /// The subcommand (`render`, `inspect`, `voices`, ...).
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
     /// Read an article aloud, paragraph by paragraph, through the platform speech service
     /// (speech-dispatcher on Linux). It only plays: the speech service hands no audio back, so it
     /// cannot write files; use `render` for files. Ctrl-C stops.
@@ -64,16 +74,18 @@ pub struct RenderArgs {
     /// Respellings for the engine (TOML `[words]` table); default: voices/lexicon.toml if present.
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<PathBuf>,
-    /// Narrator voice profile: a name (looked up in ./voices, ~/.config/articast/voices, built-in)
-    /// or a path to a .toml file.
-    #[arg(long, value_name = "NAME|PATH", default_value = "narrator")]
+    /// Narrator voice: a profile name (looked up in ./voices, ~/.config/articast/voices,
+    /// built-in), a path to a .toml file, or an espeak-ng voice id (`en-gb`).
+    #[arg(long, value_name = "NAME|PATH|ID", default_value = "narrator")]
     pub voice: String,
-    /// Voice profile for quotations.
-    #[arg(long, value_name = "NAME|PATH", default_value = "quote")]
-    pub quote_voice: String,
-    /// Voice profile for the title and headings.
-    #[arg(long, value_name = "NAME|PATH", default_value = "heading")]
-    pub heading_voice: String,
+    /// Voice for quotations [default: the `quote` profile's rate and pitch, spoken by the
+    /// narrator's engine and voice].
+    #[arg(long, value_name = "NAME|PATH|ID")]
+    pub quote_voice: Option<String>,
+    /// Voice for the title and headings [default: the `heading` profile's rate and pitch,
+    /// spoken by the narrator's engine and voice].
+    #[arg(long, value_name = "NAME|PATH|ID")]
+    pub heading_voice: Option<String>,
     /// Speak quotations in the narrator's voice.
     #[arg(long, conflicts_with = "quote_voice")]
     pub no_quote_voice: bool,
@@ -86,18 +98,19 @@ pub struct RenderArgs {
     /// Folder for the output files.
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
-    /// Speech engine (`fake` is a deterministic tone generator for tests).
-    #[arg(long, value_enum, default_value_t = EngineArg::Espeak)]
-    pub engine: EngineArg,
+    /// Speak every voice with this engine instead of its profile's (`fake` is a
+    /// deterministic tone generator for tests).
+    #[arg(long, value_name = "ENGINE", value_parser = named(&EngineSpec::OVERRIDES))]
+    pub engine: Option<EngineSpec>,
     /// What becomes a WAV marker and a chapter in the sidecars, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS",
-          default_values_t = [MarkerArg::Sections, MarkerArg::Quotes])]
-    pub markers: Vec<MarkerArg>,
+    #[arg(long, value_delimiter = ',', value_name = "KINDS", default_value = "sections,quotes",
+          value_parser = named(&MarkKind::NAMES))]
+    pub markers: Vec<MarkKind>,
     /// Sidecar files to write beside the audio, comma-separated (`all`: every one but the EPUB,
     /// or `none`).
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "FILES",
-          default_values_t = [SidecarArg::All])]
-    pub sidecars: Vec<SidecarArg>,
+    #[arg(long, value_delimiter = ',', value_name = "FILES", default_value = "all",
+          value_parser = sidecar_names())]
+    pub sidecars: Vec<String>,
     /// For an article without headings: chapters of paragraphs about this long (`2m`, `90s`),
     /// each labelled by its first words.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
@@ -198,42 +211,19 @@ fn parse_true_peak(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Marker kinds on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MarkerArg {
-    /// Sections (the title and each heading).
-    Sections,
-    /// Quotations.
-    Quotes,
-    /// Body paragraphs.
-    Paragraphs,
-}
-
-/// Sidecar names on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SidecarArg {
-    /// Every sidecar but the EPUB.
-    All,
-    /// No sidecar.
-    None,
-    /// `<stem>.chapters.json` (Podcasting 2.0 chapters).
-    Json,
-    /// `<stem>.ffmeta` (FFmpeg metadata).
-    Ffmeta,
-    /// `<stem>.cue` (CUE sheet).
-    Cue,
-    /// `<stem>.chapters.vtt` (WebVTT chapters).
-    ChaptersVtt,
-    /// `<stem>.srt` (SubRip captions).
-    Srt,
-    /// `<stem>.vtt` (WebVTT captions).
-    Vtt,
-    /// `<stem>.timing.json` (sections, paragraphs and sentences with times).
-    Timing,
-    /// `<stem>.html` (the listening page: text, audio, chapters, read-along).
-    Page,
-    /// `<stem>.epub` (EPUB 3 talking book with media overlays).
-    Epub,
+/// `articast help [COMMAND]`: the help text, or an error naming an unknown subcommand.
+pub fn help(command: Option<&str>) -> Result<String, String> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    cli.build(); // subcommands' usage lines then carry the program's name
+    let text = match command {
+        None => cli.render_long_help(),
+        Some(name) => match cli.find_subcommand_mut(name) {
+            Some(sub) => sub.render_long_help(),
+            None => return Err(format!("no subcommand '{name}' (see `articast help`)")),
+        },
+    };
+    Ok(text.to_string())
 }
 
 /// Split units on the command line.
@@ -261,22 +251,15 @@ pub struct InspectArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReadArgs {
     /// Input format; by default from the file extension (.html, .md), else from the content.
-    #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    #[arg(long, value_parser = named(&Format::NAMES))]
+    pub format: Option<Format>,
     /// Keep every line of plain text: no removal of menus, share prompts, comments and the like.
     #[arg(long)]
     pub keep_all: bool,
-}
-
-/// Input formats on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    /// Plain text (pasted web pages are cleaned).
-    Text,
-    /// Markdown.
-    Markdown,
-    /// An HTML page (the article is extracted).
-    Html,
+    /// Character encoding of the input (utf-8, windows-1252, iso-8859-15, shift_jis, utf-16le, ...);
+    /// by default a byte-order mark, the page's own declaration, else detected.
+    #[arg(long, value_name = "NAME", value_parser = articast::input::encoding_for_label)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl ReadArgs {
@@ -284,98 +267,41 @@ impl ReadArgs {
     pub fn options(&self) -> ParseOptions {
         ParseOptions {
             keep_all: self.keep_all,
-            format: self.format.map(|f| match f {
-                FormatArg::Text => Format::Text,
-                FormatArg::Markdown => Format::Markdown,
-                FormatArg::Html => Format::Html,
-            }),
+            encoding: self.encoding,
+            format: self.format,
         }
     }
-}
-
-/// Engine names on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum EngineArg {
-    /// libespeak-ng, in-process.
-    Espeak,
-    /// Deterministic tones (for tests).
-    Fake,
 }
 
 impl RenderArgs {
     /// The library's config for these arguments.
     pub fn config(&self) -> anyhow::Result<RenderConfig> {
-        let narrator = profile::find(&self.voice)?;
-        let lexicon = match self.lexicon.as_ref().or(narrator.lexicon.as_ref()) {
-            Some(path) => Lexicon::load(path)?,
-            None if Path::new(lexicon::DEFAULT_PATH).is_file() => {
-                Lexicon::load(Path::new(lexicon::DEFAULT_PATH))?
-            }
-            None => Lexicon::default(),
-        };
-        let quote = if self.no_quote_voice {
-            narrator.clone()
-        } else {
-            profile::find(&self.quote_voice)?
-        };
-        let heading = profile::find(&self.heading_voice)?;
-        let defaults = Pauses::default();
-        let table = narrator.pauses;
-        let engine = match self.engine {
-            EngineArg::Espeak => EngineKind::Espeak,
-            EngineArg::Fake => EngineKind::Fake,
-        };
-        // espeak-ng reads phoneme codes; command engines would read them out.
-        let phoneme_roles = [
-            (Role::Narrator, &narrator),
-            (Role::Quote, &quote),
-            (Role::Heading, &heading),
-        ]
-        .into_iter()
-        .filter(|(_, p)| engine == EngineKind::Espeak && p.voice.command.is_none())
-        .map(|(role, _)| role)
-        .collect();
-        let script = ScriptOptions {
-            phoneme_roles,
-            intro: !self.no_intro,
-            outro: !self.no_outro,
-            lexicon,
-            pauses: Pauses {
-                sentence_ms: table.sentence.or(defaults.sentence_ms),
-                quote_before_ms: table
-                    .quote_before
-                    .or(table.quote)
-                    .unwrap_or(defaults.quote_before_ms),
-                quote_after_ms: table
-                    .quote_after
-                    .or(table.quote)
-                    .unwrap_or(defaults.quote_after_ms),
-                paragraph_ms: table.paragraph.unwrap_or(defaults.paragraph_ms),
-                section_ms: table.section.unwrap_or(defaults.section_ms),
-                title_ms: table.title.unwrap_or(defaults.title_ms),
-            },
-        };
-        let voices = Voices {
-            narrator: narrator.voice,
-            quote: quote.voice,
-            heading: heading.voice,
-        };
+        let resolved = config::resolve(&VoiceChoice {
+            narrator: self.voice.clone(),
+            quote: self.quote_voice.clone(),
+            quote_is_narrator: self.no_quote_voice,
+            heading: self.heading_voice.clone(),
+            lexicon: self.lexicon.clone(),
+            engine: self.engine.clone(),
+        })?;
         Ok(RenderConfig {
-            script,
-            voices,
+            script: ScriptOptions {
+                intro: !self.no_intro,
+                outro: !self.no_outro,
+                lexicon: resolved.lexicon,
+                pauses: resolved.pauses,
+                ..ScriptOptions::default()
+            },
+            voices: resolved.voices,
+            // The articast binary serves engines that own a process (libespeak-ng) as its own
+            // worker, so each article starts from a fresh engine.
+            hosting: Hosting {
+                worker: std::env::current_exe().ok(),
+            },
             out_dir: self.output.clone(),
             parse: self.read.options(),
-            engine,
-            markers: self
-                .markers
-                .iter()
-                .map(|m| match m {
-                    MarkerArg::Sections => MarkKind::Section,
-                    MarkerArg::Quotes => MarkKind::Quote,
-                    MarkerArg::Paragraphs => MarkKind::Paragraph,
-                })
-                .collect(),
-            sidecars: sidecars(&self.sidecars),
+            markers: self.markers.clone(),
+            sidecars: Sidecar::select(&self.sidecars),
             chapter_every: self.chapter_every,
             split_sections: self.split == Some(SplitArg::Sections),
             audio: AudioOptions {
@@ -390,26 +316,33 @@ impl RenderArgs {
     }
 }
 
-/// The sidecars a list names, each once, in the order they are written.
-fn sidecars(args: &[SidecarArg]) -> Vec<Sidecar> {
-    Sidecar::ALL
-        .into_iter()
-        .filter(|kind| {
-            args.iter().any(|a| match a {
-                SidecarArg::All => *kind != Sidecar::Epub,
-                SidecarArg::None => false,
-                SidecarArg::Json => *kind == Sidecar::ChaptersJson,
-                SidecarArg::Ffmeta => *kind == Sidecar::Ffmeta,
-                SidecarArg::Cue => *kind == Sidecar::Cue,
-                SidecarArg::ChaptersVtt => *kind == Sidecar::ChaptersVtt,
-                SidecarArg::Srt => *kind == Sidecar::Srt,
-                SidecarArg::Vtt => *kind == Sidecar::Vtt,
-                SidecarArg::Timing => *kind == Sidecar::Timing,
-                SidecarArg::Page => *kind == Sidecar::Page,
-                SidecarArg::Epub => *kind == Sidecar::Epub,
-            })
-        })
-        .collect()
+/// A value parser for a library table of `(name, help, value)`: one definition of the names,
+/// in the library; clap only shows and checks them.
+fn named<T: Clone + Send + Sync + 'static>(
+    table: &'static [(&'static str, &'static str, T)],
+) -> impl TypedValueParser<Value = T> {
+    let values = table
+        .iter()
+        .map(|(name, help, _)| PossibleValue::new(*name).help(*help));
+    PossibleValuesParser::new(values).map(move |name| {
+        table
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, _, value)| value.clone())
+            .expect("clap accepts only the table's names")
+    })
+}
+
+/// `--sidecars`: `all`, `none`, or the names of [`Sidecar::NAMES`].
+fn sidecar_names() -> PossibleValuesParser {
+    let special = [
+        PossibleValue::new("all").help("Every sidecar but the EPUB"),
+        PossibleValue::new("none").help("No sidecar"),
+    ];
+    let names = Sidecar::NAMES
+        .iter()
+        .map(|(name, help, _)| PossibleValue::new(*name).help(*help));
+    PossibleValuesParser::new(special.into_iter().chain(names))
 }
 
 #[cfg(test)]
@@ -438,13 +371,37 @@ mod tests {
 
     #[test]
     fn sidecar_lists_name_each_file_once_in_order() {
-        use SidecarArg::*;
-        assert_eq!(sidecars(&[All]), Sidecar::defaults());
-        assert_eq!(sidecars(&[All, Epub]), Sidecar::ALL.to_vec());
-        assert!(sidecars(&[None]).is_empty());
+        assert_eq!(Sidecar::select(&["all"]), Sidecar::defaults());
+        assert_eq!(Sidecar::select(&["all", "epub"]), Sidecar::ALL.to_vec());
+        assert!(Sidecar::select(&["none"]).is_empty());
         assert_eq!(
-            sidecars(&[Vtt, Json, Vtt]),
+            Sidecar::select(&["vtt", "json", "vtt"]),
             vec![Sidecar::ChaptersJson, Sidecar::Vtt]
         );
+    }
+
+    #[test]
+    fn every_table_name_parses_to_its_value() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "articast",
+            "render",
+            "--engine",
+            "fake",
+            "--markers",
+            "paragraphs,quotes",
+            "--format",
+            "html",
+            "x.html",
+        ])
+        .unwrap();
+        let Command::Render(args) = cli.command else {
+            panic!("render")
+        };
+        assert_eq!(args.engine, Some(EngineSpec::Fake));
+        assert_eq!(args.markers, vec![MarkKind::Paragraph, MarkKind::Quote]);
+        assert_eq!(args.read.format, Some(Format::Html));
+        assert!(Cli::try_parse_from(["articast", "render", "--markers", "nope", "x"]).is_err());
     }
 }

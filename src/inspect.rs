@@ -2,12 +2,15 @@
 
 use serde::Serialize;
 
-use crate::article::{Article, DropReason, SpanKind};
+use crate::article::{Article, Attribution, DropReason, SpanKind};
+use crate::input::{Decoding, Origin};
 use crate::script::speech_text;
 
 /// The JSON document of `articast inspect --json`.
 #[derive(Debug, Serialize)]
 pub struct Report<'a> {
+    /// The character encoding the input was read in, and why.
+    pub encoding: EncodingView,
     /// Headline.
     pub title: Option<&'a str>,
     /// Author line.
@@ -22,6 +25,15 @@ pub struct Report<'a> {
     pub blocks: Vec<Block<'a>>,
     /// Lines removed by cleaning.
     pub dropped: Vec<DroppedLine<'a>>,
+}
+
+/// The encoding of the input.
+#[derive(Debug, Serialize)]
+pub struct EncodingView {
+    /// WHATWG name (`UTF-8`, `windows-1252`, ...).
+    pub name: &'static str,
+    /// Why it was chosen.
+    pub origin: Origin,
 }
 
 /// A heading or paragraph.
@@ -49,6 +61,9 @@ pub struct SpanView<'a> {
     /// Who speaks a quotation, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker: Option<&'a str>,
+    /// How the speaker was found (`tag`, `paragraph`, `pronoun`, `alternation`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
 }
 
 /// A dropped line.
@@ -60,8 +75,8 @@ pub struct DroppedLine<'a> {
     pub reason: DropReason,
 }
 
-/// Builds the report of an article.
-pub fn report(article: &Article) -> Report<'_> {
+/// Builds the report of an article read in `encoding`.
+pub fn report<'a>(article: &'a Article, encoding: &Decoding) -> Report<'a> {
     let mut blocks = Vec::new();
     for section in &article.sections {
         if let Some(heading) = &section.heading {
@@ -83,6 +98,7 @@ pub fn report(article: &Article) -> Report<'_> {
                     speaker: s
                         .quotation
                         .and_then(|q| article.quotations[q].speaker.as_deref()),
+                    attribution: s.quotation.and_then(|q| article.quotations[q].attribution),
                 })
                 .collect();
             blocks.push(Block {
@@ -95,6 +111,10 @@ pub fn report(article: &Article) -> Report<'_> {
         }
     }
     Report {
+        encoding: EncodingView {
+            name: encoding.encoding.name(),
+            origin: encoding.origin,
+        },
         title: article.title.as_deref(),
         byline: article.byline.as_deref(),
         credits: &article.credits,
@@ -113,19 +133,20 @@ pub fn report(article: &Article) -> Report<'_> {
 }
 
 /// The report as pretty JSON.
-pub fn json(article: &Article) -> String {
-    serde_json::to_string_pretty(&report(article))
+pub fn json(article: &Article, encoding: &Decoding) -> String {
+    serde_json::to_string_pretty(&report(article, encoding))
         .expect("the report holds only strings and arrays")
 }
 
 /// The indented human view.
-pub fn text(article: &Article) -> String {
+pub fn text(article: &Article, encoding: &Decoding) -> String {
     let mut out = String::new();
     let line = |out: &mut String, indent: usize, text: &str| {
         out.push_str(&"  ".repeat(indent));
         out.push_str(text);
         out.push('\n');
     };
+    line(&mut out, 0, &format!("encoding: {encoding}"));
     line(
         &mut out,
         0,
@@ -158,11 +179,19 @@ pub fn text(article: &Article) -> String {
         for (j, p) in section.paragraphs.iter().enumerate() {
             line(&mut out, 1, &format!("¶{} {}", j + 1, p.text));
             for span in p.spans.iter().filter(|s| s.kind == SpanKind::Quote) {
-                let speaker = span
-                    .quotation
-                    .and_then(|q| article.quotations[q].speaker.as_deref())
+                let quotation = span.quotation.map(|q| &article.quotations[q]);
+                let speaker = quotation
+                    .and_then(|q| q.speaker.as_deref())
                     .unwrap_or("unknown speaker");
-                line(&mut out, 2, &format!("quote ({speaker}): {}", span.text));
+                let how = quotation
+                    .and_then(|q| q.attribution)
+                    .map(|a| format!(" [{a}]"))
+                    .unwrap_or_default();
+                line(
+                    &mut out,
+                    2,
+                    &format!("quote ({speaker}{how}): {}", span.text),
+                );
             }
         }
     }

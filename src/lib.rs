@@ -6,35 +6,44 @@
 //! input::read      Source        → InputText   (bytes decoded: UTF-8, BOM, UTF-16, CRLF)
 //! article::parse   InputText     → Article     (cleaned; title, byline, sections, quotations)
 //! script::build    Article       → Script      (utterances with voice roles, pauses, marks)
-//! engine           Script text   → Speech      (PCM + word events, one per utterance)
+//! engine           Utterance     → Speech      (PCM + word events; one engine per voice)
 //! audio::Assembler Speech…       → Program     (trimmed, resampled, spooled; utterances placed in frames)
-//! chapters::place  Script+Program→ Chapter…    (markers in frames of the final audio)
+//! chapters::place  Script+Program→ Chapter…    (format-neutral markers in frames of the final audio)
+//! chapters::layout Program+Chapters → Layout   (the files: one, parts, or one per section)
 //! chapters::*      Chapter…+Timeline → sidecars (JSON/ffmeta/CUE chapters, captions, timing map)
-//! audio::master    spool+Cues    → .wav        (voices matched, loudness, true-peak limiter, WAV/RF64)
+//! audio::master    spool → AudioWriter         (voices matched, loudness, true-peak limiter; the
+//!                                               WAV/RF64 writer turns chapters into cue/adtl)
+//! render::Renderer Source        → Rendered    (the chain above for one article, all files or none)
 //! batch            Source…       → Outcome…    (each input on its own; errors do not stop a run)
 //! ```
 //!
-//! ```
-//! use articast::{article, audio, chapters, engine::{self, Engine}, input, script};
+//! Two seams take new kinds: a new engine implements [`engine::Engine`] (one file in
+//! `src/engine/`, one [`engine::EngineSpec`] variant), and a new audio container implements
+//! [`audio::AudioWriter`] (it receives the mastered samples, then the chapters, metadata and
+//! loudness).
 //!
-//! let text = input::decode("A Title\n\n“We will hold this line to the end,” she said.\n".as_bytes())?;
-//! let input = input::InputText { source: input::Source::Stdin, text };
-//! let article = article::parse(&input)?;
-//! let script = script::build(&article, &script::ScriptOptions::default());
-//! let mut fake = engine::fake::FakeEngine::default();
-//! let voice = engine::Voice::default();
-//! let speeches = script
-//!     .utterances
-//!     .iter()
-//!     .map(|u| fake.synthesize(&u.text, &voice))
-//!     .collect::<Result<Vec<_>, _>>()?;
-//! let program = audio::assemble(&script, speeches, fake.info().sample_rate)?;
-//! let marks = chapters::place(&script, &program);
-//! assert_eq!(marks[0].title, "Section: A Title");
-//! assert_eq!(marks[1].title, "Paragraph 1: “We will hold this line to the end,” she said.");
-//! assert_eq!(marks[2].title, "Quote: We will hold this line to the end");
-//! let timeline = chapters::timeline(&script, &program);
-//! assert_eq!(timeline.sentences[1].timed.text, "We will hold this line to the end,");
+//! Rendering one article with the deterministic fake engine:
+//!
+//! ```
+//! use articast::config::{RenderConfig, VoiceSpec, Voices};
+//! use articast::engine::EngineSpec;
+//! use articast::input::Source;
+//! use articast::render::{Renderer, Silent};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let article = dir.path().join("holding.txt");
+//! std::fs::write(&article, "A Title\n\n“We will hold this line to the end,” she said.\n")?;
+//! let fake = VoiceSpec { engine: EngineSpec::Fake, ..VoiceSpec::default() };
+//! let config = RenderConfig {
+//!     out_dir: dir.path().join("out"),
+//!     voices: Voices { narrator: fake.clone(), quote: fake.clone(), heading: fake },
+//!     ..RenderConfig::default()
+//! };
+//! let mut renderer = Renderer::new(&config)?;
+//! let rendered = renderer.render(&Source::File(article), &mut Silent)?;
+//! assert_eq!(rendered.wav, dir.path().join("out/holding.wav"));
+//! assert_eq!((rendered.sections, rendered.quotes), (1, 1));
+//! assert!(rendered.seconds > 1.0);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
@@ -49,5 +58,6 @@ pub mod input;
 pub mod inspect;
 #[cfg(feature = "speak")]
 pub mod live;
+pub mod render;
 pub mod script;
 pub mod toml_file;

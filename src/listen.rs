@@ -9,9 +9,10 @@ use crate::{cli, progress};
 /// `speak`: the article's title, byline and paragraphs through the platform speech service.
 pub fn run(args: &cli::SpeakArgs) -> ExitCode {
     let source = input::Source::from_arg(&args.input);
-    let article = match input::read(&source)
+    let options = args.read.options();
+    let article = match input::read_as(&source, options.encoding)
         .map_err(|e| e.to_string())
-        .and_then(|text| article::parse_with(&text, args.read.options()).map_err(|e| e.to_string()))
+        .and_then(|text| article::parse_with(&text, options).map_err(|e| e.to_string()))
     {
         Ok(article) => article,
         Err(err) => {

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use articast::batch::Observer;
+use articast::render::Observer;
 
 /// Draws a bar per input, and passes on the user's request to stop.
 pub struct Bar {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use articast::audio::{self, AudioOptions, wav};
-use articast::engine::{self, EngineKind};
+use articast::engine::{self, EngineSpec, Hosting};
 use articast::{article, input, script};
 
 const SAMPLE: &str = "tests/fixtures/free-russian-legion.txt";
@@ -94,7 +94,7 @@ fn mastered_with(
     let text = input::read(&input::Source::File(SAMPLE.into())).unwrap();
     let article = article::parse(&text).unwrap();
     let script = script::build(&article, &script::ScriptOptions::default());
-    let mut engine = engine::open(EngineKind::Espeak).unwrap();
+    let mut engine = engine::open(&EngineSpec::Espeak, &Hosting::default()).unwrap();
     let narrator = engine::Voice::default();
     let mut assembler = audio::Assembler::new(Cursor::new(Vec::new()), sample_rate).unwrap();
     for u in &script.utterances {
@@ -108,10 +108,12 @@ fn mastered_with(
     let mut assembled = assembler.finish().unwrap();
     let mut out = Cursor::new(Vec::new());
     let options = AudioOptions::default();
+    let frames = assembled.program.pcm.frames;
+    let format = wav::Format::mono16(sample_rate);
     let part = audio::Part {
-        frames: 0..assembled.program.pcm.frames,
-        out: &mut out,
-        cues: vec![],
+        frames: 0..frames,
+        chapters: vec![],
+        writer: Box::new(wav::WavWriter::new(&mut out, format, frames).unwrap()),
     };
     audio::master(&mut assembled, &options, vec![part], &wav::Info::default()).unwrap();
     let mut reader = hound::WavReader::new(Cursor::new(out.into_inner())).unwrap();

@@ -81,15 +81,29 @@ fn a_missing_input_fails_with_exit_2_and_the_others_are_rendered() {
             "error: no-such-article.txt: no such file",
         ));
     assert_eq!(files_in(dir.path()), outputs("free-russian-legion"));
+    // A failure after a rendered input leaves that input's files as they were.
+    let before = std::fs::read(dir.path().join("free-russian-legion.wav")).unwrap();
+    articast()
+        .args(["render", "--engine", "fake", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .arg("no-such-article.txt")
+        .assert()
+        .code(2);
+    assert_eq!(files_in(dir.path()), outputs("free-russian-legion"));
+    assert_eq!(
+        std::fs::read(dir.path().join("free-russian-legion.wav")).unwrap(),
+        before
+    );
 }
 
 #[test]
-fn invalid_utf8_names_the_file_line_and_column() {
+fn invalid_utf8_forced_as_utf8_names_the_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("latin1.txt");
     std::fs::write(&bad, b"Title\n\nCaf\xe9 society.\n").unwrap();
     articast()
-        .args(["render", "--engine", "fake", "-o"])
+        .args(["render", "--engine", "fake", "--encoding", "utf-8", "-o"])
         .arg(dir.path().join("out"))
         .arg(&bad)
         .assert()
@@ -128,7 +142,7 @@ fn a_directory_as_input_is_unreadable() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot read"));
+        .stderr(predicate::str::contains("is a folder, not a file"));
 }
 
 #[test]
@@ -159,7 +173,7 @@ fn an_output_folder_that_is_a_file_fails_with_exit_1_and_leaves_nothing() {
         .arg(sample())
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("cannot write"));
+        .stderr(predicate::str::contains("is a file, not a folder"));
     assert_eq!(files_in(dir.path()), vec!["out"]);
 }
 
@@ -423,4 +437,25 @@ fn keep_all_keeps_the_boilerplate_lines() {
         .map(|b| b["text"].as_str().unwrap())
         .collect();
     assert!(texts.contains(&"Leave a Comment"));
+}
+
+#[test]
+fn help_works_as_a_subcommand_and_as_a_flag_everywhere() {
+    for args in [
+        &["help"][..],
+        &["help", "render"],
+        &["help", "--help"],
+        &["render", "--help"],
+    ] {
+        articast()
+            .args(args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage: articast"));
+    }
+    articast()
+        .args(["help", "nonsense"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no subcommand 'nonsense'"));
 }

@@ -95,6 +95,8 @@ pub fn files_in(dir: &Path) -> Vec<String> {
         .map(|rd| {
             rd.filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
+                // The render's manifest (`.<stem>.articast`) is its own business.
+                .filter(|name| !name.starts_with('.'))
                 .collect()
         })
         .unwrap_or_default();
@@ -171,4 +173,51 @@ pub fn render_fake(dir: &Path, extra: &[&str]) {
         .arg(sample())
         .assert()
         .success();
+}
+
+/// The sample article rendered once per test run with the fake engine and default settings,
+/// shared by every test that only reads it (the folder lives as long as the test process).
+pub fn sample_fake_render() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        articast()
+            .args(["render", "-q", "--engine", "fake", "-o"])
+            .arg(dir.path())
+            .arg(sample())
+            .assert()
+            .success();
+        dir
+    })
+    .path()
+}
+
+/// SHA-256 of a file, by the system's `sha256sum` (coreutils).
+pub fn sha256(path: &Path) -> String {
+    let out = Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum runs");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Whether a test that needs `program` must be skipped: true (with the reason printed) when it
+/// is not installed on a developer's machine; under CI (`CI` set), where the set-up installs
+/// it, its absence fails the test instead.
+pub fn require_program(program: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()));
+    if found {
+        return false;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{program} is not installed, and CI must run this test (scripts/setup.sh installs it)"
+    );
+    println!("skipped: {program} is not installed (scripts/setup.sh installs it)");
+    true
 }

@@ -59,7 +59,7 @@ fn espeak_without_its_data_fails_with_exit_1_and_leaves_no_file() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "free-russian-legion.txt: espeak-ng: libespeak-ng could not load its voice data",
+            "error: the narrator voice: espeak-ng: libespeak-ng could not load its voice data",
         ));
     assert!(files_in(dir.path()).is_empty());
 }

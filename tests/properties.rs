@@ -8,10 +8,7 @@ use articast::script::{self, ScriptOptions, lexicon::Lexicon};
 use proptest::prelude::*;
 
 fn input(text: String) -> InputText {
-    InputText {
-        source: Source::Stdin,
-        text,
-    }
+    InputText::new(Source::Stdin, text)
 }
 
 /// A prose sentence: function words and content words, capitalized, with a full stop.

@@ -132,7 +132,7 @@ fn a_flite_profile_renders_the_sample_article() {
 }
 
 #[test]
-fn a_failing_command_profile_fails_that_article_only_and_leaves_no_file() {
+fn a_command_profile_that_cannot_speak_is_a_set_up_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
         (
@@ -166,8 +166,6 @@ timeout_seconds = 0.3"#,
         )
         .unwrap();
         let out = dir.path().join(format!("out-{name}"));
-        let good = dir.path().join("good.txt");
-        std::fs::write(&good, "A Title\n\nA short article with one paragraph.\n").unwrap();
         articast()
             .args(["render", "--voice"])
             .arg(&profile)
@@ -179,15 +177,55 @@ timeout_seconds = 0.3"#,
             .assert()
             .code(1)
             .stderr(
-                predicate::str::contains("free-russian-legion.txt")
+                predicate::str::starts_with("error: the narrator voice: ")
                     .and(predicate::str::contains(message)),
             );
-        assert!(
-            files_in(&out).is_empty(),
-            "{name}: left {:?}",
-            files_in(&out)
-        );
+        assert!(!out.exists(), "{name}: left {:?}", files_in(&out));
     }
+}
+
+#[test]
+fn an_engine_failing_on_one_article_fails_that_article_only_and_leaves_no_file() {
+    // A program that speaks (a tone, by sox) unless the text holds "Zebra".
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("picky.toml");
+    std::fs::write(
+        &profile,
+        r#"engine = "command"
+voice = "x"
+[command]
+argv = ["sh", "-c", "if grep -q Zebra \"$0\"; then echo no zebras >&2; exit 3; fi; sox -n -r 16000 -b 16 -c 1 \"$1\" synth 0.3 sine 440", "{text_file}", "{out_wav}"]
+"#,
+    )
+    .unwrap();
+    let zebra = dir.path().join("zebra.txt");
+    std::fs::write(
+        &zebra,
+        "A Title\n\nA Zebra crossed the road at noon today.\n",
+    )
+    .unwrap();
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "A Title\n\nA short article with one paragraph.\n").unwrap();
+    let out = dir.path().join("out");
+    articast()
+        .args(["render", "-q", "--voice"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .args([&zebra, &good])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("zebra.txt: ")
+                .and(predicate::str::contains("exit status: 3"))
+                .and(predicate::str::contains("no zebras")),
+        );
+    let written = files_in(&out);
+    assert!(
+        written.iter().all(|f| f.starts_with("good.")),
+        "{written:?}"
+    );
+    assert!(written.contains(&"good.wav".to_string()), "{written:?}");
 }
 
 #[test]
@@ -209,19 +247,56 @@ fn a_broken_profile_is_a_usage_error_with_line_and_column() {
             "bad.toml:3:1: rate = 9000 is out of range",
         ));
     articast()
-        .args(["render", "--engine", "fake", "--voice", "nobody"])
+        .args(["render", "--engine", "fake", "--voice", "missing.toml"])
         .arg(sample())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no voice profile 'nobody'"));
+        .stderr(predicate::str::contains("missing.toml: cannot read"));
 }
 
 #[test]
-fn voices_lists_profiles_with_their_origin() {
+fn voices_lists_each_profile_once_with_its_origin_and_engine() {
+    let inside = articast().arg("voices").assert().success();
+    let text = String::from_utf8_lossy(&inside.get_output().stdout).into_owned();
+    let quote_lines = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("quote "))
+        .count();
+    assert_eq!(quote_lines, 1, "{text}");
+    assert!(text.contains("voices/quote.toml"), "{text}");
+    assert!(
+        text.contains("[unavailable: 'say' not installed]"),
+        "{text}"
+    );
+    // Outside the repository the built-in profiles are the ones found.
+    let elsewhere = tempfile::tempdir().unwrap();
     articast()
         .arg("voices")
+        .current_dir(elsewhere.path())
+        .env("XDG_CONFIG_HOME", elsewhere.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("quote").and(predicate::str::contains("built-in")))
-        .stdout(predicate::str::contains("flite"));
+        .stdout(predicate::str::contains("quote").and(predicate::str::contains("built-in")));
+}
+
+#[cfg(feature = "espeak")]
+#[test]
+fn an_espeak_voice_id_is_a_voice_and_an_unknown_one_a_set_up_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("short.txt");
+    std::fs::write(&short, "A Title\n\nA short article with one paragraph.\n").unwrap();
+    articast()
+        .args(["render", "-q", "--voice", "en-gb", "-o"])
+        .arg(dir.path())
+        .arg(&short)
+        .assert()
+        .success();
+    assert!(dir.path().join("short.wav").is_file());
+    articast()
+        .args(["render", "-q", "--voice", "nobody", "-o"])
+        .arg(dir.path().join("never"))
+        .arg(&short)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown voice 'nobody'"));
 }

@@ -42,6 +42,10 @@ pub enum DropReason {
     BeforeArticle,
     /// Page text after the article ends (comments, related stories, footer).
     AfterArticle,
+    /// The Project Gutenberg header or footer around a book (licence, credits).
+    Gutenberg,
+    /// Left out of an HTML page by the extraction (a caption, a promotion, an aside).
+    NotInArticle,
 }
 
 impl std::fmt::Display for DropReason {
@@ -65,6 +69,8 @@ impl std::fmt::Display for DropReason {
             DropReason::AuthorBio => "author note",
             DropReason::BeforeArticle => "before the article",
             DropReason::AfterArticle => "after the article",
+            DropReason::Gutenberg => "Project Gutenberg header or footer",
+            DropReason::NotInArticle => "left out of the page's article",
         };
         f.write_str(text)
     }

@@ -4,6 +4,7 @@
 //! credits and dateline apart from the body; the body as sections of paragraphs; each paragraph cut
 //! into narration and quotation [`Span`]s; and every line that cleaning dropped, with its reason.
 
+mod attribution;
 mod boilerplate;
 mod clean;
 mod html;
@@ -13,11 +14,13 @@ pub mod sentences;
 mod speakers;
 mod structured;
 mod text;
+mod wrapped;
 
 use serde::Serialize;
 
 use crate::input::{Format, InputText};
 
+pub use attribution::Attribution;
 pub use clean::DropReason;
 
 /// An article, cleaned and structured.
@@ -90,6 +93,9 @@ pub struct Quotation {
     pub text: String,
     /// Who is quoted, when the text says so.
     pub speaker: Option<String>,
+    /// How the speaker was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
 }
 
 /// A line removed by cleaning.
@@ -126,6 +132,8 @@ pub struct ParseOptions {
     pub keep_all: bool,
     /// The input's format; detected from its name and content when `None`.
     pub format: Option<Format>,
+    /// The input's character encoding (`--encoding`); detected when `None`.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// Builds the article model from decoded input text.

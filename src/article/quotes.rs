@@ -1,6 +1,6 @@
 //! Finds quotations inside a paragraph.
 
-use super::{SpanKind, word_count};
+use super::{SpanKind, speakers, word_count};
 
 /// Quotations shorter than this stay in the narration ("scare quotes" such as “Grad”).
 pub const MIN_QUOTE_WORDS: usize = 4;
@@ -19,13 +19,28 @@ pub struct Piece {
 /// Cuts a paragraph into narration and quotation pieces.
 pub fn split(paragraph: &str) -> Vec<Piece> {
     let mut pieces = Vec::new();
-    for (is_quote, raw) in scan(paragraph) {
-        let kind = if is_quote && word_count(&raw) >= MIN_QUOTE_WORDS {
-            SpanKind::Quote
-        } else {
-            SpanKind::Narration
+    let scanned = scan(paragraph);
+    let mut previous_quote = false;
+    for (k, (is_quote, raw)) in scanned.iter().enumerate() {
+        let narration = |j: Option<usize>| {
+            j.and_then(|j| scanned.get(j))
+                .filter(|(q, _)| !q)
+                .map_or("", |(_, t)| t.as_str())
         };
-        push(&mut pieces, kind, raw);
+        let quoted = *is_quote
+            && (word_count(raw) >= MIN_QUOTE_WORDS
+                || is_dialogue(
+                    raw,
+                    narration(k.checked_sub(1)),
+                    narration(Some(k + 1)),
+                    previous_quote,
+                ));
+        if quoted {
+            previous_quote = true;
+            push(&mut pieces, SpanKind::Quote, strip_marks(raw));
+        } else {
+            push(&mut pieces, SpanKind::Narration, raw.clone());
+        }
     }
     let mut tidy: Vec<Piece> = Vec::with_capacity(pieces.len());
     for mut piece in pieces {
@@ -97,16 +112,35 @@ fn scan(text: &str) -> Vec<(bool, String)> {
         Some(o) => out.push((true, format!("{o}{current}"))),
         None => out.push((false, current)),
     }
-    // Keep marks on every piece for now; strip them from the ones that stay quotes.
-    out.into_iter()
-        .map(|(is_quote, t)| {
-            if is_quote && word_count(&t) >= MIN_QUOTE_WORDS {
-                (true, strip_marks(&t))
-            } else {
-                (is_quote, t)
-            }
-        })
-        .collect()
+    // Marks stay on every piece: [`split`] strips them from the pieces that are quotations.
+    out
+}
+
+/// A short quoted phrase (fewer than [`MIN_QUOTE_WORDS`] words, marks included in `quoted`) is
+/// dialogue, not a scare quote, when its punctuation is inside the marks (“Yes,” “Well!”) and
+/// either it starts a sentence with a capital, or a speech tag stands next to it, or it goes on
+/// with a quotation of the same paragraph after that quotation's tag. A scare quote sits inside a
+/// sentence that goes on after it (BM-21 “Grad” rockets; dismissed as “foreign propaganda.”).
+fn is_dialogue(quoted: &str, before: &str, after: &str, continues: bool) -> bool {
+    let inner = strip_marks(quoted);
+    let inner = inner.trim();
+    let punctuated = inner
+        .trim_end_matches(['\'', '’', '_', ')'])
+        .ends_with(['.', ',', '!', '?', ';', ':', '—', '–', '-', '…']);
+    if !punctuated || word_count(inner) == 0 {
+        return false;
+    }
+    let capital = inner
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
+    let lead = before.trim_end();
+    let sentence_start = lead.is_empty() || lead.ends_with(['.', '!', '?', ':', '—']);
+    (capital && sentence_start)
+        || speakers::tag_follows(after)
+        || speakers::tag_leads(before)
+        || (continues && word_count(before) <= 12)
 }
 
 fn wrap(open: char, inner: &str, close: char) -> String {

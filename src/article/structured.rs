@@ -60,6 +60,7 @@ pub fn build(title: Option<String>, byline: Option<String>, blocks: Vec<Block>) 
         }
     }
     close_section(&mut article, &mut section, None);
+    super::attribution::attribute(&mut article);
     article
 }
 

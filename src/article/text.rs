@@ -2,7 +2,7 @@
 
 use super::clean::{self, DropReason};
 use super::{Article, Dropped, Paragraph, Quotation, Section, Span, SpanKind, quotes, word_count};
-use super::{boilerplate, sentences, speakers};
+use super::{attribution, boilerplate, sentences, wrapped};
 
 /// A headline or heading is at most this many words.
 const MAX_HEADING_WORDS: usize = 20;
@@ -10,8 +10,14 @@ const MAX_HEADING_WORDS: usize = 20;
 /// Parses pasted plain text. With `keep_all`, no line is dropped as boilerplate.
 pub fn parse(text: &str, keep_all: bool) -> Article {
     let mut article = Article::default();
-    let lines = blocks(text);
-    let verdicts = judge(&lines, keep_all);
+    let book = wrapped::is_hard_wrapped(text);
+    let (lines, verdicts) = if book {
+        book_lines(text, keep_all)
+    } else {
+        let lines = blocks(text);
+        let verdicts = judge(&lines, keep_all);
+        (lines, verdicts)
+    };
     let Some(first) = verdicts.iter().position(Option::is_none) else {
         for (line, verdict) in lines.iter().zip(&verdicts) {
             drop_line(
@@ -23,8 +29,15 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
         return article;
     };
     let last = verdicts.iter().rposition(Option::is_none).unwrap_or(first);
-    let title = find_title(&lines, &verdicts, first);
-    article.title = title.map(|i| lines[i].clone());
+    let title = if book {
+        book_title(&lines, &verdicts, first)
+    } else {
+        find_title(&lines, &verdicts, first)
+    };
+    article.title = title.map(|i| {
+        let line = &lines[i];
+        line.strip_prefix("Title: ").unwrap_or(line).to_string()
+    });
     let mut body: Vec<&str> = Vec::new();
     for (i, (line, verdict)) in lines.iter().zip(&verdicts).enumerate() {
         let near = i + 15 >= first && i <= last + 10;
@@ -50,6 +63,7 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
         }
     }
     build_body(&mut article, &body);
+    attribution::attribute(&mut article);
     article
 }
 
@@ -74,6 +88,44 @@ fn judge(lines: &[String], keep_all: bool) -> Vec<Option<DropReason>> {
     } else {
         lines.iter().map(|l| clean::classify(l)).collect()
     }
+}
+
+/// The paragraphs of a hard-wrapped text and their verdicts: the Project Gutenberg header and
+/// footer are dropped, and lines that known phrases mark (a newsletter's "Unsubscribe") unless
+/// they hold a quotation or a chapter heading. A wrapped text is not a pasted page: the
+/// classifier for menus and teasers would take its dialogue for navigation.
+fn book_lines(text: &str, keep_all: bool) -> (Vec<String>, Vec<Option<DropReason>>) {
+    let blocks = wrapped::paragraphs(text);
+    let verdicts = blocks
+        .iter()
+        .map(|b| {
+            if b.gutenberg {
+                Some(DropReason::Gutenberg)
+            } else if keep_all
+                || b.text.contains(['"', '“', '”'])
+                || wrapped::is_chapter_heading(&b.text)
+            {
+                None
+            } else {
+                clean::classify(&b.text)
+            }
+        })
+        .collect();
+    (blocks.into_iter().map(|b| b.text).collect(), verdicts)
+}
+
+/// A book's title: its "Title:" line in a Project Gutenberg header, else a heading-like line
+/// before the first chapter heading and the first paragraph.
+fn book_title(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -> Option<usize> {
+    if let Some(i) = lines.iter().position(|l| l.starts_with("Title: ")) {
+        return Some(i);
+    }
+    (first..lines.len())
+        .take(5)
+        .take_while(|&i| !wrapped::is_chapter_heading(&lines[i]))
+        .find(|&i| {
+            verdicts[i].is_none() && is_heading_like(&lines[i]) && byline(&lines[i]).is_none()
+        })
 }
 
 /// The headline: the line a breadcrumb trail ends with, else the best heading-like line shortly
@@ -271,11 +323,31 @@ fn is_scene_break(line: &str) -> bool {
 
 fn build_body(article: &mut Article, body: &[&str]) {
     let mut section = Section::default();
+    let mut skip = None;
     for (i, line) in body.iter().enumerate() {
         let next_is_prose = body
             .get(i + 1)
             .is_some_and(|n| !is_heading_like(n) && !is_scene_break(n));
-        if is_scene_break(line) {
+        if skip == Some(i) {
+            continue;
+        } else if wrapped::is_chapter_heading(line) {
+            // "CHAPTER IV." then its title line ("The Science of Deduction"): one heading.
+            let title = body.get(i + 1).filter(|n| {
+                is_heading_like(n)
+                    && !wrapped::is_chapter_heading(n)
+                    && body
+                        .get(i + 2)
+                        .is_some_and(|p| !is_heading_like(p) || wrapped::is_chapter_heading(p))
+            });
+            let heading = match title {
+                Some(t) => {
+                    skip = Some(i + 1);
+                    format!("{}. {t}", line.trim_end_matches(['.', ':']))
+                }
+                None => line.to_string(),
+            };
+            close_section(article, &mut section, Some(heading));
+        } else if is_scene_break(line) {
             close_section(article, &mut section, None);
         } else if is_heading_like(line) && next_is_prose {
             close_section(article, &mut section, Some(line.to_string()));
@@ -377,6 +449,7 @@ pub(super) fn paragraph(
                 article.quotations.push(Quotation {
                     text: piece.text.clone(),
                     speaker: None,
+                    attribution: None,
                 });
                 article.quotations.len() - 1
             }
@@ -387,63 +460,10 @@ pub(super) fn paragraph(
             quotation,
         });
     }
-    let previous_speaker = previous
-        .and_then(|p| p.spans.iter().rev().find_map(|s| s.quotation))
-        .and_then(|q| article.quotations[q].speaker.clone());
-    attribute(article, &spans, previous_speaker);
     Paragraph {
         text: text.to_string(),
         spans,
         sentences: sentences::split(text),
-    }
-}
-
-/// Gives each quotation of the paragraph the speaker its attribution names: the narration
-/// right after it ("…,” says Yusov), else the narration leading into it (Caesar said: “…”).
-/// Finds the speaker of each new quotation of a paragraph: in its attribution ("says X", "X
-/// said"); else, for a paragraph that is all quotation, the speaker of the paragraph before (as
-/// articles go on quoting someone); else a known speaker whose name opens the narration
-/// ("Caesar, whose wife …, believes … “stateless scoundrels”").
-fn attribute(article: &mut Article, spans: &[Span], previous_speaker: Option<String>) {
-    let all_quoted = spans
-        .iter()
-        .all(|s| s.kind == SpanKind::Quote || !s.text.chars().any(char::is_alphanumeric));
-    let known: Vec<String> = article
-        .quotations
-        .iter()
-        .filter_map(|q| q.speaker.clone())
-        .collect();
-    let named_first = spans
-        .iter()
-        .find(|s| s.kind == SpanKind::Narration)
-        .and_then(|s| s.text.split([' ', ',']).next())
-        .filter(|first| known.iter().any(|k| k == first))
-        .map(str::to_string);
-    let fallback = if all_quoted {
-        previous_speaker
-    } else {
-        named_first
-    };
-    let narration = |i: usize| {
-        spans
-            .get(i)
-            .filter(|s| s.kind == SpanKind::Narration)
-            .map(|s| s.text.as_str())
-    };
-    for (i, span) in spans.iter().enumerate() {
-        let Some(q) = span.quotation else { continue };
-        if article.quotations[q].speaker.is_some() {
-            continue;
-        }
-        let speaker = narration(i + 1)
-            .and_then(speakers::after)
-            .or_else(|| {
-                i.checked_sub(1)
-                    .and_then(narration)
-                    .and_then(speakers::before)
-            })
-            .or_else(|| fallback.clone());
-        article.quotations[q].speaker = speaker;
     }
 }
 

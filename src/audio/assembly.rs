@@ -1,19 +1,18 @@
 //! Step 1: each utterance's speech trimmed, resampled and spooled as it comes, with the
-//! script's pauses, and every voice role measured.
+//! script's pauses, and every voice role measured (its loudness and peak: mastering turns them
+//! into gains).
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::time::Instant;
 
-use super::loudness::{self, Meter, MeterError};
+use super::loudness::Meter;
 use super::resample::Converter;
-use super::{AudioError, Extent, Pcm, Placed, Program, Timings, trim};
+use super::{AudioError, Extent, Pcm, Placed, Program, trim};
 use crate::engine::{Event, Speech};
 use crate::script::{Role, Script};
 
 /// Builds a program utterance by utterance, spooling the audio to `S` as it comes.
 pub struct Assembler<S: Write> {
-    timings: Timings,
     spool: S,
     sample_rate: u32,
     frames: u64,
@@ -34,14 +33,10 @@ pub struct Assembled<S> {
     pub spool: S,
     /// Role of each placed utterance.
     pub roles: Vec<Role>,
-    /// Gain in dB per role that brings its loudness to the narrator's.
-    pub role_gains: HashMap<Role, f64>,
-    /// Loudness of the voices once matched (the narrator's), LUFS; `None` for silence.
-    pub level: Option<f64>,
-    /// Highest sample once the voices are matched.
-    pub peak: f32,
-    /// Time spent so far.
-    pub timings: Timings,
+    /// Integrated loudness of each role's speech, LUFS (`-inf` when too short to measure).
+    pub role_levels: HashMap<Role, f64>,
+    /// Highest sample of each role's speech.
+    pub role_peaks: HashMap<Role, f32>,
 }
 
 impl<S> Assembled<S> {
@@ -51,10 +46,8 @@ impl<S> Assembled<S> {
             spool: f(self.spool)?,
             program: self.program,
             roles: self.roles,
-            role_gains: self.role_gains,
-            level: self.level,
-            peak: self.peak,
-            timings: self.timings,
+            role_levels: self.role_levels,
+            role_peaks: self.role_peaks,
         })
     }
 }
@@ -65,7 +58,6 @@ impl<S: Write> Assembler<S> {
         // Checked here so a bad rate fails before any speech is made.
         Meter::integrated(sample_rate)?;
         Ok(Assembler {
-            timings: Timings::default(),
             spool,
             sample_rate,
             frames: 0,
@@ -81,22 +73,6 @@ impl<S: Write> Assembler<S> {
 
     /// Adds one utterance, spoken by `role`, followed by `pause_after_ms` of heard silence.
     pub fn add(
-        &mut self,
-        speech: Speech,
-        role: Role,
-        pause_after_ms: u32,
-    ) -> Result<(), AudioError> {
-        let began = Instant::now();
-        let metered = self.timings.loudness;
-        self.add_timed(speech, role, pause_after_ms)?;
-        let spent = began
-            .elapsed()
-            .saturating_sub(self.timings.loudness - metered);
-        self.timings.assembly += spent;
-        Ok(())
-    }
-
-    fn add_timed(
         &mut self,
         speech: Speech,
         role: Role,
@@ -162,9 +138,7 @@ impl<S: Write> Assembler<S> {
                 e.insert(Meter::integrated(self.sample_rate)?)
             }
         };
-        let began = Instant::now();
         meter.add(&audio)?;
-        self.timings.loudness += began.elapsed();
         let peak = self.peaks.entry(role).or_insert(0.0);
         *peak = audio.iter().fold(*peak, |p, s| p.max(s.abs()));
         self.placed.push(Placed {
@@ -187,15 +161,13 @@ impl<S: Write> Assembler<S> {
     pub fn finish(mut self) -> Result<Assembled<S>, AudioError> {
         self.silence(self.owed_pause)?;
         self.spool.flush()?;
-        let (role_gains, level) = role_gains(&self.meters)?;
-        let peak = self
-            .peaks
-            .iter()
-            .map(|(role, p)| p * loudness::factor(role_gains.get(role).copied().unwrap_or(0.0)))
-            .fold(0.0, f32::max);
+        let mut role_levels = HashMap::new();
+        for (role, meter) in &self.meters {
+            role_levels.insert(*role, meter.loudness()?);
+        }
         Ok(Assembled {
-            level,
-            peak,
+            role_levels,
+            role_peaks: self.peaks,
             program: Program {
                 pcm: Extent {
                     sample_rate: self.sample_rate,
@@ -205,8 +177,6 @@ impl<S: Write> Assembler<S> {
             },
             spool: self.spool,
             roles: self.roles,
-            role_gains,
-            timings: self.timings,
         })
     }
 
@@ -244,9 +214,6 @@ impl<S: Write> Assembler<S> {
     }
 }
 
-/// Gains that bring every role to the narrator's loudness (or, without narration, to the
-/// loudest role's). Roles too short to measure keep their level.
-/// Also returns that reference loudness: what the matched voices measure.
 /// Moves each event to where its sound begins, never past the next event's position, so
 /// captions start when their first word is heard (see [`trim::onset`]).
 fn heard_at_onsets(events: &mut [Event], audio: &[f32]) {
@@ -257,37 +224,6 @@ fn heard_at_onsets(events: &mut [Event], audio: &[f32]) {
         let next = positions[i + 1..].iter().copied().find(|&p| p > at);
         event.sample = trim::onset(audio, at, next.unwrap_or(audio.len())) as u64;
     }
-}
-
-fn role_gains(
-    meters: &HashMap<Role, Meter>,
-) -> Result<(HashMap<Role, f64>, Option<f64>), MeterError> {
-    let mut levels = HashMap::new();
-    for (role, meter) in meters {
-        levels.insert(*role, meter.loudness()?);
-    }
-    let reference = levels
-        .get(&Role::Narrator)
-        .copied()
-        .filter(|l| l.is_finite())
-        .or_else(|| {
-            levels
-                .values()
-                .copied()
-                .filter(|l| l.is_finite())
-                .reduce(f64::max)
-        });
-    let gains = levels
-        .into_iter()
-        .map(|(role, level)| {
-            let gain = match reference {
-                Some(reference) => loudness::gain_to(reference, level).clamp(-20.0, 20.0),
-                None => 0.0,
-            };
-            (role, gain)
-        })
-        .collect();
-    Ok((gains, reference))
 }
 
 /// Assembles speech in memory, without mastering: the program and its 16-bit audio.

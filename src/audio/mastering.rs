@@ -1,12 +1,16 @@
 //! Steps 2 and 3: the spooled program's gains (voices matched, loudness target, what the
 //! limiter takes), then one pass that writes it, limited and measured, into one or more files.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
-use std::time::{Duration, Instant};
 
 use super::loudness::{self, Meter};
-use super::{Assembled, AudioOptions, Program, Timings, limiter, wav};
+use super::writer::AudioWriter;
+use std::collections::HashMap;
+
+use super::{Assembled, AudioOptions, limiter, wav};
+use crate::chapters::Chapter;
+use crate::script::Role;
 
 /// The figures of a mastered program.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,74 +21,48 @@ pub struct Mastered {
     pub parts: Vec<wav::Loudness>,
     /// Gain applied to the whole program, dB.
     pub gain_db: f64,
-    /// Time spent in each stage, assembly included.
-    pub timings: Timings,
+    /// Passes over the spooled program: the written one and those that measured the gain.
+    pub passes: usize,
 }
 
-/// One output file of a program: which frames it holds and its markers (in its own frames).
-pub struct Part<W> {
+/// One output file of a program: which frames it holds, its chapters (in its own frames) and
+/// the writer its audio goes to.
+pub struct Part<'a> {
     /// Frames of the program in this file.
     pub frames: Range<u64>,
-    /// Where the file goes.
-    pub out: W,
-    /// Its markers.
-    pub cues: Vec<wav::Cue>,
+    /// Its chapters.
+    pub chapters: Vec<Chapter>,
+    /// Where its audio goes.
+    pub writer: Box<dyn AudioWriter + 'a>,
 }
 
-/// Cuts a program into parts of at most `max_frames`, in the pauses between utterances (in
-/// the middle of each pause). One utterance longer than the limit makes a longer part.
-pub fn split(program: &Program, max_frames: Option<u64>) -> Vec<Range<u64>> {
-    let total = program.pcm.frames;
-    let Some(max) = max_frames.filter(|&m| m > 0 && m < total) else {
-        return std::iter::once(0..total).collect();
-    };
-    let cuts: Vec<u64> = program
-        .placed
-        .windows(2)
-        .filter(|w| !w[0].frames.is_empty() && !w[1].frames.is_empty())
-        .map(|w| w[0].frames.end + (w[1].frames.start - w[0].frames.end) / 2)
-        .collect();
-    let mut parts = Vec::new();
-    let mut start = 0;
-    while total - start > max {
-        let fitting = cuts
-            .iter()
-            .copied()
-            .filter(|&c| c > start && c - start <= max)
-            .max();
-        let Some(cut) = fitting.or_else(|| cuts.iter().copied().find(|&c| c > start)) else {
-            break;
-        };
-        parts.push(start..cut);
-        start = cut;
+/// Why mastering failed: which part (index into the parts given) and what went wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{source}")]
+pub struct MasterError {
+    /// The part being written, if the failure belongs to one.
+    pub part: Option<usize>,
+    /// What went wrong.
+    #[source]
+    pub source: wav::WavError,
+}
+
+impl From<wav::WavError> for MasterError {
+    fn from(source: wav::WavError) -> Self {
+        MasterError { part: None, source }
     }
-    parts.push(start..total);
-    parts
 }
 
-/// The markers that fall in `frames`, moved to the part's own frames; a marked region that
-/// began in an earlier part starts again at the part's first frame.
-/// Markers at the very end of the program belong to the `last` part.
-pub fn cues_within(cues: &[wav::Cue], frames: &Range<u64>, last: bool) -> Vec<wav::Cue> {
-    cues.iter()
-        .filter_map(|cue| {
-            let end = cue.start_frame + cue.length.unwrap_or(0);
-            let starts_before_end =
-                cue.start_frame < frames.end || (last && cue.start_frame == frames.end);
-            let inside =
-                starts_before_end && (end > frames.start || cue.start_frame >= frames.start);
-            inside.then(|| {
-                let start = cue.start_frame.max(frames.start);
-                wav::Cue {
-                    start_frame: start - frames.start,
-                    length: cue
-                        .length
-                        .map(|_| end.min(frames.end).saturating_sub(start)),
-                    ..cue.clone()
-                }
-            })
-        })
-        .collect()
+impl From<std::io::Error> for MasterError {
+    fn from(source: std::io::Error) -> Self {
+        wav::WavError::from(source).into()
+    }
+}
+
+impl From<loudness::MeterError> for MasterError {
+    fn from(source: loudness::MeterError) -> Self {
+        wav::WavError::from(source).into()
+    }
 }
 
 /// Frames read from the spool at a time.
@@ -92,113 +70,165 @@ const CHUNK: usize = 1 << 15;
 
 /// Writes the spooled program as WAV files, one per part: role gains, program gain, limiter,
 /// format. The gain and the limiter run over the whole program, so parts match in level.
-pub fn master<R: Read + Seek, W: Write + Seek>(
+pub fn master<R: Read + Seek>(
     assembled: &mut Assembled<R>,
     options: &AudioOptions,
-    parts: Vec<Part<W>>,
+    parts: Vec<Part<'_>>,
     info: &wav::Info,
-) -> Result<Mastered, wav::WavError> {
-    let began = Instant::now();
-    let mut timings = assembled.timings;
+) -> Result<Mastered, MasterError> {
     let rate = assembled.program.pcm.sample_rate;
-    let roles = match options.loudness {
-        Some(_) => role_segments(assembled),
-        None => Vec::new(),
+    let ceiling = options.loudness.map(|_| options.true_peak);
+    let (roles, gain_db, passes) = match options.loudness {
+        Some(target) => {
+            let matched = Matched::of(assembled);
+            let roles = role_segments(assembled, &matched.gains);
+            let (gain, passes) =
+                program_gain(assembled, &roles, &matched, target, options.true_peak)?;
+            (roles, gain, passes)
+        }
+        None => (Vec::new(), 0.0, 0),
     };
-    let gain_db = match options.loudness {
-        Some(target) => program_gain(assembled, &roles, target, options.true_peak)?,
-        None => 0.0,
-    };
-    timings.loudness += began.elapsed();
-    let began = Instant::now();
-    let format = wav::Format {
-        sample_rate: rate,
-        channels: options.channels,
-        bits: options.bits,
-    };
-    let mut router = Router::new(format, parts, info)?;
-    let mut limiter = options
-        .loudness
-        .map(|_| limiter::Limiter::new(rate, options.true_peak));
+    let mut router = Router::new(rate, parts, info)?;
+    run_chain(assembled, &roles, gain_db, ceiling, |block| {
+        router.emit(block)
+    })?;
+    let (loudness, parts) = router.finish()?;
+    Ok(Mastered {
+        loudness,
+        parts,
+        gain_db,
+        passes: passes + 1,
+    })
+}
+
+/// The voices matched: a gain per role that brings it to the narrator's loudness (or, without
+/// narration, to the loudest role's; roles too short to measure keep their level), the
+/// loudness they then share, and the highest sample once matched.
+struct Matched {
+    gains: HashMap<Role, f64>,
+    level: Option<f64>,
+    peak: f32,
+}
+
+impl Matched {
+    fn of<R>(assembled: &Assembled<R>) -> Matched {
+        let levels = &assembled.role_levels;
+        let level = levels
+            .get(&Role::Narrator)
+            .copied()
+            .filter(|l| l.is_finite())
+            .or_else(|| {
+                levels
+                    .values()
+                    .copied()
+                    .filter(|l| l.is_finite())
+                    .reduce(f64::max)
+            });
+        let gains: HashMap<Role, f64> = levels
+            .iter()
+            .map(|(&role, &l)| {
+                let gain = match level {
+                    Some(reference) => loudness::gain_to(reference, l).clamp(-20.0, 20.0),
+                    None => 0.0,
+                };
+                (role, gain)
+            })
+            .collect();
+        let peak = assembled
+            .role_peaks
+            .iter()
+            .map(|(role, p)| p * loudness::factor(gains.get(role).copied().unwrap_or(0.0)))
+            .fold(0.0, f32::max);
+        Matched { gains, level, peak }
+    }
+}
+
+/// The mastering chain over the whole spool, the one every pass runs: role gains, `gain_db`,
+/// then (with a ceiling) the true-peak limiter, flushed at the end; each processed block goes
+/// to `sink` (a meter, or the files).
+fn run_chain<R: Read + Seek, E: From<std::io::Error>>(
+    assembled: &mut Assembled<R>,
+    roles: &[(Range<u64>, f32)],
+    gain_db: f64,
+    ceiling_dbtp: Option<f64>,
+    mut sink: impl FnMut(&[f32]) -> Result<(), E>,
+) -> Result<(), E> {
+    let rate = assembled.program.pcm.sample_rate;
+    let mut limiter = ceiling_dbtp.map(|c| limiter::Limiter::new(rate, c));
     let gain = loudness::factor(gain_db);
     let mut limited = Vec::with_capacity(CHUNK);
-    read_spool(assembled, &roles, |chunk| {
+    read_spool(assembled, roles, |chunk| {
         chunk.iter_mut().for_each(|s| *s *= gain);
         match &mut limiter {
             Some(limiter) => {
                 limited.clear();
                 limiter.process(chunk, &mut limited);
-                router.emit(&limited)
+                sink(&limited)
             }
-            None => router.emit(chunk),
+            None => sink(chunk),
         }
     })?;
     if let Some(limiter) = &mut limiter {
         limited.clear();
         limiter.flush(&mut limited);
-        router.emit(&limited)?;
+        sink(&limited)?;
     }
-    let (loudness, parts, metering) = router.finish()?;
-    timings.loudness += metering;
-    timings.mastering += began.elapsed().saturating_sub(metering);
-    Ok(Mastered {
-        loudness,
-        parts,
-        gain_db,
-        timings,
-    })
+    Ok(())
 }
 
-/// The part being written: its writer, markers, frames still to come and own meter.
-type OpenPart<W> = (wav::WavWriter<W>, Vec<wav::Cue>, u64, Option<Meter>);
+/// The part being written: its index, writer, chapters, frames still to come and own meter.
+type OpenPart<'w> = (
+    usize,
+    Box<dyn AudioWriter + 'w>,
+    Vec<Chapter>,
+    u64,
+    Option<Meter>,
+);
 
 /// Sends the mastered stream to the part files in turn, measuring the whole and each part.
-struct Router<'a, W: Write + Seek> {
-    format: wav::Format,
+struct Router<'a, 'w> {
+    sample_rate: u32,
     info: &'a wav::Info,
-    pending: std::vec::IntoIter<Part<W>>,
-    open: Option<OpenPart<W>>,
+    pending: std::iter::Enumerate<std::vec::IntoIter<Part<'w>>>,
+    open: Option<OpenPart<'w>>,
     whole: Meter,
     split: bool,
     figures: Vec<wav::Loudness>,
-    metering: Duration,
 }
 
-impl<'a, W: Write + Seek> Router<'a, W> {
+impl<'a, 'w> Router<'a, 'w> {
     fn new(
-        format: wav::Format,
-        parts: Vec<Part<W>>,
+        sample_rate: u32,
+        parts: Vec<Part<'w>>,
         info: &'a wav::Info,
-    ) -> Result<Self, wav::WavError> {
+    ) -> Result<Self, MasterError> {
         Ok(Router {
-            format,
+            sample_rate,
             info,
             split: parts.len() > 1,
-            pending: parts.into_iter(),
+            pending: parts.into_iter().enumerate(),
             open: None,
-            whole: Meter::full(format.sample_rate)?,
+            whole: Meter::full(sample_rate)?,
             figures: Vec::new(),
-            metering: Duration::ZERO,
         })
     }
 
-    fn emit(&mut self, mut samples: &[f32]) -> Result<(), wav::WavError> {
-        let began = Instant::now();
+    fn emit(&mut self, mut samples: &[f32]) -> Result<(), MasterError> {
         self.whole.add(samples)?;
-        self.metering += began.elapsed();
         while !samples.is_empty() {
             if self.open.is_none() && !self.open_next()? {
-                return Err(wav::WavError::TooLong("more audio than the parts hold"));
+                return Err(wav::WavError::TooLong("more audio than the parts hold").into());
             }
-            let Some((writer, _, left, meter)) = &mut self.open else {
+            let Some((index, writer, _, left, meter)) = &mut self.open else {
                 continue;
             };
             let n = samples.len().min(*left as usize);
-            writer.write_mono(&samples[..n])?;
+            let part = Some(*index);
+            writer
+                .write(&samples[..n])
+                .map_err(|source| MasterError { part, source })?;
             if let Some(meter) = meter {
-                let began = Instant::now();
                 meter.add(&samples[..n])?;
-                self.metering += began.elapsed();
             }
             *left -= n as u64;
             samples = &samples[n..];
@@ -210,73 +240,58 @@ impl<'a, W: Write + Seek> Router<'a, W> {
     }
 
     /// Opens the next part; false when there is none.
-    fn open_next(&mut self) -> Result<bool, wav::WavError> {
-        let Some(part) = self.pending.next() else {
+    fn open_next(&mut self) -> Result<bool, MasterError> {
+        let Some((index, part)) = self.pending.next() else {
             return Ok(false);
         };
         let frames = part.frames.end - part.frames.start;
-        let writer = wav::WavWriter::new(part.out, self.format, frames)?;
         let meter = match self.split {
-            true => Some(Meter::full(self.format.sample_rate)?),
+            true => Some(Meter::full(self.sample_rate)?),
             false => None,
         };
-        self.open = Some((writer, part.cues, frames, meter));
+        self.open = Some((index, part.writer, part.chapters, frames, meter));
         if frames == 0 {
             self.close()?;
         }
         Ok(true)
     }
 
-    fn close(&mut self) -> Result<(), wav::WavError> {
-        if let Some((writer, cues, _, meter)) = self.open.take() {
+    fn close(&mut self) -> Result<(), MasterError> {
+        if let Some((index, writer, chapters, _, meter)) = self.open.take() {
             let figures = meter.as_ref().unwrap_or(&self.whole).figures()?;
-            writer.finish(&cues, self.info, Some(&figures))?;
+            writer
+                .finish(&chapters, self.info, &figures)
+                .map_err(|source| MasterError {
+                    part: Some(index),
+                    source,
+                })?;
             self.figures.push(figures);
         }
         Ok(())
     }
 
     /// Closes every part (parts with no audio are written empty).
-    fn finish(mut self) -> Result<(wav::Loudness, Vec<wav::Loudness>, Duration), wav::WavError> {
+    fn finish(mut self) -> Result<(wav::Loudness, Vec<wav::Loudness>), MasterError> {
         self.close()?;
         while self.open_next()? {
             self.close()?;
         }
-        Ok((self.whole.figures()?, self.figures, self.metering))
+        Ok((self.whole.figures()?, self.figures))
     }
 }
 
-/// Integrated loudness of the spool with the role gains applied.
+/// Integrated loudness of the spool after the role gains, `gain_db` and (with a ceiling) the
+/// limiter.
 fn measure<R: Read + Seek>(
     assembled: &mut Assembled<R>,
     roles: &[(Range<u64>, f32)],
+    gain_db: f64,
+    ceiling_dbtp: Option<f64>,
 ) -> Result<f64, wav::WavError> {
     let mut meter = Meter::integrated(assembled.program.pcm.sample_rate)?;
-    read_spool(assembled, roles, |chunk| Ok(meter.add(chunk)?))?;
-    Ok(meter.loudness()?)
-}
-
-/// Integrated loudness of the spool after `gain_db` and the limiter.
-fn measure_limited<R: Read + Seek>(
-    assembled: &mut Assembled<R>,
-    roles: &[(Range<u64>, f32)],
-    gain_db: f64,
-    ceiling_dbtp: f64,
-) -> Result<f64, wav::WavError> {
-    let rate = assembled.program.pcm.sample_rate;
-    let mut meter = Meter::integrated(rate)?;
-    let mut limiter = limiter::Limiter::new(rate, ceiling_dbtp);
-    let gain = loudness::factor(gain_db);
-    let mut limited = Vec::with_capacity(CHUNK);
-    read_spool(assembled, roles, |chunk| {
-        chunk.iter_mut().for_each(|s| *s *= gain);
-        limited.clear();
-        limiter.process(chunk, &mut limited);
-        Ok(meter.add(&limited)?)
+    run_chain(assembled, roles, gain_db, ceiling_dbtp, |block| {
+        meter.add(block).map_err(wav::WavError::from)
     })?;
-    limited.clear();
-    limiter.flush(&mut limited);
-    meter.add(&limited)?;
     Ok(meter.loudness()?)
 }
 
@@ -288,25 +303,32 @@ fn measure_limited<R: Read + Seek>(
 /// the gain corrected by the difference; a small correction is close to exact, and after a
 /// large one (heavy limiting, where a dB of gain adds less than a dB of loudness) it measures
 /// again and steps by the measured slope, at most three times.
+/// Returns the gain and the number of passes over the spool it took.
 fn program_gain<R: Read + Seek>(
     assembled: &mut Assembled<R>,
     roles: &[(Range<u64>, f32)],
+    matched: &Matched,
     target: f64,
     ceiling_dbtp: f64,
-) -> Result<f64, wav::WavError> {
-    let Some(level) = assembled.level else {
-        return Ok(0.0);
+) -> Result<(f64, usize), wav::WavError> {
+    let Some(level) = matched.level else {
+        return Ok((0.0, 0));
     };
     let mut gain = loudness::gain_to(target, level);
-    let peak_dbfs = 20.0 * f64::from(assembled.peak.max(1e-9)).log10() + gain;
+    let peak_dbfs = 20.0 * f64::from(matched.peak.max(1e-9)).log10() + gain;
     if peak_dbfs < ceiling_dbtp - 6.0 {
-        return Ok(loudness::gain_to(target, measure(assembled, roles)?));
+        return Ok((
+            loudness::gain_to(target, measure(assembled, roles, 0.0, None)?),
+            1,
+        ));
     }
+    let mut passes = 0;
     // Output loudness per dB of gain: 1 without limiting, less the harder it limits.
     let mut slope = 1.0;
     let mut last: Option<(f64, f64)> = None;
     for _ in 0..3 {
-        let limited = measure_limited(assembled, roles, gain, ceiling_dbtp)?;
+        let limited = measure(assembled, roles, gain, Some(ceiling_dbtp))?;
+        passes += 1;
         if !limited.is_finite() {
             break;
         }
@@ -320,29 +342,32 @@ fn program_gain<R: Read + Seek>(
             break;
         }
     }
-    Ok(gain)
+    Ok((gain, passes))
 }
 
 /// Each utterance's frames with the gain factor of its role.
-fn role_segments<R>(assembled: &Assembled<R>) -> Vec<(Range<u64>, f32)> {
+fn role_segments<R>(
+    assembled: &Assembled<R>,
+    gains: &HashMap<Role, f64>,
+) -> Vec<(Range<u64>, f32)> {
     assembled
         .program
         .placed
         .iter()
         .zip(&assembled.roles)
         .map(|(placed, role)| {
-            let db = assembled.role_gains.get(role).copied().unwrap_or(0.0);
+            let db = gains.get(role).copied().unwrap_or(0.0);
             (placed.frames.clone(), loudness::factor(db))
         })
         .collect()
 }
 
 /// Reads the whole spool in chunks, with role gains applied, into `each`.
-fn read_spool<R: Read + Seek>(
+fn read_spool<R: Read + Seek, E: From<std::io::Error>>(
     assembled: &mut Assembled<R>,
     roles: &[(Range<u64>, f32)],
-    mut each: impl FnMut(&mut [f32]) -> Result<(), wav::WavError>,
-) -> Result<(), wav::WavError> {
+    mut each: impl FnMut(&mut [f32]) -> Result<(), E>,
+) -> Result<(), E> {
     assembled.spool.seek(SeekFrom::Start(0))?;
     let mut bytes = vec![0u8; CHUNK * 4];
     let mut samples = Vec::with_capacity(CHUNK);
@@ -372,8 +397,8 @@ fn read_spool<R: Read + Seek>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::Assembler;
     use super::super::testing::{RATE, speech, utterance};
-    use super::super::{Assembler, Extent, Placed};
     use super::*;
     use crate::engine::Speech;
     use crate::script::{Role, Script};
@@ -384,10 +409,16 @@ mod tests {
         options: &AudioOptions,
         out: &mut Cursor<Vec<u8>>,
     ) -> Mastered {
+        let frames = assembled.program.pcm.frames;
+        let format = wav::Format {
+            sample_rate: assembled.program.pcm.sample_rate,
+            channels: options.channels,
+            bits: options.bits,
+        };
         let part = Part {
-            frames: 0..assembled.program.pcm.frames,
-            out,
-            cues: vec![],
+            frames: 0..frames,
+            chapters: vec![],
+            writer: Box::new(wav::WavWriter::new(out, format, frames).unwrap()),
         };
         master(assembled, options, vec![part], &wav::Info::default()).unwrap()
     }
@@ -473,66 +504,6 @@ mod tests {
         assert!((3_200..=3_300).contains(&peak), "{peak}");
     }
 
-    fn placed(spans: &[(u64, u64)], total: u64) -> Program {
-        Program {
-            pcm: Extent {
-                sample_rate: 1_000,
-                frames: total,
-            },
-            placed: spans
-                .iter()
-                .map(|&(a, b)| Placed {
-                    frames: a..b,
-                    events: vec![],
-                })
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn parts_are_cut_in_the_middle_of_pauses_and_stay_under_the_limit() {
-        let program = placed(&[(0, 300), (400, 700), (800, 1_100), (1_200, 1_500)], 1_600);
-        assert_eq!(
-            split(&program, Some(800)),
-            vec![0..750, 750..1_150, 1_150..1_600]
-        );
-        assert_eq!(split(&program, Some(900)), vec![0..750, 750..1_600]);
-        assert_eq!(
-            split(&program, Some(400)),
-            vec![0..350, 350..750, 750..1_150, 1_150..1_600]
-        );
-        assert_eq!(split(&program, None), vec![0..1_600]);
-        assert_eq!(split(&program, Some(5_000)), vec![0..1_600]);
-    }
-
-    #[test]
-    fn an_utterance_longer_than_the_limit_makes_a_longer_part() {
-        let program = placed(&[(0, 1_000), (1_100, 1_200)], 1_300);
-        assert_eq!(split(&program, Some(500)), vec![0..1_050, 1_050..1_300]);
-    }
-
-    #[test]
-    fn cues_are_moved_into_their_part_and_a_running_region_restarts_at_its_start() {
-        let cue = |start_frame, length| wav::Cue {
-            start_frame,
-            length: Some(length),
-            label: "L".into(),
-            note: None,
-        };
-        let cues = [cue(0, 900), cue(900, 700), cue(1_100, 100)];
-        let second = cues_within(&cues, &(750..1_600), true);
-        let spans: Vec<(u64, Option<u64>)> =
-            second.iter().map(|c| (c.start_frame, c.length)).collect();
-        assert_eq!(
-            spans,
-            vec![(0, Some(150)), (150, Some(700)), (350, Some(100))]
-        );
-        assert_eq!(cues_within(&cues, &(0..750), false).len(), 1);
-        let at_the_end = [cue(1_600, 0)];
-        assert_eq!(cues_within(&at_the_end, &(750..1_600), true).len(), 1);
-        assert!(cues_within(&at_the_end, &(0..1_600), false).is_empty());
-    }
-
     #[test]
     fn split_parts_share_one_gain_and_together_hold_the_whole_program() {
         let script = Script {
@@ -551,16 +522,21 @@ mod tests {
                 .unwrap();
         }
         let mut assembled = assembler.finish().unwrap();
-        let ranges = split(&assembled.program, Some(u64::from(RATE) * 6));
+        let ranges =
+            crate::chapters::layout::cut_in_pauses(&assembled.program, Some(u64::from(RATE) * 6));
         assert_eq!(ranges.len(), 2);
         let mut outs = vec![Cursor::new(Vec::new()), Cursor::new(Vec::new())];
+        let format = wav::Format::mono16(RATE);
         let parts = ranges
             .iter()
             .zip(outs.iter_mut())
-            .map(|(frames, out)| Part {
-                frames: frames.clone(),
-                out,
-                cues: vec![],
+            .map(|(frames, out)| {
+                let writer = wav::WavWriter::new(out, format, frames.end - frames.start).unwrap();
+                Part {
+                    frames: frames.clone(),
+                    chapters: vec![],
+                    writer: Box::new(writer) as Box<dyn AudioWriter>,
+                }
             })
             .collect();
         let options = AudioOptions::default();

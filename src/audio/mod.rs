@@ -24,12 +24,13 @@ pub mod mp3;
 pub mod resample;
 pub mod trim;
 pub mod wav;
+pub mod writer;
 
 pub use assembly::{Assembled, Assembler, assemble, assemble_in_memory};
-pub use mastering::{Mastered, Part, cues_within, master, split};
+pub use mastering::{MasterError, Mastered, Part, master};
+pub use writer::AudioWriter;
 
 use std::ops::Range;
-use std::time::Duration;
 
 use crate::engine::Event;
 use loudness::MeterError;
@@ -137,25 +138,14 @@ pub enum AudioError {
         speeches: usize,
     },
     /// An engine's rate could not be converted to the program's.
-    #[error("{0}")]
+    #[error(transparent)]
     Resample(#[from] ResampleError),
     /// The loudness meter refused the audio.
-    #[error("{0}")]
+    #[error(transparent)]
     Meter(#[from] MeterError),
     /// The temporary audio could not be written.
     #[error("temporary audio: {0}")]
     Spool(#[from] std::io::Error),
-}
-
-/// Time spent in each audio stage (for the benchmark; never asserted).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Timings {
-    /// Trims, resampling, fades and spooling.
-    pub assembly: Duration,
-    /// Every loudness measurement (roles, program, finished audio).
-    pub loudness: Duration,
-    /// Gains, limiter, sample encoding and writing the file.
-    pub mastering: Duration,
 }
 
 /// Speech for the tests of the audio steps.

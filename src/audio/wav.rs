@@ -27,6 +27,8 @@
 use std::io::{Seek, SeekFrom, Write};
 
 use super::Pcm;
+use crate::chapters::Chapter;
+use crate::script::MarkKind;
 
 /// Longest text we put into one `ltxt` or INFO sub-chunk, in bytes (NUL excluded).
 const MAX_TEXT_BYTES: usize = 1_500;
@@ -61,10 +63,10 @@ pub struct Info {
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
     /// Writing failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     /// Measuring the written audio failed.
-    #[error("{0}")]
+    #[error(transparent)]
     Meter(#[from] super::loudness::MeterError),
     /// A RIFF file would pass 4 GiB, or a marker lies past 2^32 frames (cue points are 32-bit:
     /// split the program with `--max-part-duration`).
@@ -293,6 +295,35 @@ impl<W: Write + Seek> WavWriter<W> {
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+impl<W: Write + Seek> super::writer::AudioWriter for WavWriter<W> {
+    fn write(&mut self, samples: &[f32]) -> Result<(), WavError> {
+        self.write_mono(samples)
+    }
+
+    fn finish(
+        self: Box<Self>,
+        chapters: &[Chapter],
+        info: &Info,
+        loudness: &Loudness,
+    ) -> Result<(), WavError> {
+        WavWriter::finish(*self, &cues(chapters), info, Some(loudness)).map(drop)
+    }
+}
+
+/// The cue points of a chapter list: a region per chapter (an `ltxt` of its length), with the
+/// full text as the note of quotations and paragraphs.
+pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
+    chapters
+        .iter()
+        .map(|c| Cue {
+            start_frame: c.start_frame,
+            length: Some(c.frames()),
+            label: c.title.clone(),
+            note: (c.kind != MarkKind::Section).then(|| c.note.clone()),
+        })
+        .collect()
 }
 
 /// One sample, little-endian, rounded and clipped to the integer range.

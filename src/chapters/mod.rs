@@ -20,10 +20,10 @@ pub mod captions;
 pub mod cuesheet;
 pub mod epub;
 pub mod ffmeta;
+pub mod layout;
 pub mod markup;
 pub mod page;
 pub mod podcast;
-pub mod split;
 pub mod timeline;
 pub mod timing;
 pub mod webvtt;
@@ -32,7 +32,7 @@ use serde::Serialize;
 
 pub use timeline::{Timeline, timeline};
 
-use crate::audio::{Program, wav::Cue};
+use crate::audio::Program;
 use crate::script::{MarkKind, Script};
 
 /// A file written beside the audio.
@@ -75,9 +75,56 @@ impl Sidecar {
 
     /// The sidecars written by default: all but the EPUB (it holds a copy of the audio).
     pub fn defaults() -> Vec<Sidecar> {
+        Sidecar::select(&["all"])
+    }
+
+    /// The names front ends give each sidecar (`--sidecars json,srt`), with a line of help.
+    pub const NAMES: [(&'static str, &'static str, Sidecar); 9] = [
+        (
+            "json",
+            "<stem>.chapters.json (Podcasting 2.0 chapters)",
+            Sidecar::ChaptersJson,
+        ),
+        ("ffmeta", "<stem>.ffmeta (FFmpeg metadata)", Sidecar::Ffmeta),
+        ("cue", "<stem>.cue (CUE sheet)", Sidecar::Cue),
+        (
+            "chapters-vtt",
+            "<stem>.chapters.vtt (WebVTT chapters)",
+            Sidecar::ChaptersVtt,
+        ),
+        ("srt", "<stem>.srt (SubRip captions)", Sidecar::Srt),
+        ("vtt", "<stem>.vtt (WebVTT captions)", Sidecar::Vtt),
+        (
+            "timing",
+            "<stem>.timing.json (sections, paragraphs and sentences with times)",
+            Sidecar::Timing,
+        ),
+        (
+            "page",
+            "<stem>.html (the listening page: text, audio, chapters, read-along)",
+            Sidecar::Page,
+        ),
+        (
+            "epub",
+            "<stem>.epub (EPUB 3 talking book with media overlays; not in `all`)",
+            Sidecar::Epub,
+        ),
+    ];
+
+    /// The sidecars a list of names asks for, each once, in the order they are written:
+    /// `all` is every sidecar but the EPUB, `none` adds nothing, other names are looked up in [`Self::NAMES`]
+    /// (unknown ones are ignored: a front end checks names before).
+    pub fn select<S: AsRef<str>>(names: &[S]) -> Vec<Sidecar> {
         Sidecar::ALL
             .into_iter()
-            .filter(|&k| k != Sidecar::Epub)
+            .filter(|kind| {
+                names.iter().any(|n| match n.as_ref() {
+                    "all" => *kind != Sidecar::Epub,
+                    name => Sidecar::NAMES
+                        .iter()
+                        .any(|(k, _, v)| *k == name && v == kind),
+                })
+            })
             .collect()
     }
 
@@ -264,20 +311,6 @@ pub fn group_paragraphs(chapters: Vec<Chapter>, every: Option<u64>) -> Vec<Chapt
     out
 }
 
-/// The WAV cue points for a chapter list: a region per chapter, the full text as the note of
-/// quotations and paragraphs.
-pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
-    chapters
-        .iter()
-        .map(|c| Cue {
-            start_frame: c.start_frame,
-            length: Some(c.frames()),
-            label: c.title.clone(),
-            note: (c.kind != MarkKind::Section).then(|| c.note.clone()),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -401,7 +434,7 @@ pub(crate) mod tests {
             &program(&[(0, 10), (20, 30), (40, 50), (55, 70)], 80),
         );
         assert_eq!((chapters[0].start_frame, chapters[0].end_frame), (20, 70));
-        let cue = &cues(&chapters)[0];
+        let cue = &crate::audio::wav::cues(&chapters)[0];
         assert_eq!(cue.length, Some(50));
         assert_eq!(cue.note.as_deref(), Some("N"));
     }

@@ -12,38 +12,96 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::{Engine, EngineError, EngineInfo, Speech, Voice, excerpt};
+use super::{Engine, EngineError, EngineInfo, Markup, Speech, Voice, excerpt};
 
 /// How to run a command engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct CommandSpec {
     /// Program and arguments, with `{text_file}`, `{out_wav}`, `{voice}` and `{rate}`.
     pub argv: Vec<String>,
     /// Longest time one utterance may take.
     pub timeout: Duration,
+    /// Whether the program reads the utterance on its standard input.
+    pub stdin: bool,
 }
 
-/// Runs the command of each voice it is given.
-#[derive(Debug, Default)]
-pub struct CommandEngine;
+impl CommandSpec {
+    /// The program it runs.
+    pub fn program(&self) -> &str {
+        self.argv.first().map_or("", String::as_str)
+    }
+}
+
+/// Runs one command profile's program for each utterance.
+#[derive(Debug)]
+pub struct CommandEngine {
+    spec: CommandSpec,
+    /// The rate its program writes, learnt when a voice is checked.
+    sample_rate: u32,
+}
+
+impl CommandEngine {
+    /// The engine of `spec`; fails when its program cannot be found.
+    pub fn open(spec: CommandSpec) -> Result<CommandEngine, EngineError> {
+        let program = spec.program();
+        if find_program(program).is_none() {
+            return Err(EngineError::Unavailable {
+                engine: program.to_string(),
+                reason: format!(
+                    "program '{program}' not found; install it (see the comment in its voice \
+                     profile) or choose another voice (`articast voices`)"
+                ),
+            });
+        }
+        Ok(CommandEngine {
+            spec,
+            sample_rate: 22_050,
+        })
+    }
+}
+
+/// Where `program` is: itself when it names a path, else the first match on `PATH`.
+pub fn find_program(program: &str) -> Option<std::path::PathBuf> {
+    if program.trim().is_empty() {
+        return None;
+    }
+    if program.contains(std::path::MAIN_SEPARATOR) || program.contains('/') {
+        let path = Path::new(program);
+        return path.is_file().then(|| path.to_path_buf());
+    }
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
 
 impl Engine for CommandEngine {
     fn info(&self) -> EngineInfo {
-        // The rate is whatever each program writes; the audio stage resamples it.
+        // The rate is whatever the program writes; the audio stage resamples it.
         EngineInfo {
-            name: "command".to_string(),
-            sample_rate: 22_050,
+            name: self.spec.program().to_string(),
+            sample_rate: self.sample_rate,
+            word_events: false,
+            markup: Markup::None,
         }
     }
 
+    /// Speaks a probe word: the voice works, and the rate the program writes is known.
+    fn check_voice(&mut self, voice: &Voice) -> Result<(), EngineError> {
+        let speech = self.synthesize("Ready.", voice).map_err(|e| match e {
+            EngineError::Synthesis { engine, reason, .. } => EngineError::Unavailable {
+                engine,
+                reason: format!("voice '{}' does not speak: {reason}", voice.id),
+            },
+            other => other,
+        })?;
+        self.sample_rate = speech.sample_rate;
+        Ok(())
+    }
+
     fn synthesize(&mut self, text: &str, voice: &Voice) -> Result<Speech, EngineError> {
-        let Some(spec) = &voice.command else {
-            return Err(EngineError::Unavailable {
-                engine: "command".to_string(),
-                reason: format!("voice '{}' has no command", voice.id),
-            });
-        };
-        let program = spec.argv.first().cloned().unwrap_or_default();
+        let spec = &self.spec;
+        let program = spec.program().to_string();
         let failed = |reason: String| EngineError::Synthesis {
             engine: program.clone(),
             utterance: excerpt(text),
@@ -51,7 +109,7 @@ impl Engine for CommandEngine {
         };
         if !text.chars().any(char::is_alphanumeric) {
             return Ok(Speech {
-                sample_rate: 22_050,
+                sample_rate: self.sample_rate,
                 ..Speech::default()
             });
         }
@@ -65,7 +123,8 @@ impl Engine for CommandEngine {
             .iter()
             .map(|a| fill(a, &text_file, &out_wav, voice))
             .collect();
-        run(&argv, spec.timeout).map_err(failed)?;
+        let stdin = spec.stdin.then_some(text);
+        run(&argv, stdin, spec.timeout).map_err(failed)?;
         read_wav(&out_wav).map_err(failed)
     }
 }
@@ -78,11 +137,15 @@ fn fill(arg: &str, text_file: &Path, out_wav: &Path, voice: &Voice) -> String {
 }
 
 /// Runs the program; on failure, the reason with the end of its standard error.
-fn run(argv: &[String], timeout: Duration) -> Result<(), String> {
+fn run(argv: &[String], stdin: Option<&str>, timeout: Duration) -> Result<(), String> {
     let (program, args) = argv.split_first().ok_or("the command is empty")?;
     let mut child = Command::new(program)
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -92,6 +155,10 @@ fn run(argv: &[String], timeout: Duration) -> Result<(), String> {
             }
             _ => format!("cannot start '{program}': {e}"),
         })?;
+    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        // A program that exits without reading its input is judged by its status below.
+        let _ = std::io::Write::write_all(&mut pipe, format!("{text}\n").as_bytes());
+    }
     let mut stderr = child.stderr.take();
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
@@ -177,21 +244,21 @@ fn read_wav(path: &Path) -> Result<Speech, String> {
 mod tests {
     use super::*;
 
-    fn voice(argv: &[&str], timeout_ms: u64) -> Voice {
-        Voice {
-            command: Some(CommandSpec {
-                argv: argv.iter().map(|s| s.to_string()).collect(),
-                timeout: Duration::from_millis(timeout_ms),
-            }),
-            ..Voice::default()
+    fn spec(argv: &[&str], timeout_ms: u64) -> CommandSpec {
+        CommandSpec {
+            argv: argv.iter().map(|s| s.to_string()).collect(),
+            timeout: Duration::from_millis(timeout_ms),
+            stdin: false,
         }
     }
 
+    fn say(argv: &[&str], timeout_ms: u64) -> Result<Speech, EngineError> {
+        CommandEngine::open(spec(argv, timeout_ms))?.synthesize("Hello there.", &Voice::default())
+    }
+
     #[test]
-    fn a_missing_program_is_named() {
-        let err = CommandEngine
-            .synthesize("Hello there.", &voice(&["no-such-tts-program"], 1000))
-            .unwrap_err();
+    fn a_missing_program_is_named_when_the_engine_opens() {
+        let err = CommandEngine::open(spec(&["no-such-tts-program"], 1000)).unwrap_err();
         assert!(
             err.to_string().contains("'no-such-tts-program' not found"),
             "{err}"
@@ -199,12 +266,24 @@ mod tests {
     }
 
     #[test]
+    fn the_text_reaches_a_program_that_reads_standard_input() {
+        let mut stdin = spec(&["sh"], 5000);
+        stdin.stdin = true;
+        stdin.argv = ["sh", "-c", "grep -q 'Hello there.' || exit 5"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let err = CommandEngine::open(stdin)
+            .unwrap()
+            .synthesize("Hello there.", &Voice::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("wrote no WAV"), "the text was read: {err}");
+    }
+
+    #[test]
     fn a_failing_program_reports_its_status_and_stderr() {
-        let err = CommandEngine
-            .synthesize(
-                "Hello there.",
-                &voice(&["sh", "-c", "echo bad voice >&2; exit 3"], 5000),
-            )
+        let err = say(&["sh", "-c", "echo bad voice >&2; exit 3"], 5000)
             .unwrap_err()
             .to_string();
         assert!(
@@ -215,24 +294,15 @@ mod tests {
 
     #[test]
     fn a_hanging_program_is_stopped_at_its_timeout() {
-        let err = CommandEngine
-            .synthesize("Hello there.", &voice(&["sleep", "5"], 200))
-            .unwrap_err();
+        let err = say(&["sleep", "5"], 200).unwrap_err();
         assert!(err.to_string().contains("took longer than 0.2 s"), "{err}");
     }
 
     #[test]
     fn no_wav_or_a_broken_wav_is_an_error() {
-        let err = CommandEngine
-            .synthesize("Hello there.", &voice(&["true"], 5000))
-            .unwrap_err();
+        let err = say(&["true"], 5000).unwrap_err();
         assert!(err.to_string().contains("wrote no WAV"), "{err}");
-        let err = CommandEngine
-            .synthesize(
-                "Hello there.",
-                &voice(&["sh", "-c", "echo garbage > \"$0\"", "{out_wav}"], 5000),
-            )
-            .unwrap_err();
+        let err = say(&["sh", "-c", "echo garbage > \"$0\"", "{out_wav}"], 5000).unwrap_err();
         assert!(err.to_string().contains("WAV is broken"), "{err}");
     }
 

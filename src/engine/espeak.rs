@@ -9,7 +9,7 @@
 use std::ffi::{CString, c_char, c_int, c_short, c_uint, c_void};
 use std::sync::Mutex;
 
-use super::{Engine, EngineError, EngineInfo, Event, EventKind, Speech, Voice, excerpt};
+use super::{Engine, EngineError, EngineInfo, Event, EventKind, Markup, Speech, Voice, excerpt};
 
 const ENGINE: &str = "espeak-ng";
 
@@ -52,6 +52,20 @@ struct RawEvent {
     id: EventId,
 }
 
+/// `espeak_VOICE` from speak_lib.h: the properties a voice is chosen by.
+#[repr(C)]
+struct VoiceSpec {
+    name: *const c_char,
+    languages: *const c_char,
+    identifier: *const c_char,
+    gender: u8,
+    age: u8,
+    variant: u8,
+    xx1: u8,
+    score: c_int,
+    spare: *mut c_void,
+}
+
 type SynthCallback = unsafe extern "C" fn(*mut c_short, c_int, *mut RawEvent) -> c_int;
 
 unsafe extern "C" {
@@ -63,6 +77,8 @@ unsafe extern "C" {
     ) -> c_int;
     fn espeak_SetSynthCallback(cb: Option<SynthCallback>);
     fn espeak_SetVoiceByName(name: *const c_char) -> c_int;
+    fn espeak_SetVoiceByProperties(voice: *mut VoiceSpec) -> c_int;
+    fn espeak_GetCurrentVoice() -> *const VoiceSpec;
     fn espeak_SetParameter(parameter: c_int, value: c_int, relative: c_int) -> c_int;
     #[allow(clippy::too_many_arguments)]
     fn espeak_Synth(
@@ -178,6 +194,40 @@ impl EspeakEngine {
     }
 }
 
+/// Whether the voice the library now holds lists `language` (`en-gb`) among its languages:
+/// choosing by properties takes the nearest voice, which for a mistyped name may be another
+/// language altogether.
+fn current_voice_speaks(language: &str) -> bool {
+    // SAFETY: plain C call; the result is NULL or points at the library's current voice.
+    let voice = unsafe { espeak_GetCurrentVoice() };
+    if voice.is_null() {
+        return false;
+    }
+    // SAFETY: `voice` is non-NULL and live until the next voice change.
+    let languages = unsafe { (*voice).languages };
+    if languages.is_null() {
+        return false;
+    }
+    // `languages` is a list of entries: a priority byte, a NUL-terminated name; a zero
+    // priority byte ends it.
+    let wanted = language.to_ascii_lowercase();
+    let mut at = languages;
+    for _ in 0..64 {
+        // SAFETY: inside the list, which the library terminates with a zero byte.
+        if unsafe { *at } == 0 {
+            break;
+        }
+        // SAFETY: after the priority byte comes a NUL-terminated name.
+        let name = unsafe { std::ffi::CStr::from_ptr(at.add(1)) };
+        if name.to_string_lossy().to_ascii_lowercase() == wanted {
+            return true;
+        }
+        // SAFETY: the next entry follows the name's NUL.
+        at = unsafe { at.add(1 + name.to_bytes().len() + 1) };
+    }
+    false
+}
+
 fn unavailable(reason: String) -> EngineError {
     EngineError::Unavailable {
         engine: ENGINE.to_string(),
@@ -193,7 +243,26 @@ impl Library {
         let id = CString::new(voice.id.as_str())
             .map_err(|_| "voice id contains a NUL byte".to_string())?;
         // SAFETY: `id` is a live NUL-terminated string; the library is initialized.
-        if unsafe { espeak_SetVoiceByName(id.as_ptr()) } != 0 {
+        let by_name = unsafe { espeak_SetVoiceByName(id.as_ptr()) };
+        // As the espeak-ng program does: a name that is no voice file's is tried as a
+        // language (`en-gb`, `fr`).
+        let found = by_name == 0 || {
+            let mut spec = VoiceSpec {
+                name: std::ptr::null(),
+                languages: id.as_ptr(),
+                identifier: std::ptr::null(),
+                gender: 0,
+                age: 0,
+                variant: 0,
+                xx1: 0,
+                score: 0,
+                spare: std::ptr::null_mut(),
+            };
+            // SAFETY: `spec` and the `id` it points at outlive the call.
+            let chosen = unsafe { espeak_SetVoiceByProperties(&mut spec) == 0 };
+            chosen && current_voice_speaks(&voice.id)
+        };
+        if !found {
             self.current = None;
             return Err(format!(
                 "unknown voice '{}' (see `espeak-ng --voices`)",
@@ -218,7 +287,19 @@ impl Engine for EspeakEngine {
         EngineInfo {
             name: ENGINE.to_string(),
             sample_rate: self.sample_rate,
+            word_events: true,
+            markup: Markup::EspeakPhonemes,
         }
+    }
+
+    fn check_voice(&mut self, voice: &Voice) -> Result<(), EngineError> {
+        let mut guard = LIBRARY
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let library = guard
+            .as_mut()
+            .ok_or_else(|| unavailable("libespeak-ng is not initialized".to_string()))?;
+        library.apply(voice).map_err(unavailable)
     }
 
     fn synthesize(&mut self, text: &str, voice: &Voice) -> Result<Speech, EngineError> {

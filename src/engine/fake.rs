@@ -3,7 +3,7 @@
 //! Same text and voice in, same samples out, on every machine. The tone's pitch follows the
 //! voice's pitch and id, so different voices give different audio; its length follows the word.
 
-use super::{Engine, EngineError, EngineInfo, Event, EventKind, Speech, Voice};
+use super::{Engine, EngineError, EngineInfo, Event, EventKind, Markup, Speech, Voice};
 
 /// Sample rate of the fake engine.
 pub const SAMPLE_RATE: u32 = 22_050;
@@ -21,6 +21,8 @@ impl Engine for FakeEngine {
         EngineInfo {
             name: "fake".to_string(),
             sample_rate: SAMPLE_RATE,
+            word_events: true,
+            markup: Markup::None,
         }
     }
 

@@ -1,24 +1,32 @@
 //! Stage 4 — engine: speech synthesis behind one small trait.
 //!
 //! An [`Engine`] turns one utterance's text into [`Speech`]: mono 16-bit PCM at the engine's
-//! sample rate, plus word and sentence events with their sample offsets. Engines are chosen with
-//! [`EngineKind`] and opened with [`open`].
+//! sample rate, plus word and sentence events with their sample offsets. Each voice names the
+//! engine that speaks it ([`EngineSpec`], resolved from its profile by [`crate::config`]); [`open`]
+//! opens one. An engine says what it can do in its [`EngineInfo`] (sample rate, word events,
+//! which phoneme markup it reads), and callers branch on that, never on its name.
+//!
+//! A new engine is one file here: a type that implements [`Engine`], a variant of
+//! [`EngineSpec`], and its arm in [`open`].
 
 pub mod command;
 pub mod fake;
 pub mod profile;
+pub mod worker;
 
 #[cfg(feature = "espeak")]
 pub mod espeak;
 
-use serde::Serialize;
+use std::path::PathBuf;
 
-/// Voice settings for one utterance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+use serde::{Deserialize, Serialize};
+
+pub use command::CommandSpec;
+
+/// Voice settings for one utterance: what every engine understands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Voice {
-    /// A program that speaks this voice instead of the run's engine (a command profile).
-    pub command: Option<command::CommandSpec>,
-    /// The engine's voice id (espeak-ng: `en-us`, `en-us+f3`, ...).
+    /// The engine's voice id (espeak-ng: `en-us`, `en-us+f3`; flite: `slt`, ...).
     pub id: String,
     /// Speaking rate in words per minute.
     pub rate: u32,
@@ -31,7 +39,6 @@ pub struct Voice {
 impl Default for Voice {
     fn default() -> Self {
         Voice {
-            command: None,
             id: "en-us".to_string(),
             rate: 175,
             pitch: 50,
@@ -40,17 +47,77 @@ impl Default for Voice {
     }
 }
 
+/// Which engine speaks a voice, with the engine's own settings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineSpec {
+    /// libespeak-ng, in-process (in a worker process when the program can start one).
+    Espeak,
+    /// A program that turns a text file into a WAV file.
+    Command(CommandSpec),
+    /// A deterministic tone generator for tests.
+    Fake,
+}
+
+impl EngineSpec {
+    /// The engines a front end may put in place of every voice's own (`--engine fake`), with
+    /// a line of help.
+    pub const OVERRIDES: [(&'static str, &'static str, EngineSpec); 3] = [
+        ("espeak", "libespeak-ng for every voice", EngineSpec::Espeak),
+        ("espeak-ng", "the same as `espeak`", EngineSpec::Espeak),
+        (
+            "fake",
+            "deterministic tones for every voice (for tests)",
+            EngineSpec::Fake,
+        ),
+    ];
+
+    /// The engine's short name, as profiles and messages spell it.
+    pub fn name(&self) -> &str {
+        match self {
+            EngineSpec::Espeak => "espeak-ng",
+            EngineSpec::Command(spec) => spec.program(),
+            EngineSpec::Fake => "fake",
+        }
+    }
+}
+
+/// Phoneme markup an engine reads inside the text it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Markup {
+    /// None: the text is read as written (phoneme entries of a lexicon are respelled).
+    None,
+    /// espeak-ng phoneme codes between `[[` and `]]`.
+    EspeakPhonemes,
+}
+
 /// What an engine says about itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineInfo {
-    /// Short name (`espeak-ng`, `fake`).
+    /// Short name (`espeak-ng`, `fake`, the program of a command engine).
     pub name: String,
-    /// Sample rate of everything it produces, in Hz.
+    /// Sample rate of everything it produces, in Hz (a command engine's programs may write
+    /// other rates; the audio stage converts them).
     pub sample_rate: u32,
+    /// Whether its speech carries word events (captions and the timing map are then exact;
+    /// otherwise word times are estimated).
+    pub word_events: bool,
+    /// The phoneme markup it reads.
+    pub markup: Markup,
+}
+
+/// How engines that must own a whole process are run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hosting {
+    /// An executable that serves an engine over a pipe when started with
+    /// [`worker::WORKER_ENV`] set (the articast binary itself). `None` runs every engine in
+    /// this process.
+    pub worker: Option<PathBuf>,
 }
 
 /// Kind of timing event reported by an engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventKind {
     /// A word starts.
@@ -60,7 +127,7 @@ pub enum EventKind {
 }
 
 /// A timing event inside one utterance's audio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     /// Word or sentence start.
     pub kind: EventKind,
@@ -115,34 +182,50 @@ pub enum EngineError {
 /// - Empty text (or text with nothing to say) returns empty audio, not an error.
 /// - Errors name the utterance ([`EngineError::Synthesis`]).
 /// - Event offsets are relative to the start of the returned audio and never exceed its length.
-pub trait Engine {
-    /// Name and sample rate.
+/// - After [`Engine::begin`], the audio depends only on the calls that follow: an engine that
+///   keeps state between utterances starts it afresh there.
+pub trait Engine: Send {
+    /// Name, sample rate and capabilities.
     fn info(&self) -> EngineInfo;
     /// Speaks one utterance.
     fn synthesize(&mut self, text: &str, voice: &Voice) -> Result<Speech, EngineError>;
+    /// Checks that the engine can speak `voice`, before any article is read.
+    fn check_voice(&mut self, _voice: &Voice) -> Result<(), EngineError> {
+        Ok(())
+    }
+    /// A new article starts: state carried from earlier utterances is dropped.
+    fn begin(&mut self) -> Result<(), EngineError> {
+        Ok(())
+    }
 }
 
-/// The engines articast can open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EngineKind {
-    /// libespeak-ng, in-process.
-    #[default]
-    Espeak,
-    /// A deterministic tone generator for tests.
-    Fake,
+/// Opens the engine of `spec`.
+pub fn open(spec: &EngineSpec, hosting: &Hosting) -> Result<Box<dyn Engine>, EngineError> {
+    match spec {
+        EngineSpec::Fake => Ok(Box::new(fake::FakeEngine)),
+        EngineSpec::Command(spec) => Ok(Box::new(command::CommandEngine::open(spec.clone())?)),
+        EngineSpec::Espeak => match &hosting.worker {
+            Some(exe) => Ok(Box::new(worker::WorkerEngine::start(exe, "espeak-ng")?)),
+            None => open_in_process("espeak-ng"),
+        },
+    }
 }
 
-/// Opens an engine.
-pub fn open(kind: EngineKind) -> Result<Box<dyn Engine>, EngineError> {
-    match kind {
-        EngineKind::Fake => Ok(Box::new(fake::FakeEngine)),
+/// Opens an engine in this process, by the name a worker is asked for.
+pub fn open_in_process(name: &str) -> Result<Box<dyn Engine>, EngineError> {
+    match name {
         #[cfg(feature = "espeak")]
-        EngineKind::Espeak => Ok(Box::new(espeak::EspeakEngine::open()?)),
+        "espeak-ng" => Ok(Box::new(espeak::EspeakEngine::open()?)),
         #[cfg(not(feature = "espeak"))]
-        EngineKind::Espeak => Err(EngineError::Unavailable {
+        "espeak-ng" => Err(EngineError::Unavailable {
             engine: "espeak-ng".to_string(),
-            reason: "this articast was built without the `espeak` feature; rebuild with default features".to_string(),
+            reason: "this articast was built without the `espeak` feature; rebuild with default \
+                     features, or choose another voice (`articast voices`)"
+                .to_string(),
+        }),
+        other => Err(EngineError::Unavailable {
+            engine: other.to_string(),
+            reason: "no such in-process engine".to_string(),
         }),
     }
 }

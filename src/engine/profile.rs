@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::Voice;
-use super::command::CommandSpec;
+use super::command::{CommandSpec, find_program};
+use super::{EngineSpec, Voice};
 use crate::toml_file::{self, FileError};
 
 /// Profiles built into the binary, by name.
@@ -37,8 +37,12 @@ pub struct Profile {
     pub name: String,
     /// Where it came from: a path, or `built-in`.
     pub origin: String,
+    /// The engine that speaks it.
+    pub engine: EngineSpec,
     /// The voice it describes.
     pub voice: Voice,
+    /// Its language (BCP 47, e.g. `en-US`), where given.
+    pub language: Option<String>,
     /// Its pause table (milliseconds), where given.
     pub pauses: PauseTable,
     /// Its lexicon file (`lexicon = "file.toml"`, relative to the profile's folder), if any.
@@ -73,7 +77,7 @@ pub struct PauseTable {
 struct File {
     name: Option<String>,
     engine: String,
-    voice: String,
+    voice: Option<String>,
     language: Option<String>,
     rate: Option<u32>,
     pitch: Option<u32>,
@@ -89,6 +93,7 @@ struct File {
 struct CommandTable {
     argv: Vec<String>,
     timeout_seconds: Option<f64>,
+    stdin: Option<bool>,
 }
 
 /// Why a profile could not be used.
@@ -194,17 +199,32 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
             check(key, Some(ms), 0..=MAX_PAUSE_MS, 0)?;
         }
     }
-    if file.voice.trim().is_empty() {
-        return Err(invalid(at("voice"), "voice is empty".to_string()));
-    }
-    let command = match (file.engine.as_str(), file.command) {
-        ("espeak-ng" | "espeak", None) => None,
-        ("espeak-ng" | "espeak", Some(_)) => {
+    let language = file.language.filter(|l| !l.trim().is_empty());
+    // espeak-ng speaks a language by its name when no voice is given (`en-US` → `en-us`).
+    let voice = match (file.voice, &language) {
+        (Some(v), _) if v.trim().is_empty() => {
+            return Err(invalid(at("voice"), "voice is empty".to_string()));
+        }
+        (Some(v), _) => v,
+        (None, Some(lang)) if matches!(file.engine.as_str(), "espeak-ng" | "espeak") => {
+            lang.to_ascii_lowercase()
+        }
+        (None, _) => {
+            return Err(invalid(
+                at("engine"),
+                "a profile needs a voice (or, for espeak-ng, a language)".to_string(),
+            ));
+        }
+    };
+    let engine = match (file.engine.as_str(), file.command) {
+        ("espeak-ng" | "espeak" | "fake", Some(_)) => {
             return Err(invalid(
                 at("[command]"),
                 "a [command] table needs engine = \"command\"".to_string(),
             ));
         }
+        ("espeak-ng" | "espeak", None) => EngineSpec::Espeak,
+        ("fake", None) => EngineSpec::Fake,
         ("command", Some(c)) => {
             if c.argv.is_empty() || c.argv[0].trim().is_empty() {
                 return Err(invalid(at("argv"), "argv must name a program".to_string()));
@@ -216,9 +236,10 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
                     "timeout_seconds must be between 0 and 3600".to_string(),
                 ));
             }
-            Some(CommandSpec {
+            EngineSpec::Command(CommandSpec {
                 argv: c.argv,
                 timeout: Duration::from_secs_f64(seconds),
+                stdin: c.stdin.unwrap_or(false),
             })
         }
         ("command", None) => {
@@ -230,76 +251,91 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
         (other, _) => {
             return Err(invalid(
                 at("engine"),
-                format!("unknown engine '{other}' (use \"espeak-ng\" or \"command\")"),
+                format!("unknown engine '{other}' (use \"espeak-ng\", \"command\" or \"fake\")"),
             ));
         }
     };
-    let _ = file.language;
     Ok(Profile {
         name: file.name.unwrap_or_else(|| default_name.to_string()),
         origin: origin.to_string(),
+        engine,
         voice: Voice {
-            command,
-            id: file.voice,
+            id: voice,
             rate,
             pitch,
             volume,
         },
+        language,
         pauses,
         lexicon: file.lexicon,
     })
 }
 
-/// Every profile that can be found: built-in ones, then those of the user's folder and of
-/// `./voices` (a later one of the same name is the one used).
+/// Every profile that can be found, each name once: the one [`find`] would take (`./voices`,
+/// then the user's folder, then the built-in ones), in name order.
 pub fn all() -> Vec<Result<Profile, ProfileError>> {
-    let mut out: Vec<Result<Profile, ProfileError>> = BUILT_IN
-        .iter()
-        .map(|(name, text)| parse(text, name, "built-in"))
-        .collect();
-    for dir in [config_dir(), PathBuf::from("voices")] {
+    let mut names: Vec<String> = BUILT_IN.iter().map(|(n, _)| n.to_string()).collect();
+    for dir in [PathBuf::from("voices"), config_dir()] {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for path in paths {
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
             let is_profile = path.extension().is_some_and(|e| e == "toml")
                 && path.file_name().is_some_and(|n| n != "lexicon.toml");
-            if is_profile {
-                out.push(load(&path));
+            if let (true, Some(stem)) = (is_profile, path.file_stem()) {
+                names.push(stem.to_string_lossy().into_owned());
             }
         }
     }
-    out
+    names.sort();
+    names.dedup();
+    names.iter().map(|n| find(n)).collect()
 }
 
-/// The text of `articast voices`: every profile with where it came from, then the voices each
-/// installed engine offers.
+/// Whether the engine of `spec` can run here, and if not, why.
+pub fn availability(spec: &EngineSpec) -> Result<(), String> {
+    match spec {
+        EngineSpec::Espeak if cfg!(feature = "espeak") => Ok(()),
+        EngineSpec::Espeak => Err("built without the `espeak` feature".to_string()),
+        EngineSpec::Fake => Ok(()),
+        EngineSpec::Command(c) => match find_program(c.program()) {
+            Some(_) => Ok(()),
+            None => Err(format!("'{}' not installed", c.program())),
+        },
+    }
+}
+
+/// The text of `articast voices`: every profile with its engine and where it came from, then
+/// the voices of the installed engines (each also usable as `--voice ID`).
 pub fn listing() -> String {
-    let mut out = String::from("Voice profiles (a later one of the same name wins):\n");
+    let mut out = String::from("Voice profiles (--voice NAME):\n");
     for profile in all() {
         match profile {
             Ok(p) => {
-                let engine = p
-                    .voice
-                    .command
-                    .as_ref()
-                    .map_or("espeak-ng".to_string(), |c| c.argv[0].clone());
+                let state = match availability(&p.engine) {
+                    Ok(()) => String::new(),
+                    Err(why) => format!("  [unavailable: {why}]"),
+                };
                 out.push_str(&format!(
-                    "  {:<14} {:<10} voice {:<24} {}\n",
-                    p.name, engine, p.voice.id, p.origin
+                    "  {:<14} {:<10} voice {:<24} {}{state}\n",
+                    p.name,
+                    p.engine.name(),
+                    p.voice.id,
+                    p.origin
                 ));
             }
             Err(err) => out.push_str(&format!("  (broken) {err}\n")),
         }
     }
-    let engines: [(&str, &[&str]); 3] = [
-        ("espeak-ng", &["espeak-ng", "--voices=en"]),
-        ("flite", &["flite", "-lv"]),
-        ("say", &["say", "-v", "?"]),
+    let engines: [(&str, &[&str], &str); 2] = [
+        ("espeak-ng", &["espeak-ng", "--voices=en"], "--voice ID"),
+        (
+            "flite",
+            &["flite", "-lv"],
+            "a profile with engine = \"command\"",
+        ),
     ];
-    for (name, argv) in engines {
+    for (name, argv, usage) in engines {
         match std::process::Command::new(argv[0])
             .args(&argv[1..])
             .output()
@@ -311,7 +347,10 @@ pub fn listing() -> String {
                     &o.stdout
                 })
                 .into_owned();
-                out.push_str(&format!("\n{name} voices ({}):\n", argv.join(" ")));
+                out.push_str(&format!(
+                    "\n{name} voices ({}; use as {usage}):\n",
+                    argv.join(" ")
+                ));
                 for line in text.lines().filter(|l| !l.trim().is_empty()).take(60) {
                     out.push_str(&format!("  {}\n", line.trim_end()));
                 }
@@ -397,8 +436,8 @@ mod tests {
     fn a_command_profile_needs_its_command() {
         let err = parse("engine = \"command\"\nvoice = \"kal\"\n", "x", "x.toml").unwrap_err();
         assert!(err.to_string().contains("needs a [command] table"), "{err}");
-        let flite = find("flite").unwrap().voice;
-        assert_eq!(flite.command.unwrap().argv[0], "flite");
+        let flite = find("flite").unwrap().engine;
+        assert_eq!(flite.name(), "flite");
     }
 
     #[test]

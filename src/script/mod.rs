@@ -3,6 +3,7 @@
 //! [`build`] turns an [`Article`] into a [`Script`]: an ordered list of [`Utterance`]s (one per
 //! narration or quotation span) plus the [`Mark`]s that become chapter markers.
 
+mod chunk;
 pub mod lexicon;
 mod speech;
 
@@ -12,6 +13,15 @@ use crate::article::{Article, SpanKind, sentences};
 
 pub use lexicon::{Lexicon, LexiconError};
 pub use speech::speech_text;
+
+/// The longest text (in characters) one engine call is given: longer sentences are cut at
+/// clause, else word boundaries ([`chunk::pieces`]), and a span's sentences are grouped into
+/// utterances up to this length. Well under what espeak-ng, Piper and command engines accept,
+/// and it keeps each call's audio a few minutes at most.
+pub const MAX_UTTERANCE_CHARS: usize = 1000;
+
+/// The silence where an utterance was cut inside a sentence (between clauses or words).
+pub const CUT_PAUSE_MS: u32 = 120;
 
 /// Labels of markers are at most this many characters.
 pub const MAX_LABEL_CHARS: usize = 60;
@@ -121,13 +131,14 @@ impl Utterance {
     /// An utterance that speaks `text` as written: its sentences are their own source.
     pub fn plain(text: &str, role: Role, pause_after_ms: u32) -> Utterance {
         let mut sentences = Vec::new();
-        let mut byte = 0;
+        let (mut byte, mut char_at) = (0, 0);
         for sentence in sentences::split(text) {
             let Some(at) = text[byte..].find(&sentence) else {
                 continue;
             };
-            let start = text[..byte + at].chars().count();
+            let start = char_at + text[byte..byte + at].chars().count();
             byte += at + sentence.len();
+            char_at = start + sentence.chars().count();
             let speech = start..start + sentence.chars().count();
             sentences.push(Said {
                 source: sentence,
@@ -154,6 +165,19 @@ pub enum MarkKind {
     Quote,
     /// A body paragraph.
     Paragraph,
+}
+
+impl MarkKind {
+    /// The names front ends give each kind (`--markers sections,quotes`), with a line of help.
+    pub const NAMES: [(&'static str, &'static str, MarkKind); 3] = [
+        (
+            "sections",
+            "Sections (the title and each heading)",
+            MarkKind::Section,
+        ),
+        ("quotes", "Quotations", MarkKind::Quote),
+        ("paragraphs", "Body paragraphs", MarkKind::Paragraph),
+    ];
 }
 
 /// A marker over a run of utterances.
@@ -220,27 +244,82 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// Adds the utterance that speaks `source`, sentence by sentence normalized for speech,
-    /// unless nothing of it is spoken.
+    /// Adds the utterances that speak `source`, sentence by sentence normalized for speech
+    /// (none when nothing of it is spoken): one utterance, unless its speech text would pass
+    /// [`MAX_UTTERANCE_CHARS`]; then it is cut between sentences, or inside one sentence between
+    /// clauses or words, and the cuts get the sentence pause or [`CUT_PAUSE_MS`].
     fn push(&mut self, source: &str, role: Role, pause_after_ms: u32, paragraph: Option<usize>) {
         let mut text = String::new();
+        let mut chars = 0;
         let mut said = Vec::new();
-        let codes = self.phoneme_roles.contains(&role);
+        let sentence_pause = self.pauses.sentence_ms.unwrap_or(PHRASE_PAUSE_MS);
+        let mut ended_sentence = true;
         for sentence in sentences::split(source) {
-            let speech = self.lexicon.apply_for(&speech_text(&sentence), codes);
-            if speech.is_empty() {
+            let pieces = self.speech_pieces(sentence, role, MAX_UTTERANCE_CHARS);
+            let last = pieces.len().saturating_sub(1);
+            for (n, (piece, speech)) in pieces.into_iter().enumerate() {
+                let len = speech.chars().count();
+                if chars > 0 && chars + 1 + len > MAX_UTTERANCE_CHARS {
+                    let pause = if ended_sentence {
+                        sentence_pause
+                    } else {
+                        CUT_PAUSE_MS
+                    };
+                    let full = std::mem::take(&mut text);
+                    self.emit(full, role, pause, paragraph, std::mem::take(&mut said));
+                    chars = 0;
+                }
+                if chars > 0 {
+                    text.push(' ');
+                    chars += 1;
+                }
+                text.push_str(&speech);
+                said.push(Said {
+                    source: piece,
+                    speech: chars..chars + len,
+                });
+                chars += len;
+                ended_sentence = n == last;
+            }
+        }
+        self.emit(text, role, pause_after_ms, paragraph, said);
+    }
+
+    /// `sentence` as (source, speech) pieces whose speech fits `limit` characters: the sentence
+    /// whole when it fits, else cut ever finer (speech can be longer than its source: numbers
+    /// spelled out, respellings).
+    fn speech_pieces(&self, sentence: String, role: Role, limit: usize) -> Vec<(String, String)> {
+        let codes = self.phoneme_roles.contains(&role);
+        let mut out = Vec::new();
+        let mut pending = vec![(sentence, limit)];
+        while let Some((source, limit)) = pending.pop() {
+            let speech = self.lexicon.apply_for(&speech_text(&source), codes);
+            if speech.chars().count() <= MAX_UTTERANCE_CHARS || limit <= 16 {
+                if !speech.is_empty() {
+                    out.push((source, speech));
+                }
                 continue;
             }
-            if !text.is_empty() {
-                text.push(' ');
-            }
-            let start = text.chars().count();
-            text.push_str(&speech);
-            said.push(Said {
-                source: sentence,
-                speech: start..start + speech.chars().count(),
-            });
+            let finer = limit.min(source.chars().count()) / 2;
+            // Pushed in reverse, so the pieces come off the stack in order.
+            pending.extend(
+                chunk::pieces(&source, finer)
+                    .into_iter()
+                    .rev()
+                    .map(|p| (p, finer)),
+            );
         }
+        out
+    }
+
+    fn emit(
+        &mut self,
+        text: String,
+        role: Role,
+        pause_after_ms: u32,
+        paragraph: Option<usize>,
+        said: Vec<Said>,
+    ) {
         if !text.is_empty() {
             self.script.utterances.push(Utterance {
                 text,
@@ -467,10 +546,10 @@ mod tests {
     }
 
     fn sample_script_with(pauses: Pauses) -> Script {
-        let input = InputText {
-            source: Source::Stdin,
-            text: include_str!("../../tests/fixtures/free-russian-legion.txt").to_string(),
-        };
+        let input = InputText::new(
+            Source::Stdin,
+            include_str!("../../tests/fixtures/free-russian-legion.txt").to_string(),
+        );
         let options = ScriptOptions {
             pauses,
             ..ScriptOptions::default()
@@ -601,6 +680,7 @@ mod tests {
             quotations: vec![Quotation {
                 text: text.into(),
                 speaker: Some(speaker.into()),
+                attribution: None,
             }],
             ..Article::default()
         };
@@ -653,6 +733,41 @@ mod tests {
             .find(|m| m.note.starts_with("We didn’t come"))
             .unwrap();
         assert_eq!(zaza.last, zaza.first + 2);
+    }
+
+    #[test]
+    fn an_unbreakable_sentence_is_spoken_in_pieces_under_the_engine_limit() {
+        let sentence: String = (0..3000).map(|i| format!("clause {i} goes on, ")).collect();
+        let text = format!("A Title\n\n{}and ends.\n", sentence);
+        let input = InputText::new(Source::Stdin, text);
+        let script = build(
+            &crate::article::parse(&input).unwrap(),
+            &ScriptOptions::default(),
+        );
+        let body: Vec<&Utterance> = script
+            .utterances
+            .iter()
+            .filter(|u| u.paragraph.is_some())
+            .collect();
+        assert!(body.len() > 40, "{}", body.len());
+        assert!(
+            body.iter()
+                .all(|u| u.text.chars().count() <= MAX_UTTERANCE_CHARS)
+        );
+        assert!(
+            body[..body.len() - 1]
+                .iter()
+                .all(|u| u.text.ends_with(',') && u.pause_after_ms == CUT_PAUSE_MS)
+        );
+        let spoken: Vec<&str> = body.iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(spoken.join(" "), format!("{}and ends.", sentence));
+        // One paragraph marker over all the pieces.
+        let mark = script
+            .marks
+            .iter()
+            .find(|m| m.kind == MarkKind::Paragraph)
+            .unwrap();
+        assert_eq!(mark.last - mark.first + 1, body.len());
     }
 
     #[test]

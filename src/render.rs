@@ -1,0 +1,684 @@
+//! Stage 7 — render: one article, from its source to its files.
+//!
+//! A [`Renderer`] is built once from a [`RenderConfig`]: it opens each voice's engine, checks
+//! every voice and the output folder, and fixes the program's sample rate, so set-up errors
+//! surface before any input is read. [`Renderer::render`] then takes one [`Source`] through the
+//! whole chain (input → article → script → engine → audio → chapters → files) and returns what
+//! it wrote. Batch front ends build one renderer per worker and loop.
+//!
+//! Files are written all or nothing: each through a temporary file in its folder, renamed into
+//! place once every one is written. A small manifest per output stem (`.<stem>.articast`)
+//! lists the files of the last render, so a new render of the same input removes the files
+//! the old one wrote and the new one did not (a split part, a sidecar no longer asked for).
+
+use std::collections::HashMap;
+use std::io::{BufReader, BufWriter};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::article::{self, ArticleError};
+use crate::audio::{self, AudioError, AudioWriter, wav};
+use crate::chapters::{self, Sidecar, layout};
+use crate::config::RenderConfig;
+use crate::engine::{self, Engine, EngineError, EngineSpec, Markup};
+use crate::input::{self, InputError, Source};
+use crate::script::{self, MarkKind, Role, ScriptOptions};
+
+/// The files written for one input, and its figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The audio file (the first part when the program was split).
+    pub wav: PathBuf,
+    /// Every audio file written, in order (one unless split with `--max-part-duration` or
+    /// `--split sections`).
+    pub parts: Vec<PathBuf>,
+    /// The `.m3u` playlist of the parts (`--split sections`).
+    pub playlist: Option<PathBuf>,
+    /// The sidecar files written.
+    pub sidecars: Vec<PathBuf>,
+    /// Its length in seconds.
+    pub seconds: f64,
+    /// Section markers written.
+    pub sections: usize,
+    /// Quotation markers written.
+    pub quotes: usize,
+    /// Loudness of the written audio.
+    pub loudness: Option<wav::Loudness>,
+    /// Time spent speaking, and in each audio stage.
+    pub timings: Timings,
+}
+
+impl Rendered {
+    /// The audio files written (and the playlist), comma-separated, and how many sidecars.
+    pub fn files(&self) -> String {
+        let names: Vec<String> = self
+            .parts
+            .iter()
+            .chain(&self.playlist)
+            .map(|p| p.display().to_string())
+            .collect();
+        match self.sidecars.len() {
+            0 => names.join(", "),
+            1 => format!("{} + 1 sidecar", names.join(", ")),
+            n => format!("{} + {n} sidecars", names.join(", ")),
+        }
+    }
+}
+
+/// Where the time of one render went (for the benchmark; never asserted).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Reading, parsing and building the script.
+    pub text: Duration,
+    /// The speech engines.
+    pub synthesis: Duration,
+    /// Trimming, resampling and spooling the speech, and measuring each voice.
+    pub assembly: Duration,
+    /// Mastering and writing: the gain measurements over the spool, then the pass that
+    /// limits, measures and writes the files.
+    pub mastering: Duration,
+    /// Passes over the spooled program while mastering (the written one included).
+    pub passes: usize,
+    /// The whole render of this input.
+    pub total: Duration,
+}
+
+impl Timings {
+    /// One line: seconds per stage and its share of the whole render.
+    pub fn summary(&self) -> String {
+        let total = self.total.as_secs_f64().max(1e-9);
+        let stages = [
+            ("text", self.text),
+            ("synthesis", self.synthesis),
+            ("assembly", self.assembly),
+            ("mastering", self.mastering),
+        ];
+        let parts: Vec<String> = stages
+            .iter()
+            .map(|(name, d)| {
+                let s = d.as_secs_f64();
+                format!("{name} {s:.2} s ({:.1}%)", 100.0 * s / total)
+            })
+            .collect();
+        format!(
+            "total {total:.2} s; {}; {} passes over the audio",
+            parts.join("; "),
+            self.passes
+        )
+    }
+}
+
+/// Why a renderer could not be built (reported once, before any input is read).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// A voice's engine could not be opened, or refused the voice.
+    #[error("the {role} voice: {source}")]
+    Engine {
+        /// The role whose voice failed.
+        role: &'static str,
+        /// Why.
+        #[source]
+        source: EngineError,
+    },
+    /// The output folder cannot be used.
+    #[error("output folder {path}: {reason}")]
+    OutputDir {
+        /// The folder.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Why one input was not rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The input could not be read.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The input held no article.
+    #[error(transparent)]
+    Article(#[from] ArticleError),
+    /// Another input of the same run has the same output name.
+    #[error("its output {0} would overwrite the output of an earlier input of this run")]
+    DuplicateOutput(PathBuf),
+    /// The speech engine failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// Assembling the audio failed.
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+    /// The run was interrupted (Ctrl-C) before this input was finished; nothing was written.
+    #[error("interrupted; no file written")]
+    Interrupted,
+    /// Writing an output file failed.
+    #[error("cannot write {what} {path}: {source}")]
+    Output {
+        /// The file.
+        path: PathBuf,
+        /// What it is (`audio`, `sidecar`, `playlist`, `manifest`).
+        what: &'static str,
+        /// What went wrong.
+        #[source]
+        source: wav::WavError,
+    },
+}
+
+impl RenderError {
+    /// 2 for problems with the input (the user can fix the input), 130 for an interrupted run
+    /// (as a shell reports SIGINT), 1 for failures.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RenderError::Input(_) | RenderError::Article(_) | RenderError::DuplicateOutput(_) => 2,
+            RenderError::Interrupted => 130,
+            _ => 1,
+        }
+    }
+}
+
+/// Receives progress reports; the binary draws them, tests ignore them.
+pub trait Observer {
+    /// An input starts, with this many utterances to speak.
+    fn begin(&mut self, _name: &str, _utterances: usize) {}
+    /// One utterance was spoken.
+    fn spoke(&mut self) {}
+    /// The input is finished (written or failed).
+    fn end(&mut self) {}
+    /// Whether the user asked to stop (Ctrl-C). Checked between utterances and before the
+    /// finished files are renamed into place; a cancelled input leaves no file.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// Renders articles with one set of settings and open engines.
+pub struct Renderer {
+    config: RenderConfig,
+    /// One engine per distinct engine spec; roles that share a spec share the engine (and,
+    /// for engines with state, its state).
+    engines: Vec<Box<dyn Engine>>,
+    /// Index into `engines` of narrator, quote and heading.
+    by_role: HashMap<Role, usize>,
+    script: ScriptOptions,
+    sample_rate: u32,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("config", &self.config)
+            .field("sample_rate", &self.sample_rate)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Renderer {
+    /// Opens every voice's engine, checks each voice and the output folder, and fixes the
+    /// program's sample rate (`--sample-rate`, else the narrator engine's).
+    pub fn new(config: &RenderConfig) -> Result<Renderer, SetupError> {
+        check_out_dir(&config.out_dir)?;
+        let mut specs: Vec<EngineSpec> = Vec::new();
+        let mut engines: Vec<Box<dyn Engine>> = Vec::new();
+        let mut by_role = HashMap::new();
+        let mut phoneme_roles = Vec::new();
+        for (role, voice) in config.voices.roles() {
+            let failed = |source| SetupError::Engine {
+                role: role_name(role),
+                source,
+            };
+            let at = match specs.iter().position(|s| *s == voice.engine) {
+                Some(at) => at,
+                None => {
+                    engines.push(engine::open(&voice.engine, &config.hosting).map_err(failed)?);
+                    specs.push(voice.engine.clone());
+                    engines.len() - 1
+                }
+            };
+            engines[at].check_voice(&voice.voice).map_err(failed)?;
+            if engines[at].info().markup == Markup::EspeakPhonemes {
+                phoneme_roles.push(role);
+            }
+            by_role.insert(role, at);
+        }
+        let narrator = engines[by_role[&Role::Narrator]].info();
+        let script = ScriptOptions {
+            phoneme_roles,
+            ..config.script.clone()
+        };
+        Ok(Renderer {
+            sample_rate: config.audio.sample_rate.unwrap_or(narrator.sample_rate),
+            config: config.clone(),
+            engines,
+            by_role,
+            script,
+        })
+    }
+
+    /// The settings it renders with.
+    pub fn config(&self) -> &RenderConfig {
+        &self.config
+    }
+
+    /// Sample rate of the files it writes.
+    pub fn sample_rate(&self) -> u32 {
+        self.sample_rate
+    }
+
+    /// The audio file a source is written to (`<out>/<stem>.wav`).
+    pub fn output_path(&self, source: &Source) -> PathBuf {
+        self.config.out_dir.join(format!("{}.wav", source.stem()))
+    }
+
+    /// Renders one article into its files.
+    pub fn render(
+        &mut self,
+        source: &Source,
+        observer: &mut dyn Observer,
+    ) -> Result<Rendered, RenderError> {
+        let out_dir = self.config.out_dir.clone();
+        let existed = out_dir.is_dir();
+        let result = self.render_inner(source, observer);
+        if result.is_err() && !existed {
+            // Leave no empty folder behind a failed first render (fails if anything is in it).
+            let _ = std::fs::remove_dir(&out_dir);
+        }
+        result
+    }
+
+    fn render_inner(
+        &mut self,
+        source: &Source,
+        observer: &mut dyn Observer,
+    ) -> Result<Rendered, RenderError> {
+        let began = Instant::now();
+        let input = input::read_as(source, self.config.parse.encoding)?;
+        let article = article::parse_with(&input, self.config.parse)?;
+        let script = script::build(&article, &self.script);
+        let stem = source.stem();
+        let wav_path = self.output_path(source);
+        observer.begin(&source.display_name(), script.utterances.len());
+        let mut timings = Timings {
+            text: began.elapsed(),
+            ..Timings::default()
+        };
+        let mut assembled = self.speak(&script, &wav_path, observer, &mut timings)?;
+        let config = &self.config;
+        let program = &assembled.program;
+        let every = config
+            .chapter_every
+            .map(|s| u64::from(s) * u64::from(program.pcm.sample_rate));
+        let all = chapters::group_paragraphs(chapters::place(&script, program), every);
+        let chapters = chapters::select(&all, &config.markers);
+        let max_frames = config
+            .audio
+            .max_part_seconds
+            .map(|s| u64::from(s) * u64::from(program.pcm.sample_rate));
+        let layout = layout::layout(
+            program,
+            &all,
+            &chapters,
+            config.split_sections,
+            max_frames,
+            &stem,
+        );
+        let dir = output_dir(&wav_path);
+        let mut texts: Vec<(PathBuf, &'static str, String)> = Vec::new();
+        let playlist = layout.playlist.then(|| wav_path.with_extension("m3u"));
+        if let Some(path) = &playlist {
+            let m3u = layout::m3u(&layout.parts, program.pcm.sample_rate);
+            texts.push((path.clone(), "playlist", m3u));
+        }
+        let audio_files: Vec<(String, u64)> = layout
+            .parts
+            .iter()
+            .map(|p| (p.file_name.clone(), p.frames.start))
+            .collect();
+        let timeline = chapters::timeline(&script, program);
+        let whole = chapters::Whole {
+            audio: &audio_files,
+            title: script.title.as_deref(),
+            author: script.byline.as_deref(),
+            chapters: &chapters,
+            timeline: &timeline,
+        };
+        let mut sidecars = Vec::new();
+        for &kind in &config.sidecars {
+            let path = dir.join(kind.file_name(&stem));
+            if let Some(text) = chapters::sidecar(kind, &whole, &stem, &config.sidecars) {
+                sidecars.push(path.clone());
+                texts.push((path, "sidecar", text));
+            }
+        }
+        // The EPUB holds the audio, so it is made once the audio is written.
+        let epub = config
+            .sidecars
+            .contains(&Sidecar::Epub)
+            .then(|| dir.join(Sidecar::Epub.file_name(&stem)));
+        let info = wav::Info {
+            title: script.title.clone(),
+            artist: script.byline.clone(),
+            software: Some(format!("articast {}", env!("CARGO_PKG_VERSION"))),
+        };
+        let seconds = program.pcm.seconds();
+        let paths: Vec<PathBuf> = layout
+            .parts
+            .iter()
+            .map(|p| dir.join(&p.file_name))
+            .collect();
+        let manifest = Manifest::path(dir, &stem);
+        let old = Manifest::read(&manifest);
+        let listed: Vec<PathBuf> = paths
+            .iter()
+            .chain(texts.iter().map(|t| &t.0))
+            .chain(&epub)
+            .cloned()
+            .collect();
+        texts.push((manifest.clone(), "manifest", Manifest::text(&listed)));
+        let format = wav::Format {
+            sample_rate: program.pcm.sample_rate,
+            channels: config.audio.channels,
+            bits: config.audio.bits,
+        };
+        let audio_options = config.audio.clone();
+        let mastering = Instant::now();
+        let mastered = write_files_atomically(&paths, &texts, &|| observer.cancelled(), |outs| {
+            let parts = layout
+                .parts
+                .into_iter()
+                .zip(outs)
+                .map(|(part, out)| {
+                    let frames = part.frames.end - part.frames.start;
+                    let writer: Box<dyn AudioWriter + '_> =
+                        Box::new(wav::WavWriter::new(out, format, frames)?);
+                    Ok(audio::Part {
+                        frames: part.frames,
+                        chapters: part.chapters,
+                        writer,
+                    })
+                })
+                .collect::<Result<Vec<_>, wav::WavError>>()?;
+            audio::master(&mut assembled, &audio_options, parts, &info)
+        })?;
+        if let Some(path) = &epub {
+            write_epub(&whole, &paths, path)?;
+            sidecars.push(path.clone());
+        }
+        // The new files are in place: remove what the last render of this stem wrote and this
+        // one did not.
+        for stale in old
+            .iter()
+            .filter(|p| !listed.contains(p) && **p != manifest)
+        {
+            let _ = std::fs::remove_file(stale);
+        }
+        timings.mastering = mastering.elapsed();
+        timings.passes = mastered.passes;
+        timings.total = began.elapsed();
+        let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
+        Ok(Rendered {
+            wav: paths.first().cloned().unwrap_or(wav_path),
+            parts: paths,
+            playlist,
+            sidecars,
+            seconds,
+            sections: count(MarkKind::Section),
+            quotes: count(MarkKind::Quote),
+            loudness: Some(mastered.loudness),
+            timings,
+        })
+    }
+
+    /// Speaks every utterance and assembles the program, its audio spooled next to the output
+    /// (an unnamed file: gone on close, even on a crash).
+    fn speak(
+        &mut self,
+        script: &script::Script,
+        wav_path: &Path,
+        observer: &mut dyn Observer,
+        timings: &mut Timings,
+    ) -> Result<audio::Assembled<BufReader<std::fs::File>>, RenderError> {
+        for engine in &mut self.engines {
+            engine.begin()?;
+        }
+        let spool = spool_file(wav_path)?;
+        let mut assembler = audio::Assembler::new(BufWriter::new(spool), self.sample_rate)?;
+        for utterance in &script.utterances {
+            if observer.cancelled() {
+                return Err(RenderError::Interrupted);
+            }
+            let speaking = Instant::now();
+            let voice = &self.config.voices.for_role(utterance.role).voice;
+            let engine = &mut self.engines[self.by_role[&utterance.role]];
+            let speech = engine.synthesize(&utterance.text, voice)?;
+            timings.synthesis += speaking.elapsed();
+            let assembling = Instant::now();
+            assembler.add(speech, utterance.role, utterance.pause_after_ms)?;
+            timings.assembly += assembling.elapsed();
+            observer.spoke();
+        }
+        let assembling = Instant::now();
+        let assembled = assembler.finish()?.map_spool(|spool| {
+            spool
+                .into_inner()
+                .map(BufReader::new)
+                .map_err(|e| AudioError::Spool(e.into_error()))
+        })?;
+        timings.assembly += assembling.elapsed();
+        Ok(assembled)
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Narrator => "narrator",
+        Role::Quote => "quote",
+        Role::Heading => "heading",
+    }
+}
+
+/// The output folder must be a folder, or creatable.
+fn check_out_dir(dir: &Path) -> Result<(), SetupError> {
+    let fail = |reason: String| SetupError::OutputDir {
+        path: dir.to_path_buf(),
+        reason,
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(fail(
+            "is a file, not a folder; choose another with -o DIR".to_string(),
+        ));
+    }
+    // The nearest existing ancestor must be a folder we could create in.
+    let mut ancestor = dir;
+    while !ancestor.as_os_str().is_empty() && !ancestor.exists() {
+        match ancestor.parent() {
+            Some(parent) => ancestor = parent,
+            None => break,
+        }
+    }
+    if ancestor.exists() && !ancestor.is_dir() {
+        return Err(fail(format!(
+            "cannot be created: {} is a file",
+            ancestor.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The list of files the last render of a stem wrote (`.<stem>.articast`, one path per line).
+struct Manifest;
+
+impl Manifest {
+    fn path(dir: &Path, stem: &str) -> PathBuf {
+        dir.join(format!(".{stem}.articast"))
+    }
+
+    fn read(path: &Path) -> Vec<PathBuf> {
+        let dir = output_dir(path);
+        std::fs::read_to_string(path)
+            .map(|text| {
+                text.lines()
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    // Only plain names in this folder: a manifest never reaches elsewhere.
+                    .filter(|l| !l.contains('/') && !l.contains('\\') && *l != ".." && *l != ".")
+                    .map(|l| dir.join(l))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn text(files: &[PathBuf]) -> String {
+        let mut out = String::from("# files written by the last articast render of this input\n");
+        for file in files {
+            if let Some(name) = file.file_name() {
+                out.push_str(&name.to_string_lossy());
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// Writes the EPUB talking book (`--sidecars epub`), made from the audio files just written
+/// (as MP3 when built with the `mp3` feature); returns its path.
+fn write_epub(
+    whole: &chapters::Whole,
+    written: &[PathBuf],
+    path: &Path,
+) -> Result<PathBuf, RenderError> {
+    let fail = |e: std::io::Error| RenderError::Output {
+        path: path.to_path_buf(),
+        what: "EPUB",
+        source: e.into(),
+    };
+    let mut audio = Vec::with_capacity(written.len());
+    for (file, (_, start_frame)) in written.iter().zip(whole.audio) {
+        let bytes = std::fs::read(file).map_err(fail)?;
+        #[cfg(feature = "mp3")]
+        let (bytes, media_type) = (
+            audio::mp3::from_wav(&bytes).map_err(|e| fail(std::io::Error::other(e)))?,
+            "audio/mpeg",
+        );
+        #[cfg(not(feature = "mp3"))]
+        let media_type = "audio/wav";
+        audio.push(chapters::epub::Audio {
+            bytes,
+            media_type,
+            start_frame: *start_frame,
+        });
+    }
+    // SOURCE_DATE_EPOCH (reproducible builds) fixes the book's modification date.
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    let book = chapters::epub::build(whole, &audio, &chapters::epub::timestamp(now))
+        .map_err(|e| fail(std::io::Error::other(e)))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".articast-").suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(output_dir(path)).map_err(fail)?;
+    std::io::Write::write_all(temp.as_file_mut(), &book).map_err(fail)?;
+    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(path.to_path_buf())
+}
+
+/// An unnamed temporary file in the output's folder (created if missing).
+fn spool_file(wav_path: &Path) -> Result<std::fs::File, RenderError> {
+    let dir = output_dir(wav_path);
+    let fail = |e: std::io::Error| RenderError::Output {
+        path: dir.to_path_buf(),
+        what: "temporary audio in",
+        source: e.into(),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    tempfile::tempfile_in(dir).map_err(fail)
+}
+
+/// The folder a file goes to (`.` for a bare name).
+fn output_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Writes each file through a temporary file in its folder and renames them all into place
+/// once every one is written, so a failed or interrupted write leaves no partial file under a
+/// final name.
+fn write_files_atomically(
+    paths: &[PathBuf],
+    texts: &[(PathBuf, &'static str, String)],
+    cancelled: &dyn Fn() -> bool,
+    write: impl FnOnce(
+        Vec<BufWriter<&mut std::fs::File>>,
+    ) -> Result<audio::Mastered, audio::MasterError>,
+) -> Result<audio::Mastered, RenderError> {
+    let fail = |path: &Path, what, source: wav::WavError| RenderError::Output {
+        path: path.to_path_buf(),
+        what,
+        source,
+    };
+    let all: Vec<(&PathBuf, &'static str)> = paths
+        .iter()
+        .map(|p| (p, "audio"))
+        .chain(texts.iter().map(|t| (&t.0, t.1)))
+        .collect();
+    let mut temps = Vec::with_capacity(all.len());
+    for &(path, what) in &all {
+        let dir = output_dir(path);
+        std::fs::create_dir_all(dir).map_err(|e| fail(path, what, e.into()))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".articast-").suffix(".part");
+        // Temporary files are private (0600); outputs get an ordinary file's mode (0666 less
+        // the umask), like any file the user creates.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder
+            .tempfile_in(dir)
+            .map_err(|e| fail(path, what, e.into()))?;
+        temps.push(temp);
+    }
+    for (temp, (path, what, text)) in temps[paths.len()..].iter_mut().zip(texts) {
+        std::io::Write::write_all(temp.as_file_mut(), text.as_bytes())
+            .map_err(|e| fail(path, what, e.into()))?;
+    }
+    let outs = temps[..paths.len()]
+        .iter_mut()
+        .map(|t| BufWriter::new(t.as_file_mut()))
+        .collect();
+    let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let written = write(outs).map_err(|e| {
+        let path = e.part.and_then(|i| paths.get(i)).map_or(first, |p| p);
+        fail(path, "audio", e.source)
+    })?;
+    if cancelled() {
+        return Err(RenderError::Interrupted); // dropping the temporary files removes them
+    }
+    // Rename everything into place; if one rename fails, remove the files already renamed,
+    // so a render writes all its files or none.
+    let mut done: Vec<&PathBuf> = Vec::with_capacity(temps.len());
+    for (temp, (path, what)) in temps.into_iter().zip(all) {
+        if let Err(e) = temp.persist(path) {
+            for path in done {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(fail(path, what, e.error.into()));
+        }
+        done.push(path);
+    }
+    Ok(written)
+}
