@@ -98,6 +98,10 @@ pub struct RenderArgs {
     /// Folder for the output files.
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
+    /// Leave existing output files alone: an input whose audio or sidecars exist is refused
+    /// (by default they are replaced, once the new render has succeeded).
+    #[arg(long)]
+    pub no_clobber: bool,
     /// Speak every voice with this engine instead of its profile's (`fake` is a
     /// deterministic tone generator for tests).
     #[arg(long, value_name = "ENGINE", value_parser = named(&EngineSpec::OVERRIDES))]
@@ -304,6 +308,7 @@ impl RenderArgs {
             sidecars: Sidecar::select(&self.sidecars),
             chapter_every: self.chapter_every,
             split_sections: self.split == Some(SplitArg::Sections),
+            no_clobber: self.no_clobber,
             audio: AudioOptions {
                 sample_rate: self.sample_rate,
                 channels: self.channels,

@@ -86,6 +86,9 @@ pub struct RenderConfig {
     pub split_sections: bool,
     /// Output format, loudness and true-peak ceiling.
     pub audio: AudioOptions,
+    /// Refuse an input whose output files already exist (`--no-clobber`), instead of replacing
+    /// them after the render succeeds.
+    pub no_clobber: bool,
 }
 
 impl Default for RenderConfig {
@@ -101,6 +104,7 @@ impl Default for RenderConfig {
             chapter_every: None,
             split_sections: false,
             audio: AudioOptions::default(),
+            no_clobber: false,
         }
     }
 }

@@ -148,6 +148,9 @@ pub enum RenderError {
     /// Assembling the audio failed.
     #[error(transparent)]
     Audio(#[from] AudioError),
+    /// `--no-clobber` and an output file of this input exists.
+    #[error("{0} exists (--no-clobber leaves it alone)")]
+    Exists(PathBuf),
     /// The run was interrupted (Ctrl-C) before this input was finished; nothing was written.
     #[error("interrupted; no file written")]
     Interrupted,
@@ -169,7 +172,10 @@ impl RenderError {
     /// (as a shell reports SIGINT), 1 for failures.
     pub fn exit_code(&self) -> u8 {
         match self {
-            RenderError::Input(_) | RenderError::Article(_) | RenderError::DuplicateOutput(_) => 2,
+            RenderError::Input(_)
+            | RenderError::Article(_)
+            | RenderError::DuplicateOutput(_)
+            | RenderError::Exists(_) => 2,
             RenderError::Interrupted => 130,
             _ => 1,
         }
@@ -295,11 +301,18 @@ impl Renderer {
         observer: &mut dyn Observer,
     ) -> Result<Rendered, RenderError> {
         let began = Instant::now();
+        let stem = source.stem();
+        let wav_path = self.output_path(source);
+        if self.config.no_clobber {
+            self.refuse_existing(&stem)?;
+        }
         let input = input::read_as(source, self.config.parse.encoding)?;
         let article = article::parse_with(&input, self.config.parse)?;
         let script = script::build(&article, &self.script);
-        let stem = source.stem();
-        let wav_path = self.output_path(source);
+        if script.utterances.is_empty() {
+            // Only emoji, zero-width or other unspoken characters: no audio to make.
+            return Err(ArticleError::Empty.into());
+        }
         observer.begin(&source.display_name(), script.utterances.len());
         let mut timings = Timings {
             text: began.elapsed(),
@@ -430,6 +443,20 @@ impl Renderer {
             loudness: Some(mastered.loudness),
             timings,
         })
+    }
+
+    /// `--no-clobber`: fails when a file the last render of `stem` wrote, or the audio file or
+    /// a sidecar this one would write, exists.
+    fn refuse_existing(&self, stem: &str) -> Result<(), RenderError> {
+        let dir = &self.config.out_dir;
+        let sidecars = self.config.sidecars.iter().map(|s| dir.join(s.file_name(stem)));
+        let mut candidates: Vec<PathBuf> = Manifest::read(&Manifest::path(dir, stem));
+        candidates.push(dir.join(format!("{stem}.wav")));
+        candidates.extend(sidecars);
+        match candidates.into_iter().find(|p| p.exists()) {
+            Some(existing) => Err(RenderError::Exists(existing)),
+            None => Ok(()),
+        }
     }
 
     /// Speaks every utterance and assembles the program, its audio spooled next to the output
@@ -602,8 +629,19 @@ fn spool_file(wav_path: &Path) -> Result<std::fs::File, RenderError> {
         what: "temporary audio in",
         source: e.into(),
     };
-    std::fs::create_dir_all(dir).map_err(fail)?;
+    make_dir(dir).map_err(fail)?;
     tempfile::tempfile_in(dir).map_err(fail)
+}
+
+/// Creates the output folder; when it or one of its parents is a file, says which.
+fn make_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| match dir.ancestors().find(|a| a.is_file()) {
+        Some(file) => std::io::Error::new(
+            e.kind(),
+            format!("{} is a file, not a folder", file.display()),
+        ),
+        None => e,
+    })
 }
 
 /// The folder a file goes to (`.` for a bare name).
@@ -637,7 +675,7 @@ fn write_files_atomically(
     let mut temps = Vec::with_capacity(all.len());
     for &(path, what) in &all {
         let dir = output_dir(path);
-        std::fs::create_dir_all(dir).map_err(|e| fail(path, what, e.into()))?;
+        make_dir(dir).map_err(|e| fail(path, what, e.into()))?;
         let mut builder = tempfile::Builder::new();
         builder.prefix(".articast-").suffix(".part");
         // Temporary files are private (0600); outputs get an ordinary file's mode (0666 less

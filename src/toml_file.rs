@@ -9,12 +9,14 @@ use serde::de::DeserializeOwned;
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     /// The file could not be read.
-    #[error("{path}: cannot read: {source}")]
+    // The I/O error is part of the message, not a `source`: a chain printer (`{:#}`) would
+    // repeat it.
+    #[error("{path}: cannot read: {reason}")]
     Read {
         /// The file.
         path: String,
         /// Why.
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     /// The file's content is not valid.
     #[error("{path}:{line}:{column}: {message}")]
@@ -32,9 +34,9 @@ pub enum FileError {
 
 /// Reads a file as text.
 pub fn read(path: &Path) -> Result<String, FileError> {
-    std::fs::read_to_string(path).map_err(|source| FileError::Read {
+    std::fs::read_to_string(path).map_err(|reason| FileError::Read {
         path: path.display().to_string(),
-        source,
+        reason,
     })
 }
 
@@ -45,9 +47,19 @@ pub fn parse<T: DeserializeOwned>(text: &str, origin: &str) -> Result<T, FileErr
             text,
             origin,
             e.span().map_or(0, |s| s.start),
-            e.message().to_string(),
+            one_line(e.message()),
         )
     })
+}
+
+/// A parser's message on one line: error messages are one line each.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// An error at byte `offset` of `text`.
@@ -73,6 +85,14 @@ mod tests {
     fn an_error_offset_becomes_line_and_column() {
         let err = invalid("a = 1\nbb = x\n", "f.toml", 11, "bad value".into());
         assert_eq!(err.to_string(), "f.toml:2:6: bad value");
+    }
+
+    #[test]
+    fn a_syntax_error_is_one_line() {
+        let err = parse::<toml::Table>("[words\n", "f.toml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "f.toml:1:7: invalid table header; expected `.`, `]`");
     }
 
     #[test]

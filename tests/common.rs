@@ -192,6 +192,24 @@ pub fn sample_fake_render() -> &'static Path {
     .path()
 }
 
+/// The sample article rendered once per test run with libespeak-ng and default settings,
+/// shared by every test that only reads it.
+#[cfg(feature = "espeak")]
+pub fn sample_espeak_render() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        articast()
+            .args(["render", "-q", "-o"])
+            .arg(dir.path())
+            .arg(sample())
+            .assert()
+            .success();
+        dir
+    })
+    .path()
+}
+
 /// SHA-256 of a file, by the system's `sha256sum` (coreutils).
 pub fn sha256(path: &Path) -> String {
     let out = Command::new("sha256sum")

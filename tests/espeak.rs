@@ -9,14 +9,7 @@ use predicates::prelude::*;
 
 #[test]
 fn sample_article_markers_read_the_same_in_ffprobe_wavinfo_and_libsndfile() {
-    let dir = tempfile::tempdir().unwrap();
-    articast()
-        .args(["render", "-q", "-o"])
-        .arg(dir.path())
-        .arg(sample())
-        .assert()
-        .success();
-    let wav = dir.path().join("free-russian-legion.wav");
+    let wav = crate::common::sample_espeak_render().join("free-russian-legion.wav");
     let reader = hound::WavReader::open(&wav).unwrap();
     let seconds = f64::from(reader.duration()) / f64::from(reader.spec().sample_rate);
     assert!(seconds > 120.0, "only {seconds:.1} s of speech");

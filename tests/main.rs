@@ -9,6 +9,7 @@ mod common;
 mod accessible;
 mod audio;
 mod audio_options;
+mod bad_input;
 mod cli;
 mod corpus;
 mod espeak;

@@ -7,7 +7,9 @@ use crate::common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{articast, ffprobe_chapters, files_in, render_fake, sample, webvtt_cues};
+use common::{
+    articast, ffprobe_chapters, files_in, render_fake, sample, sample_fake_render, webvtt_cues,
+};
 use predicates::prelude::*;
 
 const STEM: &str = "free-russian-legion";
@@ -51,15 +53,16 @@ fn ffprobe_titles(path: &Path) -> Vec<(f64, String)> {
 
 #[test]
 fn an_mp3_muxed_with_the_ffmeta_has_the_wavs_chapters() {
-    let dir = tempfile::tempdir().unwrap();
-    render_fake(dir.path(), &[]);
-    let wav = dir.path().join(format!("{STEM}.wav"));
-    let mp3 = dir.path().join("muxed.mp3");
+    // The shared render: this test only reads it.
+    let dir = sample_fake_render();
+    let wav = dir.join(format!("{STEM}.wav"));
+    let scratch = tempfile::tempdir().unwrap();
+    let mp3 = scratch.path().join("muxed.mp3");
     let status = Command::new("ffmpeg")
         .args(["-v", "error", "-y", "-i"])
         .arg(&wav)
         .arg("-i")
-        .arg(dir.path().join(format!("{STEM}.ffmeta")))
+        .arg(dir.join(format!("{STEM}.ffmeta")))
         .args([
             "-map_metadata",
             "1",
@@ -87,13 +90,13 @@ fn an_mp3_muxed_with_the_ffmeta_has_the_wavs_chapters() {
 
 #[test]
 fn webvtt_py_reads_both_vtt_files_and_the_srt() {
-    let dir = tempfile::tempdir().unwrap();
-    render_fake(dir.path(), &[]);
-    let vtt = webvtt_cues(&dir.path().join(format!("{STEM}.vtt")));
-    let srt = webvtt_cues(&dir.path().join(format!("{STEM}.srt")));
-    let chapters = webvtt_cues(&dir.path().join(format!("{STEM}.chapters.vtt")));
+    // The shared render: this test only reads it.
+    let dir = sample_fake_render();
+    let vtt = webvtt_cues(&dir.join(format!("{STEM}.vtt")));
+    let srt = webvtt_cues(&dir.join(format!("{STEM}.srt")));
+    let chapters = webvtt_cues(&dir.join(format!("{STEM}.chapters.vtt")));
     assert_eq!(vtt, srt);
-    let sentences = json(dir.path(), "timing.json")["sentences"]
+    let sentences = json(dir, "timing.json")["sentences"]
         .as_array()
         .unwrap()
         .len();
@@ -110,7 +113,7 @@ fn webvtt_py_reads_both_vtt_files_and_the_srt() {
     }
     assert!(vtt.windows(2).all(|w| w[0].end <= w[1].start + 0.0005));
     assert!(vtt[0].text.starts_with("The Free Russian Legion"));
-    let wav_sections: Vec<_> = ffprobe_chapters(&dir.path().join(format!("{STEM}.wav")))
+    let wav_sections: Vec<_> = ffprobe_chapters(&dir.join(format!("{STEM}.wav")))
         .into_iter()
         .filter(|m| m.label.starts_with("Section: "))
         .collect();
@@ -123,9 +126,9 @@ fn webvtt_py_reads_both_vtt_files_and_the_srt() {
 
 #[test]
 fn the_cue_sheet_follows_mpvs_rules_and_matches_the_wav() {
-    let dir = tempfile::tempdir().unwrap();
-    render_fake(dir.path(), &[]);
-    let sheet = read(dir.path(), "cue");
+    // The shared render: this test only reads it.
+    let dir = sample_fake_render();
+    let sheet = read(dir, "cue");
     let mut starts = Vec::new();
     let mut titles = Vec::new();
     let mut tracks = 0;
@@ -136,7 +139,7 @@ fn the_cue_sheet_follows_mpvs_rules_and_matches_the_wav() {
         match command {
             "FILE" => {
                 let name = line.split('"').nth(1).expect("a quoted file name");
-                assert!(dir.path().join(name).exists(), "{name}");
+                assert!(dir.join(name).exists(), "{name}");
                 assert_eq!(rest.last(), Some(&"WAVE"));
             }
             "TRACK" => {
@@ -165,7 +168,7 @@ fn the_cue_sheet_follows_mpvs_rules_and_matches_the_wav() {
             other => panic!("mpv does not know the command {other}"),
         }
     }
-    let markers = ffprobe_chapters(&dir.path().join(format!("{STEM}.wav")));
+    let markers = ffprobe_chapters(&dir.join(format!("{STEM}.wav")));
     assert_eq!(tracks, markers.len());
     for ((start, title), marker) in starts.iter().zip(&titles).zip(&markers) {
         assert_eq!(title, &marker.label.replace('"', "'"));
@@ -175,9 +178,9 @@ fn the_cue_sheet_follows_mpvs_rules_and_matches_the_wav() {
 
 #[test]
 fn the_json_chapters_have_the_podcasting_2_0_shape() {
-    let dir = tempfile::tempdir().unwrap();
-    render_fake(dir.path(), &[]);
-    let doc = json(dir.path(), "chapters.json");
+    // The shared render: this test only reads it.
+    let dir = sample_fake_render();
+    let doc = json(dir, "chapters.json");
     assert_eq!(doc["version"], "1.2.0");
     assert!(
         doc["title"]
@@ -186,7 +189,7 @@ fn the_json_chapters_have_the_podcasting_2_0_shape() {
             .starts_with("The Free Russian Legion")
     );
     let chapters = doc["chapters"].as_array().unwrap();
-    let markers = ffprobe_chapters(&dir.path().join(format!("{STEM}.wav")));
+    let markers = ffprobe_chapters(&dir.join(format!("{STEM}.wav")));
     assert_eq!(chapters.len(), markers.len());
     for (c, marker) in chapters.iter().zip(&markers) {
         let keys: Vec<&String> = c.as_object().unwrap().keys().collect();
@@ -208,11 +211,11 @@ fn the_json_chapters_have_the_podcasting_2_0_shape() {
 
 #[test]
 fn the_timing_map_times_every_section_paragraph_and_sentence() {
-    let dir = tempfile::tempdir().unwrap();
-    render_fake(dir.path(), &[]);
-    let doc = json(dir.path(), "timing.json");
+    // The shared render: this test only reads it.
+    let dir = sample_fake_render();
+    let doc = json(dir, "timing.json");
     let samples = doc["samples"].as_u64().unwrap();
-    let wav = hound::WavReader::open(dir.path().join(format!("{STEM}.wav"))).unwrap();
+    let wav = hound::WavReader::open(dir.join(format!("{STEM}.wav"))).unwrap();
     assert_eq!(u64::from(wav.duration()), samples);
     assert_eq!(doc["estimated"], false);
     for list in ["sections", "paragraphs", "sentences"] {
@@ -391,26 +394,20 @@ fn sidecars_of_a_program_cut_by_duration_name_every_part() {
 #[cfg(feature = "espeak")]
 #[test]
 fn espeak_captions_are_timed_by_its_events_and_parse() {
-    let dir = tempfile::tempdir().unwrap();
-    articast()
-        .args(["render", "-q", "-o"])
-        .arg(dir.path())
-        .arg(sample())
-        .assert()
-        .success();
-    let vtt = read(dir.path(), "vtt");
+    let dir = crate::common::sample_espeak_render();
+    let vtt = read(dir, "vtt");
     assert!(
         !vtt.contains("NOTE"),
         "espeak reports events: no estimate note"
     );
-    let cues = webvtt_cues(&dir.path().join(format!("{STEM}.vtt")));
-    let seconds = json(dir.path(), "timing.json")["seconds"].as_f64().unwrap();
+    let cues = webvtt_cues(&dir.join(format!("{STEM}.vtt")));
+    let seconds = json(dir, "timing.json")["seconds"].as_f64().unwrap();
     assert!(cues.len() > 40);
     assert!(
         cues.iter()
             .all(|c| c.start < c.end && c.end <= seconds + 0.001)
     );
-    assert_eq!(webvtt_cues(&dir.path().join(format!("{STEM}.srt"))), cues);
+    assert_eq!(webvtt_cues(&dir.join(format!("{STEM}.srt"))), cues);
     // Captions show the article as written, not the engine's speech text.
     let shown = vtt.replace('\n', " ");
     for written in ["BM-21 “Grad” rockets", "St. Petersburg", "32-year-old"] {
@@ -419,7 +416,7 @@ fn espeak_captions_are_timed_by_its_events_and_parse() {
     assert!(!shown.contains("B M 21") && !shown.contains("Saint Petersburg"));
     assert!(cues.windows(2).all(|w| w[0].start <= w[1].start));
     // The timing map holds every caption word, and each cue starts where its first word does.
-    let timing = json(dir.path(), "timing.json");
+    let timing = json(dir, "timing.json");
     let words: Vec<(String, f64)> = timing["sentences"]
         .as_array()
         .unwrap()

@@ -105,6 +105,9 @@ fn quotations_are_spoken_in_the_quote_voice_and_nothing_else_changes() {
 
 #[test]
 fn a_flite_profile_renders_the_sample_article() {
+    if crate::common::require_program("flite") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     articast()
         .args([

@@ -6,8 +6,23 @@ use dom_query::Document;
 use super::structured::{self, Block, squash};
 use super::{Article, ArticleError};
 
+/// Elements nested deeper than this are unwrapped (their text kept) before readability, whose
+/// scoring walks ancestors and descendants and so takes time growing with the square of the
+/// depth: a page of 20,000 nested `<div>`s would take minutes (see #14). Real pages nest a few
+/// dozen deep.
+const MAX_DEPTH: usize = 100;
+
+/// Tags opened deeper than this in the raw text are dropped before the HTML parser sees them:
+/// the parser's scope checks walk the stack of open elements, so its time grows with the
+/// square of the depth (as the HTML standard's algorithm does; browsers cap the depth too).
+const MAX_RAW_DEPTH: usize = 512;
+
 /// Extracts the article of an HTML page.
 pub fn parse(html: &str) -> Result<Article, ArticleError> {
+    let capped = cap_depth(html);
+    let html = capped.as_deref().unwrap_or(html);
+    let flat = flatten(html);
+    let html = flat.as_deref().unwrap_or(html);
     let mut readability = dom_smoothie::Readability::new(html, None, None)
         .map_err(|e| ArticleError::Unreadable(e.to_string()))?;
     let found = readability
@@ -20,6 +35,133 @@ pub fn parse(html: &str) -> Result<Article, ArticleError> {
         .map(clean_byline)
         .filter(|b| !b.is_empty());
     Ok(structured::build(title, byline, blocks(&found.content)))
+}
+
+/// Elements that close themselves or are closed by their next sibling: they do not count
+/// towards the raw depth.
+const FLAT_TAGS: [&str; 30] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
+    "tfoot", "colgroup", "rb", "rt", "rp", "param",
+];
+
+/// The page with every tag nested deeper than [`MAX_RAW_DEPTH`] left out (its text kept), by
+/// one scan over the text; `None` when nothing is that deep. Comments and the raw text of
+/// `script` and `style` are copied as they are.
+fn cap_depth(html: &str) -> Option<String> {
+    // Cheap test first: a page with few tags cannot be deep.
+    if html.matches('<').nth(MAX_RAW_DEPTH).is_none() {
+        return None;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut kept: Vec<bool> = Vec::new();
+    let mut dropped = false;
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = if rest.starts_with("<!--") {
+            rest.find("-->").map_or(rest.len(), |e| e + 3)
+        } else {
+            rest.find('>').map_or(rest.len(), |e| e + 1)
+        };
+        let tag = &rest[..end];
+        let closing = tag.starts_with("</");
+        let name: String = tag
+            .trim_start_matches(['<', '/'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let counts = !name.is_empty()
+            && !tag.starts_with("<!")
+            && !tag.ends_with("/>")
+            && !FLAT_TAGS.contains(&name.as_str());
+        let keep = match (counts, closing) {
+            (false, _) => true,
+            (true, false) => {
+                let keep = kept.len() < MAX_RAW_DEPTH;
+                kept.push(keep);
+                keep
+            }
+            (true, true) => kept.pop().unwrap_or(true),
+        };
+        dropped |= !keep;
+        if keep {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+        // Raw text elements: copied up to their end tag, whatever it holds.
+        if counts && !closing && matches!(name.as_str(), "script" | "style") {
+            let close = format!("</{name}");
+            let stop = find_ascii_ci(rest, &close).unwrap_or(rest.len());
+            if keep {
+                out.push_str(&rest[..stop]);
+            }
+            rest = &rest[stop..];
+        }
+    }
+    out.push_str(rest);
+    dropped.then_some(out)
+}
+
+/// The byte offset of `needle` (ASCII) in `haystack`, ignoring ASCII case.
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// The page again with every element deeper than [`MAX_DEPTH`] unwrapped (scripts, styles and
+/// templates that deep removed); `None` when nothing is that deep. Linear in the page's size:
+/// each node is visited once, and each unwrap moves the children it holds once.
+fn flatten(html: &str) -> Option<String> {
+    let doc = Document::from(html);
+    let mut changed = false;
+    let mut stack = vec![(doc.root(), 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth == MAX_DEPTH {
+            changed |= unwrap_children(&node);
+            continue;
+        }
+        let mut child = node.first_child();
+        while let Some(c) = child {
+            if c.is_element() {
+                stack.push((c.clone(), depth + 1));
+            }
+            child = c.next_sibling();
+        }
+    }
+    changed.then(|| doc.html().to_string())
+}
+
+/// Unwraps every element below `node`, so its content becomes text and inline nodes; whether
+/// anything changed.
+fn unwrap_children(node: &dom_query::NodeRef) -> bool {
+    let mut changed = false;
+    let mut child = node.first_child();
+    while let Some(c) = child {
+        if !c.is_element() {
+            child = c.next_sibling();
+            continue;
+        }
+        changed = true;
+        let name = c.node_name().map(|n| n.to_lowercase()).unwrap_or_default();
+        let hidden = matches!(name.as_str(), "script" | "style" | "template" | "noscript");
+        match c.first_child() {
+            // Its children take its place, and the scan goes on from the first of them.
+            Some(first) if !hidden => {
+                first.unwrap_node();
+                child = Some(first);
+            }
+            _ => {
+                child = c.next_sibling();
+                c.remove_from_parent();
+            }
+        }
+    }
+    changed
 }
 
 /// "By Jane Doe" → "Jane Doe".
@@ -85,6 +227,35 @@ fn blocks(content: &str) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_nested_twenty_thousand_deep_is_read_in_linear_time() {
+        let deep = |n: usize| {
+            format!(
+                "<html><body><article><h1>Deep</h1><p>A first paragraph, long enough to count as the article's text.</p>{}<p>The deep paragraph speaks at last, and it says so at length.</p>{}<script>var x = 1;</script></article></body></html>",
+                "<div>".repeat(n),
+                "</div>".repeat(n)
+            )
+        };
+        let article = parse(&deep(20_000)).unwrap();
+        let text: Vec<&str> = article
+            .sections
+            .iter()
+            .flat_map(|s| &s.paragraphs)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert!(
+            text.iter()
+                .any(|t| t.contains("The deep paragraph speaks at last")),
+            "{text:?}"
+        );
+        assert!(text.iter().all(|t| !t.contains("var x")), "{text:?}");
+        assert!(flatten("<p>Shallow</p>").is_none());
+        assert!(cap_depth("<p>Shallow</p>").is_none());
+        let capped = cap_depth(&deep(1000)).unwrap();
+        assert_eq!(capped.matches("<div>").count(), MAX_RAW_DEPTH - 3);
+        assert_eq!(capped.matches("</div>").count(), MAX_RAW_DEPTH - 3);
+    }
 
     #[test]
     fn headings_paragraphs_quotes_and_code_become_blocks() {

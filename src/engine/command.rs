@@ -1,7 +1,9 @@
 //! Command engines: any program that turns a text file into a WAV file.
 //!
 //! A profile gives the program's argv as a template; `{text_file}`, `{out_wav}`, `{voice}` and
-//! `{rate}` are replaced in each argument. The program runs without a shell, with a timeout; its
+//! `{rate}` are replaced in each argument. The text itself never goes on the command line: it is
+//! in the file `{text_file}` names, an absolute path (even when `TMPDIR` is relative), so no
+//! argument made from it can be read as an option. The program runs without a shell, with a timeout; its
 //! standard error is kept for the message when it fails. Its WAV is read with hound (any rate;
 //! 8-, 16-, 24- or 32-bit integer or float; channels mixed to mono).
 
@@ -115,8 +117,11 @@ impl Engine for CommandEngine {
         }
         let dir = tempfile::tempdir()
             .map_err(|e| failed(format!("cannot make a temporary folder: {e}")))?;
-        let text_file = dir.path().join("utterance.txt");
-        let out_wav = dir.path().join("utterance.wav");
+        // Absolute, so the paths never start with `-` (a relative TMPDIR could).
+        let base = std::path::absolute(dir.path())
+            .map_err(|e| failed(format!("cannot make a temporary folder: {e}")))?;
+        let text_file = base.join("utterance.txt");
+        let out_wav = base.join("utterance.wav");
         std::fs::write(&text_file, format!("{text}\n")).map_err(|e| failed(e.to_string()))?;
         let argv: Vec<String> = spec
             .argv
@@ -254,6 +259,21 @@ mod tests {
 
     fn say(argv: &[&str], timeout_ms: u64) -> Result<Speech, EngineError> {
         CommandEngine::open(spec(argv, timeout_ms))?.synthesize("Hello there.", &Voice::default())
+    }
+
+    #[test]
+    fn the_text_reaches_the_program_in_a_file_named_by_an_absolute_path() {
+        // The program fails unless its one argument is an absolute path to the text; the text
+        // itself looks like an option.
+        let script = r#"case "$0" in /*) ;; *) echo "relative: $0" >&2; exit 9;; esac
+grep -qx -- '--help -rf now' "$0" || { echo "text differs" >&2; exit 8; }
+exit 7"#;
+        let err = CommandEngine::open(spec(&["sh", "-c", script, "{text_file}"], 5000))
+            .unwrap()
+            .synthesize("--help -rf now", &Voice::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("exit status: 7"), "{err}");
     }
 
     #[test]

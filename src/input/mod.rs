@@ -32,18 +32,60 @@ impl Source {
         }
     }
 
-    /// The file stem that names the outputs (`stdin` for standard input).
+    /// The file stem that names the outputs (`stdin` for standard input), made safe as a file
+    /// name on any system ([`safe_stem`]).
     pub fn stem(&self) -> String {
         match self {
             Source::File(path) => path
                 .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .filter(|s| !s.is_empty())
+                .map(|s| safe_stem(&s.to_string_lossy()))
                 .unwrap_or_else(|| "article".to_string()),
             Source::Stdin => "stdin".to_string(),
         }
     }
 }
+
+/// Output stems are at most this many bytes: with `-NN-<slug>.wav` or `.chapters.json` after
+/// them they stay under the 255-byte name limit of common file systems.
+pub const MAX_STEM_BYTES: usize = 120;
+
+/// `stem` as a file name that stays inside the output folder on any system: control
+/// characters, path separators and the characters Windows refuses (`<>:"/\|?*`) become `_`;
+/// leading dots and spaces and trailing dots and spaces are dropped (no hidden files, no `..`);
+/// a reserved Windows device name (`CON`, `nul`, `COM1`, ...) gets a `_`; it is cut to
+/// [`MAX_STEM_BYTES`] on a character boundary; an empty result is `article`.
+pub fn safe_stem(stem: &str) -> String {
+    let mapped: String = stem
+        .chars()
+        .map(|c| match c {
+            c if c.is_control() => '_',
+            '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*' => '_',
+            c => c,
+        })
+        .collect();
+    let trimmed = mapped
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' ']);
+    let mut end = trimmed.len().min(MAX_STEM_BYTES);
+    while !trimmed.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = trimmed[..end].trim_end_matches(['.', ' ']);
+    let device = cut.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(device.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (device.len() == 4
+            && (device.starts_with("COM") || device.starts_with("LPT"))
+            && device.as_bytes()[3].is_ascii_digit());
+    match cut {
+        "" => "article".to_string(),
+        _ if reserved => format!("{cut}_"),
+        _ => cut.to_string(),
+    }
+}
+
+/// Inputs larger than this are refused before they are read whole: 16 MiB of text is some
+/// 250 hours of speech, and reading is bounded for standard input too.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// An article's text as read, before any interpretation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +181,9 @@ pub enum InputError {
     /// The path is a folder, not a file.
     #[error("is a folder, not a file")]
     IsFolder,
+    /// The input is larger than [`MAX_INPUT_BYTES`].
+    #[error("too large: more than {} MiB of text (split it into parts)", MAX_INPUT_BYTES / (1024 * 1024))]
+    TooLarge,
     /// The file exists but could not be read (permissions, an I/O error).
     #[error("cannot read: {0}")]
     Unreadable(std::io::Error),
@@ -240,13 +285,7 @@ pub fn read_as(
 ) -> Result<InputText, InputError> {
     let bytes = match source {
         Source::File(path) => read_file(path)?,
-        Source::Stdin => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(InputError::Unreadable)?;
-            buf
-        }
+        Source::Stdin => read_bounded(std::io::stdin().lock())?,
     };
     let (text, encoding) = decode_as(&bytes, forced)?;
     Ok(InputText {
@@ -260,10 +299,25 @@ fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
     if path.is_dir() {
         return Err(InputError::IsFolder);
     }
-    std::fs::read(path).map_err(|err| match err.kind() {
+    let file = std::fs::File::open(path).map_err(|err| match err.kind() {
         std::io::ErrorKind::NotFound => InputError::NotFound,
         _ => InputError::Unreadable(err),
-    })
+    })?;
+    read_bounded(file)
+}
+
+/// Reads to the end, refusing more than [`MAX_INPUT_BYTES`] (one byte past the limit is read
+/// to tell).
+fn read_bounded(reader: impl Read) -> Result<Vec<u8>, InputError> {
+    let mut buf = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(InputError::Unreadable)?;
+    if buf.len() as u64 > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge);
+    }
+    Ok(buf)
 }
 
 /// Decodes with detection; see [`decode_as`].
@@ -565,6 +619,24 @@ mod tests {
             input("a.txt", "Title\n\nText").detect_format(),
             Format::Text
         );
+    }
+
+    #[test]
+    fn stems_are_safe_file_names() {
+        assert_eq!(safe_stem("a\nb\u{7}c"), "a_b_c");
+        assert_eq!(safe_stem(".."), "article");
+        assert_eq!(safe_stem("..\\..\\etc"), "_.._etc");
+        assert_eq!(safe_stem(".hidden"), "hidden");
+        assert_eq!(safe_stem("CON"), "CON_");
+        assert_eq!(safe_stem("com7.notes"), "com7.notes_");
+        assert_eq!(safe_stem("console"), "console");
+        assert_eq!(safe_stem("a:b*c?"), "a_b_c_");
+        assert_eq!(
+            safe_stem("-leading dash; $(x) & y"),
+            "-leading dash; $(x) & y"
+        );
+        let long = safe_stem(&"é".repeat(200));
+        assert!(long.len() <= MAX_STEM_BYTES && long.chars().all(|c| c == 'é'));
     }
 
     #[test]

@@ -140,7 +140,7 @@ impl Lexicon {
     /// respelling, if any). Brackets `[[ ]]` of the text itself are taken apart first, so only
     /// the lexicon's phonemes are read as phonemes.
     pub fn apply_for(&self, text: &str, phonemes: bool) -> String {
-        let mut out = text.replace("[[", "[ [").replace("]]", "] ]");
+        let mut out = defuse_phonemes(text);
         let first = if phonemes {
             &self.phonemes
         } else {
@@ -177,6 +177,22 @@ fn capitalize(word: &str) -> String {
     })
 }
 
+/// Article text never reaches espeak-ng as phoneme input: a space goes between any two
+/// adjacent brackets of the same kind, so no `[[` or `]]` is left (`[[[` too, which a single
+/// `replace` would turn back into `[ [[`).
+fn defuse_phonemes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = None;
+    for c in text.chars() {
+        if matches!(c, '[' | ']') && previous == Some(c) {
+            out.push(' ');
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +204,12 @@ mod tests {
             lex.apply_for("Bakhmut and bakhmut, not Bakhmutka", false),
             "Bahk-moot and bahk-moot, not Bakhmutka"
         );
+    }
+
+    #[test]
+    fn article_text_never_holds_phoneme_brackets() {
+        let out = Lexicon::default().apply_for("[[h@'loU]] and [[[x]]] and ]]]]", true);
+        assert_eq!(out, "[ [h@'loU] ] and [ [ [x] ] ] and ] ] ] ]");
     }
 
     #[test]
