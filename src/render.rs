@@ -449,7 +449,11 @@ impl Renderer {
     /// a sidecar this one would write, exists.
     fn refuse_existing(&self, stem: &str) -> Result<(), RenderError> {
         let dir = &self.config.out_dir;
-        let sidecars = self.config.sidecars.iter().map(|s| dir.join(s.file_name(stem)));
+        let sidecars = self
+            .config
+            .sidecars
+            .iter()
+            .map(|s| dir.join(s.file_name(stem)));
         let mut candidates: Vec<PathBuf> = Manifest::read(&Manifest::path(dir, stem));
         candidates.push(dir.join(format!("{stem}.wav")));
         candidates.extend(sidecars);

@@ -111,13 +111,12 @@ fn the_listening_page_reads_along_in_chromium_and_axe_finds_nothing_serious() {
     if !browser_tools() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    render_fake(dir.path(), &[]);
+    let dir = common::sample_fake_render();
     let stem = "free-russian-legion";
-    let timing = json(&dir.path().join(format!("{stem}.timing.json")));
-    let chapters = json(&dir.path().join(format!("{stem}.chapters.json")));
+    let timing = json(&dir.join(format!("{stem}.timing.json")));
+    let chapters = json(&dir.join(format!("{stem}.chapters.json")));
     let shot = screenshot("listening-page.png");
-    let seen = page_check(&dir.path().join(format!("{stem}.html")), &shot, None);
+    let seen = page_check(&dir.join(format!("{stem}.html")), &shot, None);
     println!("screenshot: {} (dark mode: -dark.png)", shot.display());
 
     assert_eq!(seen["errors"], serde_json::json!([]), "script errors");
