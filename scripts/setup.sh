@@ -2,7 +2,8 @@
 # Sets up a fresh Debian 12 / Ubuntu machine for articast, then renders the sample article.
 #
 # Installs the system packages the build and the tests need, a Python virtual environment
-# (.venv) with the independent readers the tests use (wavinfo, webvtt-py), builds articast
+# (.venv) with the independent readers the tests use (wavinfo, webvtt-py), the browser-test tools
+# (Debian's chromium and epubcheck; playwright-core and axe-core from npm into tests/tools), builds articast
 # and speaks tests/fixtures/free-russian-legion.txt into output/free-russian-legion.wav.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ packages=(
   cuetools                     # an independent CUE sheet parser (cueprint) for the tests
   python3 python3-venv         # for the Python readers in tests/tools
   flite                        # a command-line engine
+  chromium epubcheck           # tests of the listening page (headless) and of the EPUB
   libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng clang libclang-dev
                                # `articast speak` (feature `speak`): the tts crate and its bindgen
 )
@@ -29,6 +31,13 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/tools/requirements.txt
+
+# playwright-core drives the system chromium (it downloads no browser); axe-core audits the page.
+if command -v npm >/dev/null; then
+  npm ci --prefix tests/tools --no-audit --no-fund --silent
+else
+  echo "setup: npm not found; the listening-page tests need Node.js 20+ and npm" >&2
+fi
 
 cargo build --release --locked --all-features
 ./target/release/articast render tests/fixtures/free-russian-legion.txt

@@ -130,10 +130,15 @@ pub struct RenderArgs {
     #[arg(long, value_delimiter = ',', value_name = "KINDS", default_value = "sections,quotes",
           value_parser = named(&MarkKind::NAMES))]
     pub markers: Vec<MarkKind>,
-    /// Sidecar files to write beside the audio, comma-separated (`all` or `none`).
+    /// Sidecar files to write beside the audio, comma-separated (`all`: every one but the EPUB,
+    /// or `none`).
     #[arg(long, value_delimiter = ',', value_name = "FILES", default_value = "all",
           value_parser = sidecar_names())]
     pub sidecars: Vec<String>,
+    /// For an article without headings: chapters of paragraphs about this long (`2m`, `90s`),
+    /// each labelled by its first words.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub chapter_every: Option<u32>,
     /// Write one WAV per section (`<stem>-01-<slug>.wav`, ...) and an `.m3u` playlist.
     #[arg(
         long,
@@ -329,6 +334,7 @@ impl RenderArgs {
             parse: self.read.options(),
             markers: self.markers.clone(),
             sidecars: Sidecar::select(&self.sidecars),
+            chapter_every: self.chapter_every,
             split_sections: self.split == Some(SplitArg::Sections),
             no_clobber: self.no_clobber,
             jobs: 1,
@@ -371,7 +377,7 @@ fn named<T: Clone + Send + Sync + 'static>(
 /// `--sidecars`: `all`, `none`, or the names of [`Sidecar::NAMES`].
 fn sidecar_names() -> PossibleValuesParser {
     let special = [
-        PossibleValue::new("all").help("Every sidecar"),
+        PossibleValue::new("all").help("Every sidecar but the EPUB"),
         PossibleValue::new("none").help("No sidecar"),
     ];
     let names = Sidecar::NAMES
@@ -406,7 +412,8 @@ mod tests {
 
     #[test]
     fn sidecar_lists_name_each_file_once_in_order() {
-        assert_eq!(Sidecar::select(&["all"]), Sidecar::ALL.to_vec());
+        assert_eq!(Sidecar::select(&["all"]), Sidecar::defaults());
+        assert_eq!(Sidecar::select(&["all", "epub"]), Sidecar::ALL.to_vec());
         assert!(Sidecar::select(&["none"]).is_empty());
         assert_eq!(
             Sidecar::select(&["vtt", "json", "vtt"]),

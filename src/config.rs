@@ -80,6 +80,8 @@ pub struct RenderConfig {
     pub markers: Vec<MarkKind>,
     /// Which sidecar files are written beside the audio.
     pub sidecars: Vec<Sidecar>,
+    /// For an article with one section: chapters of paragraphs about this many seconds long.
+    pub chapter_every: Option<u32>,
     /// Write one audio file per section (plus an `.m3u` playlist) instead of one.
     pub split_sections: bool,
     /// Output format, loudness and true-peak ceiling.
@@ -102,7 +104,8 @@ impl Default for RenderConfig {
             hosting: Hosting::default(),
             script: ScriptOptions::default(),
             markers: vec![MarkKind::Section, MarkKind::Quote],
-            sidecars: Sidecar::ALL.to_vec(),
+            sidecars: Sidecar::defaults(),
+            chapter_every: None,
             split_sections: false,
             audio: AudioOptions::default(),
             no_clobber: false,

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use crate::article::{self, ArticleError};
 use crate::audio::{self, AudioError, AudioWriter, wav};
-use crate::chapters::{self, layout};
+use crate::chapters::{self, Sidecar, layout};
 use crate::config::RenderConfig;
 use crate::engine::{self, Engine, EngineError, EngineSpec, Markup};
 use crate::input::{self, InputError, Source};
@@ -392,7 +392,10 @@ impl Renderer {
         let mut assembled = self.speak(&script, &wav_path, observer, &mut timings)?;
         let config = &self.config;
         let program = &assembled.program;
-        let all = chapters::place(&script, program);
+        let every = config
+            .chapter_every
+            .map(|s| u64::from(s) * u64::from(program.pcm.sample_rate));
+        let all = chapters::group_paragraphs(chapters::place(&script, program), every);
         let chapters = chapters::select(&all, &config.markers);
         let max_frames = config
             .audio
@@ -429,9 +432,16 @@ impl Renderer {
         let mut sidecars = Vec::new();
         for &kind in &config.sidecars {
             let path = dir.join(kind.file_name(&stem));
-            sidecars.push(path.clone());
-            texts.push((path, "sidecar", chapters::sidecar(kind, &whole)));
+            if let Some(text) = chapters::sidecar(kind, &whole, &stem, &config.sidecars) {
+                sidecars.push(path.clone());
+                texts.push((path, "sidecar", text));
+            }
         }
+        // The EPUB holds the audio, so it is made once the audio is written.
+        let epub = config
+            .sidecars
+            .contains(&Sidecar::Epub)
+            .then(|| dir.join(Sidecar::Epub.file_name(&stem)));
         let info = wav::Info {
             title: script.title.clone(),
             artist: script.byline.clone(),
@@ -448,6 +458,7 @@ impl Renderer {
         let listed: Vec<PathBuf> = paths
             .iter()
             .chain(texts.iter().map(|t| &t.0))
+            .chain(&epub)
             .cloned()
             .collect();
         texts.push((manifest.clone(), "manifest", Manifest::text(&listed)));
@@ -476,6 +487,10 @@ impl Renderer {
                 .collect::<Result<Vec<_>, wav::WavError>>()?;
             audio::master(&mut assembled, &audio_options, parts, &info)
         })?;
+        if let Some(path) = &epub {
+            write_epub(&whole, &paths, path)?;
+            sidecars.push(path.clone());
+        }
         // The new files are in place: remove what the last render of this stem wrote and this
         // one did not.
         for stale in old
@@ -709,6 +724,58 @@ impl Manifest {
         }
         out
     }
+}
+
+/// Writes the EPUB talking book (`--sidecars epub`), made from the audio files just written
+/// (as MP3 when built with the `mp3` feature); returns its path.
+fn write_epub(
+    whole: &chapters::Whole,
+    written: &[PathBuf],
+    path: &Path,
+) -> Result<PathBuf, RenderError> {
+    let fail = |e: std::io::Error| RenderError::Output {
+        path: path.to_path_buf(),
+        what: "EPUB",
+        source: e.into(),
+    };
+    let mut audio = Vec::with_capacity(written.len());
+    for (file, (_, start_frame)) in written.iter().zip(whole.audio) {
+        let bytes = std::fs::read(file).map_err(fail)?;
+        #[cfg(feature = "mp3")]
+        let (bytes, media_type) = (
+            audio::mp3::from_wav(&bytes).map_err(|e| fail(std::io::Error::other(e)))?,
+            "audio/mpeg",
+        );
+        #[cfg(not(feature = "mp3"))]
+        let media_type = "audio/wav";
+        audio.push(chapters::epub::Audio {
+            bytes,
+            media_type,
+            start_frame: *start_frame,
+        });
+    }
+    // SOURCE_DATE_EPOCH (reproducible builds) fixes the book's modification date.
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    let book = chapters::epub::build(whole, &audio, &chapters::epub::timestamp(now))
+        .map_err(|e| fail(std::io::Error::other(e)))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".articast-").suffix(".part");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(output_dir(path)).map_err(fail)?;
+    std::io::Write::write_all(temp.as_file_mut(), &book).map_err(fail)?;
+    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(path.to_path_buf())
 }
 
 /// An unnamed temporary file in the output's folder (created if missing).

@@ -127,6 +127,7 @@ pub fn outputs(stem: &str) -> Vec<String> {
         "srt",
         "vtt",
         "timing.json",
+        "html",
     ]
     .iter()
     .map(|ext| format!("{stem}.{ext}"))

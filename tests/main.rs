@@ -6,6 +6,7 @@
 
 mod common;
 
+mod accessible;
 mod audio;
 mod audio_options;
 mod bad_input;

@@ -19,6 +19,8 @@ mod assembly;
 pub mod limiter;
 pub mod loudness;
 mod mastering;
+#[cfg(feature = "mp3")]
+pub mod mp3;
 pub mod resample;
 pub mod trim;
 pub mod wav;

@@ -197,6 +197,8 @@ mod tests {
                 speech: speech.into(),
                 words,
             }],
+            quotes: vec![],
+            roles: vec![],
         }
     }
 

@@ -13,11 +13,16 @@
 //! | [`webvtt`]   | `<stem>.chapters.vtt`   | chapters        |
 //! | [`captions`] | `<stem>.srt`, `.vtt`    | timeline        |
 //! | [`timing`]   | `<stem>.timing.json`    | timeline        |
+//! | [`page`]     | `<stem>.html`           | timeline, chapters |
+//! | [`epub`]     | `<stem>.epub`           | timeline, audio |
 
 pub mod captions;
 pub mod cuesheet;
+pub mod epub;
 pub mod ffmeta;
 pub mod layout;
+pub mod markup;
+pub mod page;
 pub mod podcast;
 pub mod timeline;
 pub mod timing;
@@ -48,11 +53,15 @@ pub enum Sidecar {
     Vtt,
     /// `<stem>.timing.json`, the timing map.
     Timing,
+    /// `<stem>.html`, the listening page.
+    Page,
+    /// `<stem>.epub`, the EPUB 3 talking book (made from the written audio: see [`epub`]).
+    Epub,
 }
 
 impl Sidecar {
     /// Every sidecar, in the order they are written.
-    pub const ALL: [Sidecar; 7] = [
+    pub const ALL: [Sidecar; 9] = [
         Sidecar::ChaptersJson,
         Sidecar::Ffmeta,
         Sidecar::Cue,
@@ -60,10 +69,17 @@ impl Sidecar {
         Sidecar::Srt,
         Sidecar::Vtt,
         Sidecar::Timing,
+        Sidecar::Page,
+        Sidecar::Epub,
     ];
 
+    /// The sidecars written by default: all but the EPUB (it holds a copy of the audio).
+    pub fn defaults() -> Vec<Sidecar> {
+        Sidecar::select(&["all"])
+    }
+
     /// The names front ends give each sidecar (`--sidecars json,srt`), with a line of help.
-    pub const NAMES: [(&'static str, &'static str, Sidecar); 7] = [
+    pub const NAMES: [(&'static str, &'static str, Sidecar); 9] = [
         (
             "json",
             "<stem>.chapters.json (Podcasting 2.0 chapters)",
@@ -83,17 +99,27 @@ impl Sidecar {
             "<stem>.timing.json (sections, paragraphs and sentences with times)",
             Sidecar::Timing,
         ),
+        (
+            "page",
+            "<stem>.html (the listening page: text, audio, chapters, read-along)",
+            Sidecar::Page,
+        ),
+        (
+            "epub",
+            "<stem>.epub (EPUB 3 talking book with media overlays; not in `all`)",
+            Sidecar::Epub,
+        ),
     ];
 
     /// The sidecars a list of names asks for, each once, in the order they are written:
-    /// `all` is every sidecar, `none` adds nothing, other names are looked up in [`Self::NAMES`]
+    /// `all` is every sidecar but the EPUB, `none` adds nothing, other names are looked up in [`Self::NAMES`]
     /// (unknown ones are ignored: a front end checks names before).
     pub fn select<S: AsRef<str>>(names: &[S]) -> Vec<Sidecar> {
         Sidecar::ALL
             .into_iter()
             .filter(|kind| {
                 names.iter().any(|n| match n.as_ref() {
-                    "all" => true,
+                    "all" => *kind != Sidecar::Epub,
                     name => Sidecar::NAMES
                         .iter()
                         .any(|(k, _, v)| *k == name && v == kind),
@@ -112,6 +138,8 @@ impl Sidecar {
             Sidecar::Srt => "srt",
             Sidecar::Vtt => "vtt",
             Sidecar::Timing => "timing.json",
+            Sidecar::Page => "html",
+            Sidecar::Epub => "epub",
         };
         format!("{stem}.{suffix}")
     }
@@ -132,10 +160,12 @@ pub struct Whole<'a> {
     pub timeline: &'a Timeline,
 }
 
-/// The text of one sidecar.
-pub fn sidecar(kind: Sidecar, whole: &Whole) -> String {
+/// The text of one sidecar; `None` for the EPUB, which is made from the written audio
+/// ([`epub::build`]). `stem` and `written` (the sidecars of this render) let the listening
+/// page point at its audio and tracks.
+pub fn sidecar(kind: Sidecar, whole: &Whole, stem: &str, written: &[Sidecar]) -> Option<String> {
     let rate = whole.timeline.sample_rate;
-    match kind {
+    Some(match kind {
         Sidecar::ChaptersJson => podcast::render(whole.chapters, rate, whole.title, whole.author),
         Sidecar::Ffmeta => ffmeta::render(whole.chapters, rate, whole.title, whole.author),
         Sidecar::Cue => {
@@ -149,7 +179,9 @@ pub fn sidecar(kind: Sidecar, whole: &Whole) -> String {
             whole.timeline.estimated,
         ),
         Sidecar::Timing => timing::render(whole.timeline, whole.audio),
-    }
+        Sidecar::Page => page::render(whole, stem, written),
+        Sidecar::Epub => return None,
+    })
 }
 
 /// A marked stretch of the program.
@@ -240,6 +272,45 @@ pub fn place(script: &Script, program: &Program) -> Vec<Chapter> {
         .collect()
 }
 
+/// For an article with one section, chapters every `every` frames or so: the section is cut
+/// before the first paragraph that starts `every` frames or more after the last cut, and each
+/// new part is labelled by its first words (the first keeps the section's label). Other
+/// articles' chapters, and all chapters when `every` is `None`, are returned as they are.
+pub fn group_paragraphs(chapters: Vec<Chapter>, every: Option<u64>) -> Vec<Chapter> {
+    let sections: Vec<&Chapter> = chapters
+        .iter()
+        .filter(|c| c.kind == MarkKind::Section)
+        .collect();
+    let (Some(every), [section]) = (every.filter(|&e| e > 0), sections.as_slice()) else {
+        return chapters;
+    };
+    let mut groups = vec![(*section).clone()];
+    for p in chapters.iter().filter(|c| c.kind == MarkKind::Paragraph) {
+        let last = groups.last().map_or(0, |g| g.start_frame);
+        if p.start_frame >= last.saturating_add(every) {
+            let title = crate::script::label("", &p.note);
+            groups.push(Chapter {
+                kind: MarkKind::Section,
+                start_frame: p.start_frame,
+                end_frame: section.end_frame,
+                note: title.clone(),
+                title,
+            });
+        }
+    }
+    let starts: Vec<u64> = groups.iter().skip(1).map(|g| g.start_frame).collect();
+    for (group, next) in groups.iter_mut().zip(starts) {
+        group.end_frame = next;
+    }
+    let mut out: Vec<Chapter> = chapters
+        .into_iter()
+        .filter(|c| c.kind != MarkKind::Section)
+        .chain(groups)
+        .collect();
+    out.sort_by_key(|c| (c.start_frame, c.kind != MarkKind::Section));
+    out
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -298,6 +369,7 @@ pub(crate) mod tests {
             note: "N".into(),
             first,
             last,
+            speaker: None,
         }
     }
 
@@ -310,6 +382,45 @@ pub(crate) mod tests {
         let chapters = place(&script, &program(&[(0, 10), (20, 30), (40, 50)], 60));
         assert_eq!((chapters[0].start_frame, chapters[0].end_frame), (0, 40));
         assert_eq!((chapters[1].start_frame, chapters[1].end_frame), (40, 60));
+    }
+
+    #[test]
+    fn one_section_is_cut_into_paragraph_groups_labelled_by_their_first_words() {
+        let chapter = |kind, start_frame, end_frame, note: &str| Chapter {
+            kind,
+            start_frame,
+            end_frame,
+            title: format!("T {note}"),
+            note: note.into(),
+        };
+        let chapters = vec![
+            chapter(MarkKind::Section, 0, 1000, "Title"),
+            chapter(MarkKind::Paragraph, 100, 300, "One two."),
+            chapter(MarkKind::Paragraph, 300, 500, "Three four."),
+            chapter(MarkKind::Quote, 320, 400, "Said."),
+            chapter(MarkKind::Paragraph, 500, 700, "Five six."),
+            chapter(MarkKind::Paragraph, 700, 900, "Seven eight."),
+        ];
+        let grouped = group_paragraphs(chapters.clone(), Some(400));
+        let sections: Vec<(u64, u64, &str)> = grouped
+            .iter()
+            .filter(|c| c.kind == MarkKind::Section)
+            .map(|c| (c.start_frame, c.end_frame, c.title.as_str()))
+            .collect();
+        assert_eq!(
+            sections,
+            vec![(0, 500, "T Title"), (500, 1000, "Five six.")]
+        );
+        assert_eq!(grouped.len(), chapters.len() + 1);
+        assert!(
+            grouped
+                .windows(2)
+                .all(|w| w[0].start_frame <= w[1].start_frame)
+        );
+        assert_eq!(group_paragraphs(chapters.clone(), None), chapters);
+        let mut two = chapters.clone();
+        two.push(chapter(MarkKind::Section, 800, 1000, "Second"));
+        assert_eq!(group_paragraphs(two.clone(), Some(400)), two);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{Chapter, place};
 use crate::audio::Program;
 use crate::engine::EventKind;
-use crate::script::{MarkKind, Script};
+use crate::script::{MarkKind, Role, Script};
 
 /// A stretch of text and where it is heard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -149,6 +149,34 @@ pub struct Timeline {
     pub paragraphs: Vec<Timed>,
     /// Sentences, in order.
     pub sentences: Vec<Sentence>,
+    /// Quotations, in order: the whole quotation's text and frames, who said it, and the
+    /// utterances that speak it ([`Sentence::utterance`]).
+    #[serde(skip)]
+    pub quotes: Vec<Quoted>,
+    /// The voice of each utterance (heading, narration or quotation).
+    #[serde(skip)]
+    pub roles: Vec<Role>,
+}
+
+/// A quotation on the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quoted {
+    /// The whole quotation and its frames.
+    pub timed: Timed,
+    /// Who is quoted, when the article says so.
+    pub speaker: Option<String>,
+    /// The utterances that speak it (an interrupted quotation skips the attribution between).
+    pub utterances: std::ops::RangeInclusive<usize>,
+}
+
+impl Timeline {
+    /// The quotation that `sentence` belongs to, if any (by index into [`Timeline::quotes`]).
+    pub fn quote_of(&self, sentence: &Sentence) -> Option<usize> {
+        let quoted = self.roles.get(sentence.utterance) == Some(&Role::Quote);
+        self.quotes
+            .iter()
+            .position(|q| quoted && q.utterances.contains(&sentence.utterance))
+    }
 }
 
 fn timed(chapters: &[Chapter], kind: MarkKind) -> Vec<Timed> {
@@ -225,6 +253,22 @@ pub fn timeline(script: &Script, program: &Program) -> Timeline {
         sections: timed(&chapters, MarkKind::Section),
         paragraphs: timed(&chapters, MarkKind::Paragraph),
         sentences,
+        quotes: script
+            .marks
+            .iter()
+            .zip(&chapters)
+            .filter(|(m, _)| m.kind == MarkKind::Quote)
+            .map(|(m, c)| Quoted {
+                timed: Timed {
+                    text: c.note.clone(),
+                    start_frame: c.start_frame,
+                    end_frame: c.end_frame,
+                },
+                speaker: m.speaker.clone(),
+                utterances: m.first..=m.last,
+            })
+            .collect(),
+        roles: script.utterances.iter().map(|u| u.role).collect(),
     }
 }
 

@@ -149,6 +149,8 @@ mod tests {
                 speech: "Two.".into(),
                 words: vec![],
             }],
+            quotes: vec![],
+            roles: vec![],
         };
         let json: serde_json::Value =
             serde_json::from_str(&render(&timeline, &[("a.wav".into(), 0)])).unwrap();

@@ -193,6 +193,9 @@ pub struct Mark {
     pub first: usize,
     /// Last utterance covered (inclusive). For sections: the last utterance before the next section.
     pub last: usize,
+    /// For quotations: who is quoted, when the article says so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
 }
 
 /// The article as a sequence of utterances and markers.
@@ -342,6 +345,7 @@ impl Builder<'_> {
             note: text.to_string(),
             first,
             last: first,
+            speaker: None,
         });
     }
 
@@ -453,6 +457,7 @@ impl Builder<'_> {
                     None => "Quote: ".to_string(),
                 };
                 self.mark(MarkKind::Quote, &prefix, &quote.text);
+                self.script.marks[m].speaker = quote.speaker.clone();
                 m
             }
         }
