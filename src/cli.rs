@@ -73,6 +73,13 @@ pub struct RenderArgs {
     /// comments skipped; relative paths are relative to the list's folder).
     #[arg(long, value_name = "FILE")]
     pub from_list: Vec<String>,
+    /// Write a JSON report of the run (each input's files or error, figures, cache use).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Render only shard K of N of the inputs (1-based; inputs are assigned by a hash of their
+    /// output name, so every machine of a cluster can be given the same list).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
     /// Names of the outputs: `{stem}` (the input's name), `{dir}` (its folders, mirrored from
     /// the folder, pattern or list it came from), `{n}` (its number in the run).
     #[arg(long, value_name = "TEMPLATE")]
@@ -225,6 +232,19 @@ fn parse_duration(text: &str) -> Result<u32, String> {
     match u32::try_from(seconds) {
         Ok(s) if s >= 1 => Ok(s),
         _ => Err("a part must last between 1 second and 136 years".into()),
+    }
+}
+
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || "expected K/N with 1 ≤ K ≤ N (e.g. 2/8)".to_string();
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    match (1..=n).contains(&k) {
+        true => Ok((k, n)),
+        false => Err(bad()),
     }
 }
 

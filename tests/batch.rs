@@ -167,3 +167,84 @@ fn a_folder_of_pages_renders_into_the_same_tree_under_the_output_folder() {
     // The list's entry is named by its path as written in the list.
     assert_eq!(files_in(&out.join("site/2024/one")), ["index.wav"]);
 }
+
+#[test]
+fn the_report_says_what_each_input_became_and_shards_share_the_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(three_sections()).unwrap();
+    let inputs: Vec<PathBuf> = (1..=6)
+        .map(|n| {
+            let path = dir.path().join(format!("a{n}.txt"));
+            std::fs::write(&path, &text).unwrap();
+            path
+        })
+        .collect();
+    let out = dir.path().join("out");
+    let report = dir.path().join("report.json");
+    let mut written = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        articast()
+            .args([
+                "render",
+                "-q",
+                "--engine",
+                "fake",
+                "--sidecars",
+                "none",
+                "--shard",
+                shard,
+            ])
+            .arg("--report")
+            .arg(&report)
+            .arg("-o")
+            .arg(&out)
+            .args(&inputs)
+            .assert()
+            .success();
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert_eq!(doc["failed"], 0);
+        for article in doc["articles"].as_array().unwrap() {
+            assert_eq!(article["status"], "rendered");
+            written.push(article["name"].as_str().unwrap().to_string());
+        }
+    }
+    written.sort();
+    assert_eq!(
+        written,
+        ["a1", "a2", "a3", "a4", "a5", "a6"],
+        "every input once"
+    );
+    let missing = dir.path().join("gone.txt");
+    articast()
+        .args([
+            "render",
+            "-q",
+            "--engine",
+            "fake",
+            "--sidecars",
+            "none",
+            "--report",
+        ])
+        .arg(&report)
+        .arg("-o")
+        .arg(&out)
+        .arg(&inputs[0])
+        .arg(&missing)
+        .assert()
+        .code(2);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(
+        (doc["rendered"].as_u64(), doc["failed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(doc["articles"][1]["status"], "failed");
+    assert_eq!(doc["articles"][1]["exit_code"], 2);
+    assert!(
+        doc["articles"][0]["timings_seconds"]["total"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+}
