@@ -36,7 +36,11 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if inputs.is_empty() {
-        eprintln!("error: no articles found in {}", args.inputs.join(", "));
+        let extensions = input::expand::EXTENSIONS.join(" .");
+        eprintln!(
+            "error: no articles (.{extensions}) in {}",
+            args.inputs.join(", ")
+        );
         return ExitCode::from(2);
     }
     for input in &inputs {

@@ -132,7 +132,17 @@ fn engine_calls(text: impl AsRef<[u8]>) -> Vec<String> {
     let p = profile.to_str().unwrap();
     let output = case.render_with(
         &[],
-        &["--voice", p, "--quote-voice", p, "--heading-voice", p],
+        // One at a time: the log records the calls in order.
+        &[
+            "-j",
+            "1",
+            "--voice",
+            p,
+            "--quote-voice",
+            p,
+            "--heading-voice",
+            p,
+        ],
         &input,
     );
     rendered(&case, &output, "article");
@@ -818,16 +828,20 @@ fn a_dots_only_stem_cannot_climb_out_of_the_output_folder() {
 }
 
 #[test]
-fn a_directory_is_not_an_input() {
+fn a_folder_without_articles_is_refused() {
     let case = Case::new();
     let input = case.path("folder");
     std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("notes.pdf"), "not an article").unwrap();
     let output = case.render(&[], &input);
     refused(
         &case,
         &output,
         2,
-        &error_line(&input, "is a folder, not a file"),
+        &format!(
+            "error: no articles (.txt .md .markdown .html .htm) in {}",
+            input.display()
+        ),
     );
 }
 

@@ -134,7 +134,7 @@ fn an_article_of_only_boilerplate_is_empty() {
 }
 
 #[test]
-fn a_directory_as_input_is_unreadable() {
+fn a_folder_without_articles_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     articast()
         .args(["render", "--engine", "fake", "-o"])
@@ -142,7 +142,10 @@ fn a_directory_as_input_is_unreadable() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is a folder, not a file"));
+        .stderr(predicate::str::contains(
+            "error: no articles (.txt .md .markdown .html .htm) in",
+        ));
+    assert!(!dir.path().join("out").exists());
 }
 
 #[test]

@@ -114,12 +114,13 @@ fn a_missing_engine_program_is_one_set_up_error_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let profile = missing_program_profile(dir.path());
     let out = dir.path().join("out");
+    let three = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three-sections.txt");
     let assert = articast()
         .args(["render", "-q", "--voice"])
         .arg(&profile)
         .arg("-o")
         .arg(&out)
-        .args([sample(), sample()])
+        .args([sample(), three])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("'no-such-tts-program' not found"));
