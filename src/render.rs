@@ -574,12 +574,21 @@ impl Renderer {
             ..
         } = self;
         if let [set] = sets.as_mut_slice() {
-            for utterance in &script.utterances {
+            for (i, utterance) in script.utterances.iter().enumerate() {
                 if observer.cancelled() {
                     return Err(RenderError::Interrupted);
                 }
+                let at = by_role[&utterance.role];
+                // What this engine will be asked for next (an engine may speak ahead).
+                let upcoming: Vec<(&str, &engine::Voice)> = script.utterances[i..]
+                    .iter()
+                    .filter(|u| by_role[&u.role] == at)
+                    .take(PREFETCH)
+                    .map(|u| (u.text.as_str(), &config.voices.for_role(u.role).voice))
+                    .collect();
+                set[at].prefetch(&upcoming);
                 let voice = &config.voices.for_role(utterance.role).voice;
-                let speech = set[by_role[&utterance.role]].synthesize(&utterance.text, voice)?;
+                let speech = set[at].synthesize(&utterance.text, voice)?;
                 add(speech, utterance)?;
                 observer.spoke();
             }
@@ -599,6 +608,9 @@ impl Renderer {
         Ok(assembled)
     }
 }
+
+/// How many of the next utterances an engine is told of ([`Engine::prefetch`]).
+const PREFETCH: usize = 24;
 
 /// Speaks the script's utterances with every engine set at once, each set taking the next
 /// utterance not yet taken; hands the speech to `add` in the script's order as it arrives.

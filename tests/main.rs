@@ -15,6 +15,7 @@ mod cli;
 mod corpus;
 mod espeak;
 mod novels;
+mod piper;
 mod properties;
 mod renderer;
 mod sidecars;

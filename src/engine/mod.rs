@@ -17,6 +17,9 @@ pub mod worker;
 
 #[cfg(feature = "espeak")]
 pub mod espeak;
+#[cfg(feature = "espeak")]
+pub mod espeak_ipa;
+pub mod piper;
 
 use std::path::PathBuf;
 
@@ -56,6 +59,8 @@ pub enum EngineSpec {
     Espeak,
     /// A program that turns a text file into a WAV file.
     Command(CommandSpec),
+    /// A Piper neural voice, in-process through ONNX Runtime.
+    Piper(piper::PiperSpec),
     /// A deterministic tone generator for tests.
     Fake,
 }
@@ -78,6 +83,7 @@ impl EngineSpec {
         match self {
             EngineSpec::Espeak => "espeak-ng",
             EngineSpec::Command(spec) => spec.program(),
+            EngineSpec::Piper(_) => "piper",
             EngineSpec::Fake => "fake",
         }
     }
@@ -245,6 +251,10 @@ pub trait Engine: Send {
     fn begin(&mut self) -> Result<(), EngineError> {
         Ok(())
     }
+    /// The utterances this engine will be asked for next, in order, the next one first: an
+    /// engine that speaks several at once (Piper) may start on them now. Only a hint: each is
+    /// still asked for with [`Engine::synthesize`].
+    fn prefetch(&mut self, _upcoming: &[(&str, &Voice)]) {}
 }
 
 /// Opens the engine of `spec`.
@@ -252,6 +262,15 @@ pub fn open(spec: &EngineSpec, hosting: &Hosting) -> Result<Box<dyn Engine>, Eng
     match spec {
         EngineSpec::Fake => Ok(Box::new(fake::FakeEngine)),
         EngineSpec::Command(spec) => Ok(Box::new(command::CommandEngine::open(spec.clone())?)),
+        #[cfg(feature = "piper")]
+        EngineSpec::Piper(spec) => Ok(Box::new(piper::PiperEngine::open(spec.clone())?)),
+        #[cfg(not(feature = "piper"))]
+        EngineSpec::Piper(_) => Err(EngineError::Unavailable {
+            engine: "piper".to_string(),
+            reason: "this articast was built without the `piper` feature; rebuild with default \
+                     features, or choose another voice (`articast voices`)"
+                .to_string(),
+        }),
         EngineSpec::Espeak => match &hosting.worker {
             Some(exe) => Ok(Box::new(worker::WorkerEngine::start(exe, "espeak-ng")?)),
             None => open_in_process("espeak-ng"),

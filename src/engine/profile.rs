@@ -16,13 +16,15 @@ use super::{EngineSpec, Voice};
 use crate::toml_file::{self, FileError};
 
 /// Profiles built into the binary, by name.
-pub const BUILT_IN: [(&str, &str); 8] = [
+pub const BUILT_IN: [(&str, &str); 10] = [
     ("narrator", include_str!("../../voices/narrator.toml")),
     ("quote", include_str!("../../voices/quote.toml")),
     ("heading", include_str!("../../voices/heading.toml")),
     ("flite", include_str!("../../voices/flite.toml")),
     ("festival", include_str!("../../voices/festival.toml")),
     ("piper", include_str!("../../voices/piper.toml")),
+    ("joe", include_str!("../../voices/joe.toml")),
+    ("joe-quote", include_str!("../../voices/joe-quote.toml")),
     ("say", include_str!("../../voices/say.toml")),
     (
         "windows-sapi",
@@ -86,6 +88,7 @@ struct File {
     pauses: PauseTable,
     lexicon: Option<PathBuf>,
     command: Option<CommandTable>,
+    piper: Option<super::piper::ProfileTable>,
 }
 
 #[derive(Deserialize)]
@@ -149,6 +152,9 @@ pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let mut profile = parse(&text, &stem, &shown)?;
+    if let (EngineSpec::Piper(spec), Some(dir)) = (&mut profile.engine, path.parent()) {
+        spec.base = Some(dir.to_path_buf());
+    }
     if let (Some(lexicon), Some(dir)) = (&profile.lexicon, path.parent()) {
         profile.lexicon = Some(dir.join(lexicon));
     }
@@ -200,8 +206,28 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
         }
     }
     let language = file.language.filter(|l| !l.trim().is_empty());
+    let piper = match (file.engine.as_str(), file.piper) {
+        ("piper", Some(table)) => Some(table.into_spec().map_err(|(k, m)| invalid(at(k), m))?),
+        ("piper", None) => {
+            return Err(invalid(
+                at("engine"),
+                "engine = \"piper\" needs a [piper] table".to_string(),
+            ));
+        }
+        (_, Some(_)) => {
+            return Err(invalid(
+                at("[piper]"),
+                "a [piper] table needs engine = \"piper\"".to_string(),
+            ));
+        }
+        (_, None) => None,
+    };
+    // A Piper voice is named by its model when no voice is given.
+    let file_voice = file
+        .voice
+        .or_else(|| piper.as_ref().map(|p| p.model.clone()));
     // espeak-ng speaks a language by its name when no voice is given (`en-US` → `en-us`).
-    let voice = match (file.voice, &language) {
+    let voice = match (file_voice, &language) {
         (Some(v), _) if v.trim().is_empty() => {
             return Err(invalid(at("voice"), "voice is empty".to_string()));
         }
@@ -217,7 +243,7 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
         }
     };
     let engine = match (file.engine.as_str(), file.command) {
-        ("espeak-ng" | "espeak" | "fake", Some(_)) => {
+        ("espeak-ng" | "espeak" | "fake" | "piper", Some(_)) => {
             return Err(invalid(
                 at("[command]"),
                 "a [command] table needs engine = \"command\"".to_string(),
@@ -225,6 +251,12 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
         }
         ("espeak-ng" | "espeak", None) => EngineSpec::Espeak,
         ("fake", None) => EngineSpec::Fake,
+        ("piper", None) => EngineSpec::Piper(piper.ok_or_else(|| {
+            invalid(
+                at("engine"),
+                "engine = \"piper\" needs a [piper] table".to_string(),
+            )
+        })?),
         ("command", Some(c)) => {
             if c.argv.is_empty() || c.argv[0].trim().is_empty() {
                 return Err(invalid(at("argv"), "argv must name a program".to_string()));
@@ -251,7 +283,9 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
         (other, _) => {
             return Err(invalid(
                 at("engine"),
-                format!("unknown engine '{other}' (use \"espeak-ng\", \"command\" or \"fake\")"),
+                format!(
+                    "unknown engine '{other}' (use \"espeak-ng\", \"piper\", \"command\" or \"fake\")"
+                ),
             ));
         }
     };
@@ -298,6 +332,7 @@ pub fn availability(spec: &EngineSpec) -> Result<(), String> {
         EngineSpec::Espeak if cfg!(feature = "espeak") => Ok(()),
         EngineSpec::Espeak => Err("built without the `espeak` feature".to_string()),
         EngineSpec::Fake => Ok(()),
+        EngineSpec::Piper(spec) => super::piper::availability(spec).map(drop),
         EngineSpec::Command(c) => match find_program(c.program()) {
             Some(_) => Ok(()),
             None => Err(format!("'{}' not installed", c.program())),
@@ -438,6 +473,33 @@ mod tests {
         assert!(err.to_string().contains("needs a [command] table"), "{err}");
         let flite = find("flite").unwrap().engine;
         assert_eq!(flite.name(), "flite");
+    }
+
+    #[test]
+    fn a_piper_profile_needs_its_table_and_only_piper_takes_one() {
+        let err = parse("engine = \"piper\"\n", "x", "x.toml").unwrap_err();
+        assert!(err.to_string().contains("needs a [piper] table"), "{err}");
+        let text = "engine = \"espeak-ng\"\nvoice = \"en-us\"\n[piper]\nmodel = \"m\"\n";
+        let err = parse(text, "x", "x.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("needs engine = \"piper\""),
+            "{err}"
+        );
+        let text = "engine = \"piper\"\n[piper]\nmodel = \"m\"\nlength_scale = 0\n";
+        let err = parse(text, "x", "x.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("x.toml:4:1: length_scale = 0 is out of range"),
+            "{err}"
+        );
+        let joe = find("joe").unwrap();
+        let EngineSpec::Piper(spec) = joe.engine else {
+            panic!("joe is a Piper voice")
+        };
+        assert_eq!(
+            (joe.voice.id.as_str(), spec.model.as_str()),
+            ("en_US-joe-medium", "en_US-joe-medium")
+        );
     }
 
     #[test]
