@@ -290,6 +290,8 @@ fn speak(
         .unwrap_or(engine.info().sample_rate);
     let spool = spool_file(wav_path)?;
     let mut assembler = audio::Assembler::new(BufWriter::new(spool), sample_rate)?;
+    #[cfg(feature = "piper")]
+    let mut piper = engine::piper::PiperEngine::default();
     for utterance in &script.utterances {
         if observer.cancelled() {
             return Err(RenderError::Interrupted);
@@ -299,6 +301,15 @@ fn speak(
         // A command profile speaks through its program, except under the fake engine (tests).
         let speech = if voice.command.is_some() && config.engine != engine::EngineKind::Fake {
             engine::command::CommandEngine.synthesize(&utterance.text, voice)?
+        } else if voice.piper.is_some() && config.engine != engine::EngineKind::Fake {
+            #[cfg(feature = "piper")]
+            let speech = piper.synthesize(&utterance.text, voice)?;
+            #[cfg(not(feature = "piper"))]
+            let speech = Err(engine::EngineError::Unavailable {
+                engine: "piper".to_string(),
+                reason: "this articast was built without the `piper` feature".to_string(),
+            })?;
+            speech
         } else {
             engine.synthesize(&utterance.text, voice)?
         };

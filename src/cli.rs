@@ -304,12 +304,21 @@ impl RenderArgs {
             }
             None => Lexicon::default(),
         };
+        // A Piper narrator reads quotations with its `NAME-quote` profile (else itself) and
+        // headings itself, unless other profiles are named.
+        let piper = narrator.voice.piper.is_some();
         let quote = if self.no_quote_voice {
             narrator.clone()
+        } else if piper && self.quote_voice == "quote" {
+            profile::find(&format!("{}-quote", narrator.name)).unwrap_or_else(|_| narrator.clone())
         } else {
             profile::find(&self.quote_voice)?
         };
-        let heading = profile::find(&self.heading_voice)?;
+        let heading = if piper && self.heading_voice == "heading" {
+            narrator.clone()
+        } else {
+            profile::find(&self.heading_voice)?
+        };
         let defaults = Pauses::default();
         let table = narrator.pauses;
         let engine = match self.engine {
@@ -323,7 +332,9 @@ impl RenderArgs {
             (Role::Heading, &heading),
         ]
         .into_iter()
-        .filter(|(_, p)| engine == EngineKind::Espeak && p.voice.command.is_none())
+        .filter(|(_, p)| {
+            engine == EngineKind::Espeak && p.voice.command.is_none() && p.voice.piper.is_none()
+        })
         .map(|(role, _)| role)
         .collect();
         let script = ScriptOptions {

@@ -178,6 +178,20 @@ impl EspeakEngine {
     }
 }
 
+/// Runs `f` with the library initialized and held, for the other users of libespeak-ng in this
+/// process (the IPA phonemizer, [`super::espeak_ipa`]); the voice `f` sets is forgotten.
+pub(crate) fn with_library<R>(f: impl FnOnce() -> R) -> Result<R, EngineError> {
+    EspeakEngine::open()?;
+    let mut guard = LIBRARY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let result = f();
+    if let Some(library) = guard.as_mut() {
+        library.current = None;
+    }
+    Ok(result)
+}
+
 fn unavailable(reason: String) -> EngineError {
     EngineError::Unavailable {
         engine: ENGINE.to_string(),

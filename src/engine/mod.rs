@@ -10,6 +10,9 @@ pub mod profile;
 
 #[cfg(feature = "espeak")]
 pub mod espeak;
+#[cfg(feature = "espeak")]
+pub mod espeak_ipa;
+pub mod piper;
 
 use serde::Serialize;
 
@@ -18,6 +21,8 @@ use serde::Serialize;
 pub struct Voice {
     /// A program that speaks this voice instead of the run's engine (a command profile).
     pub command: Option<command::CommandSpec>,
+    /// A Piper voice that speaks this voice instead of the run's engine (a Piper profile).
+    pub piper: Option<piper::PiperSpec>,
     /// The engine's voice id (espeak-ng: `en-us`, `en-us+f3`, ...).
     pub id: String,
     /// Speaking rate in words per minute.
@@ -32,6 +37,7 @@ impl Default for Voice {
     fn default() -> Self {
         Voice {
             command: None,
+            piper: None,
             id: "en-us".to_string(),
             rate: 175,
             pitch: 50,

@@ -16,13 +16,15 @@ use super::command::CommandSpec;
 use crate::toml_file::{self, FileError};
 
 /// Profiles built into the binary, by name.
-pub const BUILT_IN: [(&str, &str); 8] = [
+pub const BUILT_IN: [(&str, &str); 10] = [
     ("narrator", include_str!("../../voices/narrator.toml")),
     ("quote", include_str!("../../voices/quote.toml")),
     ("heading", include_str!("../../voices/heading.toml")),
     ("flite", include_str!("../../voices/flite.toml")),
     ("festival", include_str!("../../voices/festival.toml")),
     ("piper", include_str!("../../voices/piper.toml")),
+    ("joe", include_str!("../../voices/joe.toml")),
+    ("joe-quote", include_str!("../../voices/joe-quote.toml")),
     ("say", include_str!("../../voices/say.toml")),
     (
         "windows-sapi",
@@ -73,7 +75,7 @@ pub struct PauseTable {
 struct File {
     name: Option<String>,
     engine: String,
-    voice: String,
+    voice: Option<String>,
     language: Option<String>,
     rate: Option<u32>,
     pitch: Option<u32>,
@@ -82,6 +84,7 @@ struct File {
     pauses: PauseTable,
     lexicon: Option<PathBuf>,
     command: Option<CommandTable>,
+    piper: Option<super::piper::ProfileTable>,
 }
 
 #[derive(Deserialize)]
@@ -144,6 +147,9 @@ pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let mut profile = parse(&text, &stem, &shown)?;
+    if let (Some(spec), Some(dir)) = (&mut profile.voice.piper, path.parent()) {
+        spec.base = Some(dir.to_path_buf());
+    }
     if let (Some(lexicon), Some(dir)) = (&profile.lexicon, path.parent()) {
         profile.lexicon = Some(dir.join(lexicon));
     }
@@ -194,12 +200,32 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
             check(key, Some(ms), 0..=MAX_PAUSE_MS, 0)?;
         }
     }
-    if file.voice.trim().is_empty() {
+    let piper = match (file.engine.as_str(), file.piper) {
+        ("piper", Some(table)) => Some(table.into_spec().map_err(|(k, m)| invalid(at(k), m))?),
+        ("piper", None) => {
+            return Err(invalid(
+                at("engine"),
+                "engine = \"piper\" needs a [piper] table".to_string(),
+            ));
+        }
+        (_, Some(_)) => {
+            return Err(invalid(
+                at("[piper]"),
+                "a [piper] table needs engine = \"piper\"".to_string(),
+            ));
+        }
+        (_, None) => None,
+    };
+    let voice = file
+        .voice
+        .or_else(|| piper.as_ref().map(|p| p.model.clone()))
+        .unwrap_or_default();
+    if voice.trim().is_empty() {
         return Err(invalid(at("voice"), "voice is empty".to_string()));
     }
     let command = match (file.engine.as_str(), file.command) {
-        ("espeak-ng" | "espeak", None) => None,
-        ("espeak-ng" | "espeak", Some(_)) => {
+        ("espeak-ng" | "espeak" | "piper", None) => None,
+        ("espeak-ng" | "espeak" | "piper", Some(_)) => {
             return Err(invalid(
                 at("[command]"),
                 "a [command] table needs engine = \"command\"".to_string(),
@@ -230,7 +256,7 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
         (other, _) => {
             return Err(invalid(
                 at("engine"),
-                format!("unknown engine '{other}' (use \"espeak-ng\" or \"command\")"),
+                format!("unknown engine '{other}' (use \"espeak-ng\", \"piper\" or \"command\")"),
             ));
         }
     };
@@ -240,7 +266,8 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
         origin: origin.to_string(),
         voice: Voice {
             command,
-            id: file.voice,
+            piper,
+            id: voice,
             rate,
             pitch,
             volume,
@@ -281,15 +308,25 @@ pub fn listing() -> String {
     for profile in all() {
         match profile {
             Ok(p) => {
-                let engine = p
-                    .voice
-                    .command
-                    .as_ref()
-                    .map_or("espeak-ng".to_string(), |c| c.argv[0].clone());
+                let engine = p.voice.command.as_ref().map_or(
+                    if p.voice.piper.is_some() {
+                        "piper"
+                    } else {
+                        "espeak-ng"
+                    }
+                    .to_string(),
+                    |c| c.argv[0].clone(),
+                );
                 out.push_str(&format!(
                     "  {:<14} {:<10} voice {:<24} {}\n",
                     p.name, engine, p.voice.id, p.origin
                 ));
+                if let Some(spec) = &p.voice.piper {
+                    out.push_str(&match super::piper::availability(spec) {
+                        Ok(about) => format!("  {:<14} available: {about}\n", ""),
+                        Err(why) => format!("  {:<14} unavailable: {why}\n", ""),
+                    });
+                }
             }
             Err(err) => out.push_str(&format!("  (broken) {err}\n")),
         }

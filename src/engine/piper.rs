@@ -1,0 +1,275 @@
+//! Piper neural voices (VITS models exported to ONNX), spoken in-process through ONNX Runtime.
+//!
+//! A voice is a `.onnx` model with its `.onnx.json` configuration (sample rate, espeak-ng
+//! language, phoneme id map, scales, speakers). Text becomes IPA through libespeak-ng
+//! ([`super::espeak_ipa`]), IPA becomes ids ([`phonemes`]), and each sentence (a long one in
+//! pieces, split at clauses) is one inference; the sentences of an utterance run in parallel on
+//! several sessions ([`model`]). The audio is the model's own, as 16-bit samples at the voice's
+//! rate: no peak normalization (articast's loudness stage sets the level) and no silence added
+//! but a fixed pause between the sentences of one utterance.
+//!
+//! Piper gives no word timings; word events are estimated from the phoneme counts of each
+//! clause (and of each word, when espeak-ng's words line up with the text's).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub mod find;
+#[cfg(feature = "piper")]
+pub mod model;
+#[cfg(feature = "piper")]
+pub mod phonemes;
+
+/// The Piper part of a voice profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PiperSpec {
+    /// The voice: a name searched for (`en_US-joe-medium`) or the path of its `.onnx`.
+    pub model: String,
+    /// The folder relative paths are resolved against (the profile's).
+    pub base: Option<PathBuf>,
+    /// The expected sha256 of the `.onnx` (hex), checked on load.
+    pub sha256: Option<String>,
+    /// Speaker of a multi-speaker voice: a name of its `speaker_id_map` or a number.
+    pub speaker: Option<String>,
+    /// Overrides the voice's `noise_scale`.
+    pub noise_scale: Option<f32>,
+    /// Overrides the voice's `length_scale` (the profile's `rate` then scales it).
+    pub length_scale: Option<f32>,
+    /// Overrides the voice's `noise_w`.
+    pub noise_w: Option<f32>,
+}
+
+// Scales are validated finite when a profile is read, so equality is total.
+impl Eq for PiperSpec {}
+
+/// What the engine needs from a voice's `.onnx.json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoiceConfig {
+    /// Output sample rate in Hz.
+    pub sample_rate: u32,
+    /// The espeak-ng voice that phonemizes its text (`en-us`).
+    pub espeak_voice: String,
+    /// `noise_scale`, `length_scale`, `noise_w` as trained.
+    pub scales: [f32; 3],
+    /// Number of speakers.
+    pub num_speakers: u32,
+    /// Speaker names to ids.
+    pub speaker_id_map: HashMap<String, i64>,
+    /// Symbol to ids.
+    pub phoneme_id_map: HashMap<String, Vec<i64>>,
+}
+
+#[derive(Deserialize)]
+struct ConfigFile {
+    audio: AudioSection,
+    espeak: Option<EspeakSection>,
+    #[serde(default)]
+    inference: InferenceSection,
+    phoneme_type: Option<String>,
+    num_speakers: Option<u32>,
+    #[serde(default)]
+    speaker_id_map: HashMap<String, i64>,
+    phoneme_id_map: HashMap<String, Vec<i64>>,
+}
+
+#[derive(Deserialize)]
+struct AudioSection {
+    sample_rate: u32,
+}
+
+#[derive(Deserialize)]
+struct EspeakSection {
+    voice: String,
+}
+
+#[derive(Deserialize, Default)]
+struct InferenceSection {
+    noise_scale: Option<f32>,
+    length_scale: Option<f32>,
+    noise_w: Option<f32>,
+}
+
+impl VoiceConfig {
+    /// Reads and checks a voice's JSON configuration.
+    pub fn load(path: &Path) -> Result<VoiceConfig, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Parses and checks a voice's JSON configuration.
+    pub fn parse(text: &str) -> Result<VoiceConfig, String> {
+        let file: ConfigFile = serde_json::from_str(text)
+            .map_err(|e| format!("not a Piper voice configuration: {e}"))?;
+        if let Some(kind) = file.phoneme_type.as_deref().filter(|k| *k != "espeak") {
+            return Err(format!(
+                "phoneme_type \"{kind}\" is not supported (only \"espeak\" voices)"
+            ));
+        }
+        if !(8_000..=192_000).contains(&file.audio.sample_rate) {
+            return Err(format!(
+                "sample_rate {} is out of range",
+                file.audio.sample_rate
+            ));
+        }
+        let espeak_voice = file
+            .espeak
+            .map(|e| e.voice)
+            .filter(|v| !v.trim().is_empty())
+            .ok_or("it names no espeak voice")?;
+        let scale = |v: Option<f32>, default: f32| v.filter(|s| s.is_finite()).unwrap_or(default);
+        let config = VoiceConfig {
+            sample_rate: file.audio.sample_rate,
+            espeak_voice,
+            scales: [
+                scale(file.inference.noise_scale, 0.667),
+                scale(file.inference.length_scale, 1.0),
+                scale(file.inference.noise_w, 0.8),
+            ],
+            num_speakers: file.num_speakers.unwrap_or(1).max(1),
+            speaker_id_map: file.speaker_id_map,
+            phoneme_id_map: file.phoneme_id_map,
+        };
+        for s in ["_", "^", "$"] {
+            if config.phoneme_id_map.get(s).is_none_or(Vec::is_empty) {
+                return Err(format!("its phoneme_id_map has no '{s}'"));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The scales for one voice: the profile's overrides, `length_scale` stretched by the
+    /// profile's rate (175 words per minute is the voice's own pace).
+    pub fn scales(&self, spec: &PiperSpec, rate: u32) -> [f32; 3] {
+        let pace = 175.0 / rate.clamp(80, 450) as f32;
+        [
+            spec.noise_scale.unwrap_or(self.scales[0]),
+            spec.length_scale.unwrap_or(self.scales[1]) * pace,
+            spec.noise_w.unwrap_or(self.scales[2]),
+        ]
+    }
+
+    /// The speaker id for `spec`: its speaker (a name or a number), else 0 for a multi-speaker
+    /// voice and none for a single-speaker one.
+    pub fn speaker(&self, spec: &PiperSpec) -> Result<Option<i64>, String> {
+        let Some(wanted) = spec.speaker.as_deref() else {
+            return Ok((self.num_speakers > 1).then_some(0));
+        };
+        if self.num_speakers <= 1 {
+            return Err(format!(
+                "speaker \"{wanted}\": the voice has a single speaker"
+            ));
+        }
+        let id = self
+            .speaker_id_map
+            .get(wanted)
+            .copied()
+            .or_else(|| wanted.trim().parse::<i64>().ok())
+            .filter(|id| (0..i64::from(self.num_speakers)).contains(id));
+        id.map(Some).ok_or_else(|| {
+            let mut names: Vec<&String> = self.speaker_id_map.keys().collect();
+            names.sort();
+            let names: Vec<&str> = names.iter().take(20).map(|s| s.as_str()).collect();
+            format!(
+                "unknown speaker \"{wanted}\" (0–{}{}{})",
+                self.num_speakers - 1,
+                if names.is_empty() {
+                    ""
+                } else {
+                    ", or one of: "
+                },
+                names.join(", ")
+            )
+        })
+    }
+}
+
+/// Whether a Piper voice can be used here: its files and configuration, and the runtime.
+/// `Ok` describes the voice; `Err` says why not.
+pub fn availability(spec: &PiperSpec) -> Result<String, String> {
+    let files = find::voice(&spec.model, spec.base.as_deref())?;
+    let config = VoiceConfig::load(&files.config)?;
+    if !cfg!(feature = "piper") {
+        return Err(
+            "this articast was built without the `piper` feature; rebuild with default features"
+                .to_string(),
+        );
+    }
+    find::runtime()?;
+    Ok(format!(
+        "{} Hz, {} speaker{}, {}",
+        config.sample_rate,
+        config.num_speakers,
+        if config.num_speakers == 1 { "" } else { "s" },
+        files.model.display()
+    ))
+}
+
+#[cfg(feature = "piper")]
+pub use engine::PiperEngine;
+
+#[cfg(feature = "piper")]
+mod engine;
+
+/// The `[piper]` table of a voice profile.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileTable {
+    model: String,
+    sha256: Option<String>,
+    speaker: Option<SpeakerKey>,
+    noise_scale: Option<f32>,
+    length_scale: Option<f32>,
+    noise_w: Option<f32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum SpeakerKey {
+    Id(u32),
+    Name(String),
+}
+
+impl ProfileTable {
+    /// The checked spec; an error names the key at fault and what is wrong.
+    pub fn into_spec(self) -> Result<PiperSpec, (&'static str, String)> {
+        if self.model.trim().is_empty() {
+            return Err(("model", "model is empty".to_string()));
+        }
+        if let Some(hash) = &self.sha256 {
+            if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(("sha256", "sha256 must be 64 hex digits".to_string()));
+            }
+        }
+        for (key, value, low) in [
+            ("noise_scale", self.noise_scale, 0.0),
+            ("length_scale", self.length_scale, 0.05),
+            ("noise_w", self.noise_w, 0.0),
+        ] {
+            if let Some(v) = value {
+                if !(v.is_finite() && (low..=10.0).contains(&v)) {
+                    return Err((key, format!("{key} = {v} is out of range ({low}–10)")));
+                }
+            }
+        }
+        let speaker = match self.speaker {
+            Some(SpeakerKey::Id(n)) => Some(n.to_string()),
+            Some(SpeakerKey::Name(s)) if s.trim().is_empty() => {
+                return Err(("speaker", "speaker is empty".to_string()));
+            }
+            Some(SpeakerKey::Name(s)) => Some(s),
+            None => None,
+        };
+        Ok(PiperSpec {
+            model: self.model,
+            base: None,
+            sha256: self.sha256.map(|h| h.to_ascii_lowercase()),
+            speaker,
+            noise_scale: self.noise_scale,
+            length_scale: self.length_scale,
+            noise_w: self.noise_w,
+        })
+    }
+}

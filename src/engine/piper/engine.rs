@@ -1,0 +1,305 @@
+//! The Piper engine: voices loaded on first use, sentences spoken in parallel.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::model::{Model, Parallel};
+use super::phonemes::{self, IdMap, MAX_IDS, Sentence};
+use super::{PiperSpec, VoiceConfig, find};
+use crate::engine::{
+    Engine, EngineError, EngineInfo, Event, EventKind, Speech, Voice, espeak_ipa, excerpt,
+};
+
+const ENGINE: &str = "piper";
+
+/// Silence between the sentences of one utterance, in milliseconds (the engine's own sentence
+/// pause, about espeak-ng's; a profile's `[pauses] sentence` speaks each sentence on its own
+/// instead).
+pub const SENTENCE_GAP_MS: u32 = 300;
+
+/// A loaded voice.
+#[derive(Debug)]
+struct Loaded {
+    config: VoiceConfig,
+    ids: IdMap,
+    model: Model,
+}
+
+/// The Piper engine. Voices load on first use and stay loaded.
+#[derive(Debug)]
+pub struct PiperEngine {
+    voices: HashMap<(PathBuf, Option<String>), Arc<Loaded>>,
+    parallel: Parallel,
+    sample_rate: u32,
+}
+
+impl Default for PiperEngine {
+    fn default() -> Self {
+        PiperEngine::new(Parallel::from_env())
+    }
+}
+
+impl PiperEngine {
+    /// An engine running `parallel.sessions` sessions of `parallel.threads` threads per voice.
+    pub fn new(parallel: Parallel) -> PiperEngine {
+        PiperEngine {
+            voices: HashMap::new(),
+            parallel,
+            sample_rate: 22_050,
+        }
+    }
+
+    fn load(&mut self, spec: &PiperSpec) -> Result<Arc<Loaded>, EngineError> {
+        let unavailable = |reason: String| EngineError::Unavailable {
+            engine: ENGINE.to_string(),
+            reason,
+        };
+        let files = find::voice(&spec.model, spec.base.as_deref()).map_err(unavailable)?;
+        let key = (files.model.clone(), spec.sha256.clone());
+        if let Some(loaded) = self.voices.get(&key) {
+            return Ok(loaded.clone());
+        }
+        let config = VoiceConfig::load(&files.config).map_err(unavailable)?;
+        let model = Model::load(&files.model, spec.sha256.as_deref(), self.parallel)
+            .map_err(unavailable)?;
+        let loaded = Arc::new(Loaded {
+            ids: IdMap(config.phoneme_id_map.clone()),
+            config,
+            model,
+        });
+        self.voices.insert(key, loaded.clone());
+        Ok(loaded)
+    }
+}
+
+impl Engine for PiperEngine {
+    fn info(&self) -> EngineInfo {
+        EngineInfo {
+            name: ENGINE.to_string(),
+            sample_rate: self.sample_rate,
+        }
+    }
+
+    fn synthesize(&mut self, text: &str, voice: &Voice) -> Result<Speech, EngineError> {
+        let failed = |reason: String| EngineError::Synthesis {
+            engine: ENGINE.to_string(),
+            utterance: excerpt(text),
+            reason,
+        };
+        let spec = voice
+            .piper
+            .as_ref()
+            .ok_or_else(|| EngineError::Unavailable {
+                engine: ENGINE.to_string(),
+                reason: format!("voice '{}' is not a Piper voice", voice.id),
+            })?;
+        let loaded = self.load(spec)?;
+        let rate = loaded.config.sample_rate;
+        self.sample_rate = rate;
+        let mut speech = Speech {
+            sample_rate: rate,
+            ..Speech::default()
+        };
+        if !text.chars().any(char::is_alphanumeric) {
+            return Ok(speech);
+        }
+        let scales = loaded.config.scales(spec, voice.rate);
+        let speaker = loaded.config.speaker(spec).map_err(failed)?;
+        let clauses = espeak_ipa::clauses(text, &loaded.config.espeak_voice)?;
+        let mut pieces: Vec<(usize, Sentence)> = Vec::new();
+        for (n, sentence) in phonemes::sentences(&clauses)
+            .into_iter()
+            .filter(Sentence::is_spoken)
+            .enumerate()
+        {
+            pieces.extend(sentence.pieces(MAX_IDS).into_iter().map(|p| (n, p)));
+        }
+        let ids: Vec<Vec<i64>> = pieces
+            .iter()
+            .map(|(_, p)| loaded.ids.ids(p.symbols()))
+            .collect();
+        let audio = infer_all(&loaded.model, &ids, scales, speaker).map_err(failed)?;
+        let gap = (u64::from(rate) * u64::from(SENTENCE_GAP_MS) / 1000) as usize;
+        let mut previous = None;
+        for ((sentence, piece), samples) in pieces.iter().zip(audio) {
+            if previous != Some(*sentence) {
+                if previous.is_some() {
+                    speech.samples.resize(speech.samples.len() + gap, 0);
+                }
+                if let Some(first) = piece.segments.first() {
+                    speech.events.push(Event {
+                        kind: EventKind::Sentence,
+                        sample: speech.samples.len() as u64,
+                        char_start: char_offset(text, first.text.start),
+                        char_len: 0,
+                    });
+                }
+                previous = Some(*sentence);
+            }
+            let start = speech.samples.len() as u64;
+            word_events(text, piece, start, samples.len(), &mut speech.events);
+            speech.samples.extend(samples.iter().map(|&x| to_i16(x)));
+        }
+        Ok(speech)
+    }
+}
+
+/// Runs every id sequence, longest first, on as many sessions as there are (each sequence's
+/// audio in its own place).
+fn infer_all(
+    model: &Model,
+    ids: &[Vec<i64>],
+    scales: [f32; 3],
+    speaker: Option<i64>,
+) -> Result<Vec<Vec<f32>>, String> {
+    let workers = model.sessions().min(ids.len());
+    if workers <= 1 {
+        return ids
+            .iter()
+            .map(|i| model.infer(0, i, scales, speaker))
+            .collect();
+    }
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<Vec<f32>, String>>>> =
+        ids.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for slot in 0..workers {
+            let (next, order, results) = (&next, &order, &results);
+            scope.spawn(move || {
+                loop {
+                    let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                        break;
+                    };
+                    let result = model.infer(slot, &ids[i], scales, speaker);
+                    let stop = result.is_err();
+                    *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+                    if stop {
+                        // Let the other workers finish early too.
+                        next.store(order.len(), Ordering::Relaxed);
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| {
+            r.into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .unwrap_or_else(|| Err("an earlier sentence failed".to_string()))
+        })
+        .collect()
+}
+
+/// A model sample as 16-bit, without normalization.
+fn to_i16(x: f32) -> i16 {
+    (x.clamp(-1.0, 1.0) * f32::from(i16::MAX)) as i16
+}
+
+/// The character offset of byte `byte` of `text`.
+fn char_offset(text: &str, byte: usize) -> usize {
+    let byte = byte.min(text.len());
+    text.char_indices().take_while(|(i, _)| *i < byte).count()
+}
+
+/// Word events for one piece of `len` samples starting at `start`: each clause gets its share of
+/// the audio by its number of symbols; inside a clause, each word by its number of phonemes when
+/// espeak-ng's words line up with the text's, else by its number of letters.
+fn word_events(text: &str, piece: &Sentence, start: u64, len: usize, events: &mut Vec<Event>) {
+    let weight = |symbols: &[String]| symbols.iter().filter(|s| s.as_str() != " ").count();
+    let total: usize = piece.segments.iter().map(|s| weight(&s.symbols)).sum();
+    if total == 0 || len == 0 {
+        return;
+    }
+    let mut before = 0;
+    for segment in &piece.segments {
+        let count = weight(&segment.symbols);
+        let seg_start = start + (len * before / total) as u64;
+        let seg_len = len * count / total;
+        before += count;
+        let Some(words_text) = text.get(segment.text.clone()) else {
+            continue;
+        };
+        let mut words: Vec<(usize, &str)> = Vec::new();
+        let mut offset = 0;
+        for word in words_text.split_whitespace() {
+            let at = words_text[offset..]
+                .find(word)
+                .map_or(offset, |p| offset + p);
+            offset = at + word.len();
+            if word.chars().any(char::is_alphanumeric) {
+                words.push((segment.text.start + at, word));
+            }
+        }
+        if words.is_empty() {
+            continue;
+        }
+        let joined = segment.symbols.concat();
+        let spoken: Vec<usize> = joined
+            .split(' ')
+            .map(|w| w.chars().filter(|c| c.is_alphabetic()).count())
+            .filter(|&n| n > 0)
+            .collect();
+        let weights: Vec<usize> = if spoken.len() == words.len() {
+            spoken
+        } else {
+            words
+                .iter()
+                .map(|(_, w)| w.chars().count().max(1))
+                .collect()
+        };
+        let sum: usize = weights.iter().sum::<usize>().max(1);
+        let mut acc = 0;
+        for ((byte, word), w) in words.iter().zip(weights) {
+            events.push(Event {
+                kind: EventKind::Word,
+                sample: seg_start + (seg_len * acc / sum) as u64,
+                char_start: char_offset(text, *byte),
+                char_len: word.chars().count(),
+            });
+            acc += w;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::piper::phonemes::Segment;
+
+    fn segment(text: std::ops::Range<usize>, symbols: &str) -> Segment {
+        Segment {
+            text,
+            symbols: symbols.chars().map(String::from).collect(),
+        }
+    }
+
+    #[test]
+    fn words_share_a_clause_by_their_phonemes() {
+        let text = "Hi there, you.";
+        let piece = Sentence {
+            segments: vec![segment(0..8, "haɪ ðɛɹ, "), segment(10..13, "juː.")],
+        };
+        let mut events = Vec::new();
+        word_events(text, &piece, 100, 1_200, &mut events);
+        let got: Vec<(u64, usize, usize)> = events
+            .iter()
+            .map(|e| (e.sample, e.char_start, e.char_len))
+            .collect();
+        // 11 symbols without spaces: the first clause has 7 (763 samples), the second 4.
+        // "haɪ" has 3 letters of the clause's 6, so "there" starts half-way through it.
+        assert_eq!(got, vec![(100, 0, 2), (481, 3, 5), (863, 10, 3)]);
+    }
+
+    #[test]
+    fn samples_are_clipped_not_normalized() {
+        assert_eq!(to_i16(0.5), 16_383);
+        assert_eq!(to_i16(-3.0), -i16::MAX);
+        assert_eq!(char_offset("née x", 4), 3);
+    }
+}
