@@ -292,12 +292,20 @@ fn speak(
     let mut assembler = audio::Assembler::new(BufWriter::new(spool), sample_rate)?;
     #[cfg(feature = "piper")]
     let mut piper = engine::piper::PiperEngine::default();
-    for utterance in &script.utterances {
+    for (index, utterance) in script.utterances.iter().enumerate() {
         if observer.cancelled() {
             return Err(RenderError::Interrupted);
         }
         let speaking = Instant::now();
         let voice = config.voices.for_role(utterance.role);
+        #[cfg(not(feature = "piper"))]
+        let _ = index;
+        // Piper speaks the next utterances together, their sentences in parallel.
+        #[cfg(feature = "piper")]
+        if voice.piper.is_some() && config.engine != engine::EngineKind::Fake {
+            let ahead = script.utterances[index..].iter();
+            piper.prefetch(ahead.map(|u| (u.text.as_str(), config.voices.for_role(u.role))));
+        }
         // A command profile speaks through its program, except under the fake engine (tests).
         let speech = if voice.command.is_some() && config.engine != engine::EngineKind::Fake {
             engine::command::CommandEngine.synthesize(&utterance.text, voice)?

@@ -125,9 +125,11 @@ fn voices_lists_piper_voices_as_unavailable_without_the_runtime() {
         .arg("voices")
         .assert()
         .success()
-        .stdout(predicate::str::contains("joe ").and(predicate::str::contains(
-            "unavailable: ONNX Runtime not found: ORT_DYLIB_PATH names",
-        )));
+        .stdout(
+            predicate::str::contains("joe ").and(predicate::str::contains(
+                "unavailable: ONNX Runtime not found: ORT_DYLIB_PATH names",
+            )),
+        );
 }
 
 #[test]

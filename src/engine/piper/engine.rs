@@ -31,6 +31,8 @@ struct Loaded {
 #[derive(Debug)]
 pub struct PiperEngine {
     voices: HashMap<(PathBuf, Option<String>), Arc<Loaded>>,
+    /// Utterances spoken ahead by [`PiperEngine::prefetch`]: text, voice, speech.
+    kept: Vec<(String, Voice, Speech)>,
     parallel: Parallel,
     sample_rate: u32,
 }
@@ -46,6 +48,7 @@ impl PiperEngine {
     pub fn new(parallel: Parallel) -> PiperEngine {
         PiperEngine {
             voices: HashMap::new(),
+            kept: Vec::new(),
             parallel,
             sample_rate: 22_050,
         }
@@ -74,6 +77,114 @@ impl PiperEngine {
     }
 }
 
+/// One utterance made ready to speak: its pieces and their ids.
+struct Plan {
+    text: String,
+    voice: Voice,
+    loaded: Arc<Loaded>,
+    scales: [f32; 3],
+    speaker: Option<i64>,
+    /// Each piece with the number of the sentence it belongs to.
+    pieces: Vec<(usize, Sentence)>,
+    ids: Vec<Vec<i64>>,
+}
+
+/// Utterances spoken ahead of their turn by [`PiperEngine::prefetch`], at most this many at once.
+pub const PREFETCH_UTTERANCES: usize = 12;
+
+impl PiperEngine {
+    fn plan(&mut self, text: &str, voice: &Voice) -> Result<Plan, EngineError> {
+        let spec = voice
+            .piper
+            .as_ref()
+            .ok_or_else(|| EngineError::Unavailable {
+                engine: ENGINE.to_string(),
+                reason: format!("voice '{}' is not a Piper voice", voice.id),
+            })?;
+        let loaded = self.load(spec)?;
+        self.sample_rate = loaded.config.sample_rate;
+        let speaker = loaded
+            .config
+            .speaker(spec)
+            .map_err(|reason| synthesis_error(text, reason))?;
+        let mut plan = Plan {
+            text: text.to_string(),
+            voice: voice.clone(),
+            scales: loaded.config.scales(spec, voice.rate),
+            speaker,
+            loaded,
+            pieces: Vec::new(),
+            ids: Vec::new(),
+        };
+        if !text.chars().any(char::is_alphanumeric) {
+            return Ok(plan);
+        }
+        let clauses = espeak_ipa::clauses(text, &plan.loaded.config.espeak_voice)?;
+        for (n, sentence) in phonemes::sentences(&clauses)
+            .into_iter()
+            .filter(Sentence::is_spoken)
+            .enumerate()
+        {
+            plan.pieces
+                .extend(sentence.pieces(MAX_IDS).into_iter().map(|p| (n, p)));
+        }
+        plan.ids = plan
+            .pieces
+            .iter()
+            .map(|(_, p)| plan.loaded.ids.ids(p.symbols()))
+            .collect();
+        Ok(plan)
+    }
+
+    /// Speaks the first utterances of `ahead` that have Piper voices (up to
+    /// [`PREFETCH_UTTERANCES`]) all at once, their sentences spread over the sessions, and keeps
+    /// them for the [`Engine::synthesize`] calls that ask for them. Does nothing when the first
+    /// is already kept. A failure is not kept: the `synthesize` call then reports it.
+    pub fn prefetch<'a>(&mut self, ahead: impl IntoIterator<Item = (&'a str, &'a Voice)>) {
+        let mut ahead = ahead
+            .into_iter()
+            .filter(|(_, v)| v.piper.is_some())
+            .peekable();
+        if let Some((text, voice)) = ahead.peek() {
+            if self.kept.iter().any(|(t, v, _)| t == text && v == *voice) {
+                return;
+            }
+        }
+        let mut plans = Vec::new();
+        for (text, voice) in ahead.take(PREFETCH_UTTERANCES) {
+            match self.plan(text, voice) {
+                Ok(plan) => plans.push(plan),
+                Err(_) => break,
+            }
+        }
+        let jobs: Vec<Job> = plans
+            .iter()
+            .flat_map(|p| {
+                p.ids.iter().map(move |ids| Job {
+                    model: &p.loaded.model,
+                    ids,
+                    scales: p.scales,
+                    speaker: p.speaker,
+                })
+            })
+            .collect();
+        let mut audio = infer_all(&jobs).into_iter();
+        let mut kept = Vec::new();
+        for plan in &plans {
+            let results: Vec<Result<Vec<f32>, String>> =
+                audio.by_ref().take(plan.ids.len()).collect();
+            if let Ok(samples) = results.into_iter().collect::<Result<Vec<_>, _>>() {
+                kept.push((
+                    plan.text.clone(),
+                    plan.voice.clone(),
+                    assemble(plan, samples),
+                ));
+            }
+        }
+        self.kept.extend(kept);
+    }
+}
+
 impl Engine for PiperEngine {
     fn info(&self) -> EngineInfo {
         EngineInfo {
@@ -83,104 +194,109 @@ impl Engine for PiperEngine {
     }
 
     fn synthesize(&mut self, text: &str, voice: &Voice) -> Result<Speech, EngineError> {
-        let failed = |reason: String| EngineError::Synthesis {
-            engine: ENGINE.to_string(),
-            utterance: excerpt(text),
-            reason,
-        };
-        let spec = voice
-            .piper
-            .as_ref()
-            .ok_or_else(|| EngineError::Unavailable {
-                engine: ENGINE.to_string(),
-                reason: format!("voice '{}' is not a Piper voice", voice.id),
-            })?;
-        let loaded = self.load(spec)?;
-        let rate = loaded.config.sample_rate;
-        self.sample_rate = rate;
-        let mut speech = Speech {
-            sample_rate: rate,
-            ..Speech::default()
-        };
-        if !text.chars().any(char::is_alphanumeric) {
-            return Ok(speech);
-        }
-        let scales = loaded.config.scales(spec, voice.rate);
-        let speaker = loaded.config.speaker(spec).map_err(failed)?;
-        let clauses = espeak_ipa::clauses(text, &loaded.config.espeak_voice)?;
-        let mut pieces: Vec<(usize, Sentence)> = Vec::new();
-        for (n, sentence) in phonemes::sentences(&clauses)
-            .into_iter()
-            .filter(Sentence::is_spoken)
-            .enumerate()
-        {
-            pieces.extend(sentence.pieces(MAX_IDS).into_iter().map(|p| (n, p)));
-        }
-        let ids: Vec<Vec<i64>> = pieces
+        if let Some(i) = self
+            .kept
             .iter()
-            .map(|(_, p)| loaded.ids.ids(p.symbols()))
-            .collect();
-        let audio = infer_all(&loaded.model, &ids, scales, speaker).map_err(failed)?;
-        let gap = (u64::from(rate) * u64::from(SENTENCE_GAP_MS) / 1000) as usize;
-        let mut previous = None;
-        for ((sentence, piece), samples) in pieces.iter().zip(audio) {
-            if previous != Some(*sentence) {
-                if previous.is_some() {
-                    speech.samples.resize(speech.samples.len() + gap, 0);
-                }
-                if let Some(first) = piece.segments.first() {
-                    speech.events.push(Event {
-                        kind: EventKind::Sentence,
-                        sample: speech.samples.len() as u64,
-                        char_start: char_offset(text, first.text.start),
-                        char_len: 0,
-                    });
-                }
-                previous = Some(*sentence);
-            }
-            let start = speech.samples.len() as u64;
-            word_events(text, piece, start, samples.len(), &mut speech.events);
-            speech.samples.extend(samples.iter().map(|&x| to_i16(x)));
+            .position(|(t, v, _)| t == text && v == voice)
+        {
+            return Ok(self.kept.swap_remove(i).2);
         }
-        Ok(speech)
+        let plan = self.plan(text, voice)?;
+        let jobs: Vec<Job> = plan
+            .ids
+            .iter()
+            .map(|ids| Job {
+                model: &plan.loaded.model,
+                ids,
+                scales: plan.scales,
+                speaker: plan.speaker,
+            })
+            .collect();
+        let audio = infer_all(&jobs)
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|reason| synthesis_error(text, reason))?;
+        Ok(assemble(&plan, audio))
     }
 }
 
-/// Runs every id sequence, longest first, on as many sessions as there are (each sequence's
-/// audio in its own place).
-fn infer_all(
-    model: &Model,
-    ids: &[Vec<i64>],
+fn synthesis_error(text: &str, reason: String) -> EngineError {
+    EngineError::Synthesis {
+        engine: ENGINE.to_string(),
+        utterance: excerpt(text),
+        reason,
+    }
+}
+
+/// The utterance's audio: its pieces in order, [`SENTENCE_GAP_MS`] between sentences, with a
+/// sentence event at each sentence and estimated word events.
+fn assemble(plan: &Plan, audio: Vec<Vec<f32>>) -> Speech {
+    let rate = plan.loaded.config.sample_rate;
+    let mut speech = Speech {
+        sample_rate: rate,
+        ..Speech::default()
+    };
+    let gap = (u64::from(rate) * u64::from(SENTENCE_GAP_MS) / 1000) as usize;
+    let mut previous = None;
+    for ((sentence, piece), samples) in plan.pieces.iter().zip(audio) {
+        if previous != Some(*sentence) {
+            if previous.is_some() {
+                speech.samples.resize(speech.samples.len() + gap, 0);
+            }
+            if let Some(first) = piece.segments.first() {
+                speech.events.push(Event {
+                    kind: EventKind::Sentence,
+                    sample: speech.samples.len() as u64,
+                    char_start: char_offset(&plan.text, first.text.start),
+                    char_len: 0,
+                });
+            }
+            previous = Some(*sentence);
+        }
+        let start = speech.samples.len() as u64;
+        word_events(&plan.text, piece, start, samples.len(), &mut speech.events);
+        speech.samples.extend(samples.iter().map(|&x| to_i16(x)));
+    }
+    speech
+}
+
+/// One inference to run.
+struct Job<'a> {
+    model: &'a Model,
+    ids: &'a [i64],
     scales: [f32; 3],
     speaker: Option<i64>,
-) -> Result<Vec<Vec<f32>>, String> {
-    let workers = model.sessions().min(ids.len());
+}
+
+/// Runs every job, longest first, on as many workers as the largest model has sessions; each
+/// result in its job's place. After a failure the remaining jobs are not run.
+fn infer_all(jobs: &[Job]) -> Vec<Result<Vec<f32>, String>> {
+    let run = |slot: usize, job: &Job| job.model.infer(slot, job.ids, job.scales, job.speaker);
+    let workers = jobs
+        .iter()
+        .map(|j| j.model.sessions())
+        .max()
+        .unwrap_or(1)
+        .min(jobs.len());
     if workers <= 1 {
-        return ids
-            .iter()
-            .map(|i| model.infer(0, i, scales, speaker))
-            .collect();
+        return jobs.iter().map(|j| run(0, j)).collect();
     }
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(ids[i].len()));
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].ids.len()));
     let next = AtomicUsize::new(0);
     let results: Vec<Mutex<Option<Result<Vec<f32>, String>>>> =
-        ids.iter().map(|_| Mutex::new(None)).collect();
+        jobs.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for slot in 0..workers {
-            let (next, order, results) = (&next, &order, &results);
+            let (next, order, results, run) = (&next, &order, &results, &run);
             scope.spawn(move || {
-                loop {
-                    let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                        break;
-                    };
-                    let result = model.infer(slot, &ids[i], scales, speaker);
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let result = run(slot, &jobs[i]);
                     let stop = result.is_err();
                     *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
                     if stop {
-                        // Let the other workers finish early too.
+                        // The other workers finish their current job and stop too.
                         next.store(order.len(), Ordering::Relaxed);
-                        break;
                     }
                 }
             });
@@ -191,7 +307,7 @@ fn infer_all(
         .map(|r| {
             r.into_inner()
                 .unwrap_or_else(|p| p.into_inner())
-                .unwrap_or_else(|| Err("an earlier sentence failed".to_string()))
+                .unwrap_or_else(|| Err("not spoken: an earlier sentence failed".to_string()))
         })
         .collect()
 }

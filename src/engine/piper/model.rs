@@ -36,6 +36,10 @@ pub fn environment() -> Result<&'static Environment, String> {
         .map_err(Clone::clone)
 }
 
+/// The most sessions opened by default: each holds the weights and its own working memory
+/// (about 300 MB more per session on the joe voice).
+pub const MAX_SESSIONS: usize = 4;
+
 /// How many sessions and how many threads each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parallel {
@@ -46,8 +50,9 @@ pub struct Parallel {
 }
 
 impl Parallel {
-    /// One single-threaded session per core (measured best: see README, "Piper voices"),
-    /// unless `ARTICAST_PIPER_SESSIONS` / `ARTICAST_PIPER_THREADS` say otherwise.
+    /// One single-threaded session per core, at most [`MAX_SESSIONS`] (measured best: see
+    /// README, "Piper voices"), unless `ARTICAST_PIPER_SESSIONS` / `ARTICAST_PIPER_THREADS`
+    /// say otherwise.
     pub fn from_env() -> Parallel {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let read = |name: &str| {
@@ -57,7 +62,7 @@ impl Parallel {
                 .filter(|n| (1..=64).contains(n))
         };
         Parallel {
-            sessions: read("ARTICAST_PIPER_SESSIONS").unwrap_or(cores),
+            sessions: read("ARTICAST_PIPER_SESSIONS").unwrap_or(cores.min(MAX_SESSIONS)),
             threads: read("ARTICAST_PIPER_THREADS").unwrap_or(1),
         }
     }
@@ -124,6 +129,12 @@ impl Model {
                 ));
             }
         }
+        if first.outputs().is_empty() {
+            return Err(format!(
+                "{} is not a Piper voice (no output)",
+                path.display()
+            ));
+        }
         let has_speaker_input = first.inputs().iter().any(|i| i.name() == "sid");
         Ok(Model {
             sessions: sessions.into_iter().map(Mutex::new).collect(),
@@ -159,7 +170,8 @@ impl Model {
             inputs.push(("sid".into(), sid.into()));
         }
         let outputs = session.run(inputs).map_err(fail)?;
-        let (_, audio) = outputs[0].try_extract_tensor::<f32>().map_err(fail)?;
+        let output = outputs.values().next().ok_or("the model gave no output")?;
+        let (_, audio) = output.try_extract_tensor::<f32>().map_err(fail)?;
         Ok(audio.to_vec())
     }
 }
