@@ -4,8 +4,8 @@
 #
 # The text is the sample article as articast understands it (title, byline, paragraphs, credit;
 # from `articast inspect --json`), one paragraph per line. The Python `piper` (PyPI piper-tts)
-# speaks that file; articast renders the sample with `--voice joe --no-intro --no-outro`
-# (everything else at its defaults: sidecars, loudness). The runs alternate (piper, articast,
+# speaks that file; articast renders the sample with `--voice joe` (everything else at its
+# defaults: title and byline first, credit last, sidecars, loudness). The runs alternate (piper, articast,
 # piper, ...) so both see the same load; each reports wall time, peak RSS and audio seconds, and
 # throughput = audio seconds per wall second. Then the offline recognizer of asr_check.py
 # listens to one WAV of each and gives its word error rate against the text.
@@ -51,7 +51,7 @@ run_piper() {
 
 run_articast() {
     /usr/bin/time -f '%M %e' -o "$work/t" \
-        "$bin" render -q --voice joe --no-intro --no-outro -o "$work/articast" "$sample"
+        "$bin" render -q --voice joe -o "$work/articast" "$sample"
     read -r kb wall <"$work/t"
     echo "articast $wall $kb $(seconds_of "$work/articast/free-russian-legion.wav")" >>"$work/results"
 }

@@ -238,20 +238,20 @@ impl ProfileTable {
         if self.model.trim().is_empty() {
             return Err(("model", "model is empty".to_string()));
         }
-        if let Some(hash) = &self.sha256 {
-            if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err(("sha256", "sha256 must be 64 hex digits".to_string()));
-            }
+        if let Some(hash) = &self.sha256
+            && (hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Err(("sha256", "sha256 must be 64 hex digits".to_string()));
         }
         for (key, value, low) in [
             ("noise_scale", self.noise_scale, 0.0),
             ("length_scale", self.length_scale, 0.05),
             ("noise_w", self.noise_w, 0.0),
         ] {
-            if let Some(v) = value {
-                if !(v.is_finite() && (low..=10.0).contains(&v)) {
-                    return Err((key, format!("{key} = {v} is out of range ({low}–10)")));
-                }
+            if let Some(v) = value
+                && !(v.is_finite() && (low..=10.0).contains(&v))
+            {
+                return Err((key, format!("{key} = {v} is out of range ({low}–10)")));
             }
         }
         let speaker = match self.speaker {

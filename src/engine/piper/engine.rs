@@ -90,7 +90,7 @@ struct Plan {
 }
 
 /// Utterances spoken ahead of their turn by [`PiperEngine::prefetch`], at most this many at once.
-pub const PREFETCH_UTTERANCES: usize = 12;
+pub const PREFETCH_UTTERANCES: usize = 24;
 
 impl PiperEngine {
     fn plan(&mut self, text: &str, voice: &Voice) -> Result<Plan, EngineError> {
@@ -145,10 +145,10 @@ impl PiperEngine {
             .into_iter()
             .filter(|(_, v)| v.piper.is_some())
             .peekable();
-        if let Some((text, voice)) = ahead.peek() {
-            if self.kept.iter().any(|(t, v, _)| t == text && v == *voice) {
-                return;
-            }
+        if let Some((text, voice)) = ahead.peek()
+            && self.kept.iter().any(|(t, v, _)| t == text && v == *voice)
+        {
+            return;
         }
         let mut plans = Vec::new();
         for (text, voice) in ahead.take(PREFETCH_UTTERANCES) {
@@ -260,6 +260,9 @@ fn assemble(plan: &Plan, audio: Vec<Vec<f32>>) -> Speech {
     speech
 }
 
+/// The audio of one inference, or why there is none.
+type Inferred = Result<Vec<f32>, String>;
+
 /// One inference to run.
 struct Job<'a> {
     model: &'a Model,
@@ -284,8 +287,7 @@ fn infer_all(jobs: &[Job]) -> Vec<Result<Vec<f32>, String>> {
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].ids.len()));
     let next = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<Result<Vec<f32>, String>>>> =
-        jobs.iter().map(|_| Mutex::new(None)).collect();
+    let results: Vec<Mutex<Option<Inferred>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for slot in 0..workers {
             let (next, order, results, run) = (&next, &order, &results, &run);

@@ -108,18 +108,29 @@ impl Model {
             }
         }
         let failed = |e: ort::Error| format!("ONNX Runtime cannot load {}: {e}", path.display());
-        let mut sessions = Vec::with_capacity(parallel.sessions);
-        for _ in 0..parallel.sessions.max(1) {
-            let session = Session::builder(env)
+        let open = || {
+            Session::builder(env)
                 .and_then(|b| {
                     b.with_intra_threads(parallel.threads.max(1))
                         .map_err(Into::into)
                 })
                 .and_then(|b| b.with_inter_threads(1).map_err(Into::into))
                 .and_then(|mut b| b.commit_from_memory(&bytes))
-                .map_err(failed)?;
-            sessions.push(session);
-        }
+                .map_err(failed)
+        };
+        // The sessions load side by side (each takes about half a second).
+        let sessions = std::thread::scope(|scope| {
+            let loading: Vec<_> = (0..parallel.sessions.max(1))
+                .map(|_| scope.spawn(open))
+                .collect();
+            loading
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("loading a session failed".to_string()))
+                })
+                .collect::<Result<Vec<Session>, String>>()
+        })?;
         let first = &sessions[0];
         for name in ["input", "input_lengths", "scales"] {
             if !first.inputs().iter().any(|i| i.name() == name) {

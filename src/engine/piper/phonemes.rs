@@ -98,11 +98,10 @@ impl Sentence {
             let mut start = 0;
             while start < total {
                 let mut end = (start + budget).min(total);
-                if end < total {
-                    if let Some(space) = (start + 1..end).rev().find(|&i| segment.symbols[i] == " ")
-                    {
-                        end = space + 1;
-                    }
+                if end < total
+                    && let Some(space) = (start + 1..end).rev().find(|&i| segment.symbols[i] == " ")
+                {
+                    end = space + 1;
                 }
                 let span = segment.text.end - segment.text.start;
                 units.push(Segment {
