@@ -273,3 +273,112 @@ impl ProfileTable {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = r#"{
+        "audio": {"sample_rate": 22050},
+        "espeak": {"voice": "en-us"},
+        "inference": {"noise_scale": 0.5, "length_scale": 1.2, "noise_w": 0.7},
+        "num_speakers": 3,
+        "speaker_id_map": {"ann": 0, "bob": 2},
+        "phoneme_id_map": {"_": [0], "^": [1], "$": [2], "a": [14]}
+    }"#;
+
+    fn spec() -> PiperSpec {
+        ProfileTable {
+            model: "x".to_string(),
+            sha256: None,
+            speaker: None,
+            noise_scale: None,
+            length_scale: None,
+            noise_w: None,
+        }
+        .into_spec()
+        .unwrap()
+    }
+
+    #[test]
+    fn speakers_are_found_by_name_or_number_and_checked() {
+        let config = VoiceConfig::parse(CONFIG).unwrap();
+        let with = |s: &str| {
+            config.speaker(&PiperSpec {
+                speaker: Some(s.to_string()),
+                ..spec()
+            })
+        };
+        assert_eq!(config.speaker(&spec()), Ok(Some(0)));
+        assert_eq!(with("bob"), Ok(Some(2)));
+        assert_eq!(with("1"), Ok(Some(1)));
+        let err = with("3").unwrap_err();
+        assert!(
+            err.contains("unknown speaker \"3\" (0–2, or one of: ann, bob)"),
+            "{err}"
+        );
+        let single =
+            VoiceConfig::parse(&CONFIG.replace("\"num_speakers\": 3", "\"num_speakers\": 1"))
+                .unwrap();
+        assert!(
+            single
+                .speaker(&PiperSpec {
+                    speaker: Some("ann".into()),
+                    ..spec()
+                })
+                .is_err()
+        );
+        assert_eq!(single.speaker(&spec()), Ok(None));
+    }
+
+    #[test]
+    fn scales_come_from_the_voice_unless_the_profile_sets_them_and_rate_stretches_length() {
+        let config = VoiceConfig::parse(CONFIG).unwrap();
+        assert_eq!(config.scales(&spec(), 175), [0.5, 1.2, 0.7]);
+        let fast = config.scales(&spec(), 350);
+        assert!((fast[1] - 0.6).abs() < 1e-6, "{fast:?}");
+        let own = PiperSpec {
+            noise_scale: Some(0.9),
+            length_scale: Some(1.0),
+            ..spec()
+        };
+        assert_eq!(config.scales(&own, 175), [0.9, 1.0, 0.7]);
+    }
+
+    #[test]
+    fn a_configuration_without_pad_or_of_another_phoneme_type_is_refused() {
+        let err = VoiceConfig::parse(&CONFIG.replace("\"_\": [0], ", "")).unwrap_err();
+        assert!(err.contains("no '_'"), "{err}");
+        let text = CONFIG.replace(
+            "\"num_speakers\"",
+            "\"phoneme_type\": \"text\", \"num_speakers\"",
+        );
+        let err = VoiceConfig::parse(&text).unwrap_err();
+        assert!(
+            err.contains("phoneme_type \"text\" is not supported"),
+            "{err}"
+        );
+        assert!(VoiceConfig::parse("[1, 2]").is_err());
+    }
+
+    #[test]
+    fn profile_values_out_of_range_name_their_key() {
+        let table = |noise_w: f32, sha: &str| ProfileTable {
+            noise_w: Some(noise_w),
+            sha256: Some(sha.to_string()),
+            ..ProfileTable {
+                model: "x".to_string(),
+                sha256: None,
+                speaker: None,
+                noise_scale: None,
+                length_scale: None,
+                noise_w: None,
+            }
+        };
+        let hash = "a".repeat(64);
+        assert_eq!(table(f32::NAN, &hash).into_spec().unwrap_err().0, "noise_w");
+        assert_eq!(table(11.0, &hash).into_spec().unwrap_err().0, "noise_w");
+        assert_eq!(table(0.5, "abc").into_spec().unwrap_err().0, "sha256");
+        assert!(table(0.5, &hash).into_spec().is_ok());
+    }
+}

@@ -439,6 +439,30 @@ mod tests {
     }
 
     #[test]
+    fn a_piper_profile_needs_its_table_and_only_piper_takes_one() {
+        let err = parse("engine = \"piper\"\n", "x", "x.toml").unwrap_err();
+        assert!(err.to_string().contains("needs a [piper] table"), "{err}");
+        let text = "engine = \"espeak-ng\"\nvoice = \"en-us\"\n[piper]\nmodel = \"m\"\n";
+        let err = parse(text, "x", "x.toml").unwrap_err();
+        assert!(
+            err.to_string().contains("needs engine = \"piper\""),
+            "{err}"
+        );
+        let text = "engine = \"piper\"\n[piper]\nmodel = \"m\"\nlength_scale = 0\n";
+        let err = parse(text, "x", "x.toml").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("x.toml:4:1: length_scale = 0 is out of range"),
+            "{err}"
+        );
+        let joe = find("joe").unwrap().voice;
+        assert_eq!(
+            (joe.id.as_str(), joe.piper.unwrap().model.as_str()),
+            ("en_US-joe-medium", "en_US-joe-medium")
+        );
+    }
+
+    #[test]
     fn an_unknown_name_says_where_it_looked() {
         let err = find("no-such-voice").unwrap_err().to_string();
         assert!(
