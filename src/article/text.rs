@@ -32,7 +32,7 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
     let title = if book {
         book_title(&lines, &verdicts, first)
     } else {
-        find_title(&lines, &verdicts, first)
+        find_title(&lines, &verdicts, first, &alone(text))
     };
     article.title = title.map(|i| {
         let line = &lines[i];
@@ -130,14 +130,23 @@ fn book_title(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -
 
 /// The headline: the line a breadcrumb trail ends with, else the best heading-like line shortly
 /// before the article's first line (longer and nearer is better), else none.
-fn find_title(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -> Option<usize> {
+fn find_title(
+    lines: &[String],
+    verdicts: &[Option<DropReason>],
+    first: usize,
+    alone: &std::collections::HashSet<String>,
+) -> Option<usize> {
     let hint = lines.iter().find_map(|l| clean::breadcrumb_tail(l));
     if let Some(hint) = hint {
         if let Some(i) = lines.iter().position(|l| l == hint) {
             return Some(i);
         }
     }
-    let candidates = first.saturating_sub(15)..=first;
+    let mut printed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for line in lines {
+        *printed.entry(line.as_str()).or_default() += 1;
+    }
+    let candidates = first.saturating_sub(TITLE_WINDOW)..=first;
     candidates
         .filter(|&i| {
             let line = &lines[i];
@@ -148,9 +157,51 @@ fn find_title(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -
                 && date(line).is_none()
                 && !phrase_dropped
                 && !looks_like_page_furniture(line)
+                && !is_page_control(line)
                 && (i <= first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
         })
-        .max_by_key(|&i| 2 * word_count(&lines[i]).min(15) as isize - (first - i) as isize)
+        .max_by_key(|&i| {
+            let line = lines[i].as_str();
+            title_score(line, first - i, printed[line], alone.contains(line))
+        })
+}
+
+/// The lines of the paste that stand alone, with a blank line before and after: a page's
+/// headline and paragraphs mostly do, its menus and controls mostly do not.
+fn alone(text: &str) -> std::collections::HashSet<String> {
+    let raw: Vec<&str> = text.lines().map(str::trim).collect();
+    let blank = |i: Option<usize>| i.is_none_or(|i| raw.get(i).is_none_or(|l| l.is_empty()));
+    (0..raw.len())
+        .filter(|&i| !raw[i].is_empty() && blank(i.checked_sub(1)) && blank(Some(i + 1)))
+        .map(|i| raw[i].split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// How far before the article's first line the headline is looked for.
+const TITLE_WINDOW: usize = 60;
+
+/// A headline candidate's score: longer is better (to 12 words), nearer the article is better, and
+/// a line the page prints twice or more (in its header, its share box, its breadcrumb) is likely
+/// the page's own title, and so is a line that stands alone between blank lines.
+fn title_score(line: &str, distance: usize, printed: usize, alone: bool) -> isize {
+    let words = word_count(line).min(12) as isize;
+    let repeated = 8 * printed.saturating_sub(1).min(2) as isize;
+    let block = if alone { 4 } else { 0 };
+    2 * words + repeated + block - distance as isize / 3
+}
+
+/// A control of the page rather than a title: share and follow buttons, counters, prompts.
+fn is_page_control(line: &str) -> bool {
+    const CONTROLS: [&str; 14] = [
+        "share", "tweet", "follow", "helpful", "sign in", "sign up", "log in", "subscribe",
+        "comments", "print", "email", "newsletter", "advertisement", "skip",
+    ];
+    let lower = line.to_lowercase();
+    CONTROLS.iter().any(|c| {
+        lower
+            .split(|ch: char| !ch.is_alphanumeric() && ch != ' ')
+            .any(|part| part.trim() == *c || part.trim().starts_with(&format!("{c} ")))
+    })
 }
 
 /// A headline that ends with a quotation: `Pills “Burned Her Up From Within”`.
