@@ -18,6 +18,8 @@ pub struct Report<'a> {
     pub dateline: Option<&'a str>,
     /// Publication date as written.
     pub date: Option<&'a str>,
+    /// Language (ISO 639-1), from the page or detected.
+    pub language: Option<&'a str>,
     /// Headings and paragraphs in reading order.
     pub blocks: Vec<Block<'a>>,
     /// Lines removed by cleaning.
@@ -104,6 +106,7 @@ pub fn report(article: &Article) -> Report<'_> {
         credits: &article.credits,
         dateline: article.dateline.as_deref(),
         date: article.date.as_deref(),
+        language: article.language.as_deref(),
         blocks,
         dropped: article
             .dropped
@@ -143,6 +146,9 @@ pub fn text(article: &Article) -> String {
             article.byline.as_deref().unwrap_or("(none)")
         ),
     );
+    if let Some(l) = &article.language {
+        line(&mut out, 0, &format!("language: {l}"));
+    }
     if let Some(d) = &article.dateline {
         line(&mut out, 0, &format!("dateline: {d}"));
     }

@@ -1,7 +1,7 @@
 //! Which lines of a pasted web page are the article: a context-sensitive classifier in the
 //! manner of jusText (Pomikálek, 2011), for plain text.
 //!
-//! 1. Each line gets a class from its own features: length, the share of English function words
+//! 1. Each line gets a class from its own features: length, the share of the language's function words
 //!    (prose has many, menus and captions few), sentence punctuation, and known boilerplate
 //!    phrases ([`clean::classify`]).
 //! 2. Short and "near-good" lines take the class of their neighbours: a short line between two
@@ -11,6 +11,7 @@
 //!    that opens what follows an article (comments, "Related", "More from ...").
 
 use super::clean::{self, DropReason};
+use super::language::StopWords;
 
 /// Lines shorter than this (in characters) are "short": judged by their neighbours.
 const SHORT: usize = 70;
@@ -35,8 +36,8 @@ pub enum Class {
 }
 
 /// The verdict on every line: `None` keeps it, `Some(reason)` drops it.
-pub fn judge(lines: &[String]) -> Vec<Option<DropReason>> {
-    let mut classes: Vec<Class> = lines.iter().map(|l| classify(l)).collect();
+pub fn judge(lines: &[String], stop: &StopWords) -> Vec<Option<DropReason>> {
+    let mut classes: Vec<Class> = lines.iter().map(|l| classify(l, stop)).collect();
     mark_repeated(lines, &mut classes);
     revise_short(&mut classes);
     revise_near_good(&mut classes);
@@ -104,12 +105,12 @@ fn is_list_item(line: &str) -> bool {
 }
 
 /// A line's class from its own features.
-pub fn classify(line: &str) -> Class {
+pub fn classify(line: &str, stop: &StopWords) -> Class {
     if let Some(reason) = clean::classify(line) {
         return Class::Bad(reason);
     }
     let chars = line.chars().count();
-    let density = stopword_density(line);
+    let density = stop.density(line);
     if chars < SHORT {
         Class::Short
     } else if density >= STOPWORDS_HIGH && (chars >= LONG || ends_sentence(line)) {
@@ -137,45 +138,6 @@ fn ends_sentence(line: &str) -> bool {
         .trim_end_matches(['"', '”', '’', '\'', ')', ']'])
         .ends_with(['.', '!', '?', ':', ';'])
 }
-
-/// Share of words that are English function words.
-pub fn stopword_density(line: &str) -> f64 {
-    let mut words = 0usize;
-    let mut stop = 0usize;
-    for word in line.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
-        if word.is_empty() {
-            continue;
-        }
-        words += 1;
-        if is_stopword(&word.to_lowercase()) {
-            stop += 1;
-        }
-    }
-    if words == 0 {
-        0.0
-    } else {
-        stop as f64 / words as f64
-    }
-}
-
-fn is_stopword(word: &str) -> bool {
-    STOPWORDS.binary_search(&word).is_ok()
-}
-
-/// English function words, sorted (binary search).
-const STOPWORDS: [&str; 124] = [
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
-    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even",
-    "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
-    "him", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its", "just", "may", "me",
-    "might", "more", "most", "much", "must", "my", "no", "nor", "not", "now", "of", "off", "on",
-    "once", "one", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should",
-    "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
-    "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
-    "yet", "you", "your",
-];
 
 /// The class of the nearest line before (`step` = -1) or after (+1) `i` that is not short (and,
 /// if `skip_near_good`, not near-good either). Past either end of the page: bad.
@@ -302,22 +264,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stopword_list_is_sorted_for_binary_search() {
-        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[test]
     fn prose_has_many_function_words_and_menus_none() {
-        assert!(stopword_density("He said that it was the best of times for all of them.") > 0.5);
-        assert_eq!(stopword_density("Markets Investing Economy Tech"), 0.0);
+        let en = StopWords::English;
+        assert!(en.density("He said that it was the best of times for all of them.") > 0.5);
+        assert_eq!(en.density("Markets Investing Economy Tech"), 0.0);
     }
 
     #[test]
     fn a_long_prose_line_is_good_and_a_menu_line_short() {
         let prose = "The report assessed poverty levels, income and wealth inequality, and the \
                      mobility of workers in ten of the wealthiest countries in the world.";
-        assert_eq!(classify(prose), Class::Good);
-        assert_eq!(classify("Investing Guide"), Class::Short);
+        assert_eq!(classify(prose, &StopWords::English), Class::Good);
+        assert_eq!(
+            classify("Investing Guide", &StopWords::English),
+            Class::Short
+        );
     }
 
     #[test]
@@ -337,7 +298,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let verdict = judge(&lines);
+        let verdict = judge(&lines, &StopWords::English);
         assert!(verdict[0].is_some() && verdict[1].is_some());
         assert_eq!(verdict[2], None);
         assert_eq!(verdict[3], None);
@@ -355,7 +316,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let verdict = judge(&lines);
+        let verdict = judge(&lines, &StopWords::English);
         assert_eq!(verdict[0], None);
         assert_eq!(verdict[2], Some(DropReason::AfterArticle));
     }

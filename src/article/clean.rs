@@ -333,9 +333,17 @@ pub fn breadcrumb_tail(line: &str) -> Option<&str> {
 
 fn is_breadcrumb(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
+    // Each item of a trail is a short link (the last may be the headline); French quotation
+    // marks (« … ») are no separators.
     CRUMB_SEPARATORS.iter().any(|sep| {
-        let items = line.split(sep).count();
-        items >= 3 || (items == 2 && first.eq_ignore_ascii_case("home"))
+        let parts: Vec<usize> = line
+            .split(sep)
+            .map(|item| item.split_whitespace().count())
+            .collect();
+        let items = parts.len();
+        let short = parts.iter().rev().skip(1).all(|&n| n <= 6)
+            && parts.last().is_some_and(|&n| n <= 20);
+        short && (items >= 3 || (items == 2 && first.eq_ignore_ascii_case("home")))
     })
 }
 

@@ -4,7 +4,7 @@
 use dom_query::Document;
 
 use super::structured::{self, Block, squash};
-use super::{Article, ArticleError};
+use super::{Article, ArticleError, language};
 
 /// Extracts the article of an HTML page.
 pub fn parse(html: &str) -> Result<Article, ArticleError> {
@@ -19,7 +19,13 @@ pub fn parse(html: &str) -> Result<Article, ArticleError> {
         .as_deref()
         .map(clean_byline)
         .filter(|b| !b.is_empty());
-    Ok(structured::build(title, byline, blocks(&found.content)))
+    let mut article = structured::build(title, byline, blocks(&found.content));
+    article.language = found
+        .lang
+        .as_deref()
+        .and_then(language::from_tag)
+        .or_else(|| language::detect(&found.text_content));
+    Ok(article)
 }
 
 /// "By Jane Doe" → "Jane Doe".

@@ -8,6 +8,7 @@ mod attribution;
 mod boilerplate;
 mod clean;
 mod html;
+pub mod language;
 mod markdown;
 mod quotes;
 pub mod sentences;
@@ -42,6 +43,9 @@ pub struct Article {
     pub quotations: Vec<Quotation>,
     /// Lines removed by cleaning, in source order.
     pub dropped: Vec<Dropped>,
+    /// The article's language as an ISO 639-1 code ("en", "de"): from the page's `lang`
+    /// attribute, else detected from the text; `None` when it cannot be told.
+    pub language: Option<String>,
 }
 
 /// A run of paragraphs under one heading (or none, for the opening section).

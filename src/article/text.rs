@@ -1,6 +1,7 @@
 //! Plain text (as pasted from a web page) to an [`Article`].
 
 use super::clean::{self, DropReason};
+use super::language::{self, StopWords};
 use super::{Article, Dropped, Paragraph, Quotation, Section, Span, SpanKind, quotes, word_count};
 use super::{attribution, boilerplate, sentences, wrapped};
 
@@ -9,13 +10,17 @@ const MAX_HEADING_WORDS: usize = 20;
 
 /// Parses pasted plain text. With `keep_all`, no line is dropped as boilerplate.
 pub fn parse(text: &str, keep_all: bool) -> Article {
-    let mut article = Article::default();
+    let mut article = Article {
+        language: language::detect(text),
+        ..Article::default()
+    };
+    let stop = language::StopWords::for_language(article.language.as_deref());
     let book = wrapped::is_hard_wrapped(text);
     let (lines, verdicts) = if book {
         book_lines(text, keep_all)
     } else {
         let lines = blocks(text);
-        let verdicts = judge(&lines, keep_all);
+        let verdicts = judge(&lines, keep_all, &stop);
         (lines, verdicts)
     };
     let Some(first) = verdicts.iter().position(Option::is_none) else {
@@ -70,7 +75,7 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
 /// Keep (`None`) or drop (`Some(reason)`) each line. Text that looks like a whole web page (many
 /// short lines that are not sentences: menus) goes through the boilerplate classifier; other
 /// text loses only the lines that known phrases mark.
-fn judge(lines: &[String], keep_all: bool) -> Vec<Option<DropReason>> {
+fn judge(lines: &[String], keep_all: bool, stop: &StopWords) -> Vec<Option<DropReason>> {
     if keep_all {
         return vec![None; lines.len()];
     }
@@ -79,7 +84,7 @@ fn judge(lines: &[String], keep_all: bool) -> Vec<Option<DropReason>> {
         .filter(|l| word_count(l) <= 5 && !l.ends_with(['.', '!', '?', '"', '”']))
         .count();
     let judged = if menu_like >= 8 {
-        boilerplate::judge(lines)
+        boilerplate::judge(lines, stop)
     } else {
         Vec::new()
     };
@@ -193,8 +198,20 @@ fn title_score(line: &str, distance: usize, printed: usize, alone: bool) -> isiz
 /// A control of the page rather than a title: share and follow buttons, counters, prompts.
 fn is_page_control(line: &str) -> bool {
     const CONTROLS: [&str; 14] = [
-        "share", "tweet", "follow", "helpful", "sign in", "sign up", "log in", "subscribe",
-        "comments", "print", "email", "newsletter", "advertisement", "skip",
+        "share",
+        "tweet",
+        "follow",
+        "helpful",
+        "sign in",
+        "sign up",
+        "log in",
+        "subscribe",
+        "comments",
+        "print",
+        "email",
+        "newsletter",
+        "advertisement",
+        "skip",
     ];
     let lower = line.to_lowercase();
     CONTROLS.iter().any(|c| {
