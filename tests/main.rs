@@ -16,3 +16,4 @@ mod properties;
 mod sidecars;
 mod speak;
 mod voices;
+mod web;

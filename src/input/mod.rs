@@ -2,6 +2,8 @@
 //!
 //! Article text is untrusted: nothing here panics on any byte sequence.
 
+pub mod web;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -12,13 +14,18 @@ pub enum Source {
     File(PathBuf),
     /// Standard input (`-` on the command line).
     Stdin,
+    /// A web page (`http://` or `https://`), fetched and read as HTML.
+    Url(String),
 }
 
 impl Source {
-    /// Reads `-` as standard input and anything else as a path.
+    /// Reads `-` as standard input, `http://…` and `https://…` as web pages, and anything else
+    /// as a path.
     pub fn from_arg(arg: &str) -> Source {
         if arg == "-" {
             Source::Stdin
+        } else if web::is_url(arg) {
+            Source::Url(arg.to_string())
         } else {
             Source::File(PathBuf::from(arg))
         }
@@ -29,10 +36,12 @@ impl Source {
         match self {
             Source::File(path) => path.display().to_string(),
             Source::Stdin => "<stdin>".to_string(),
+            Source::Url(url) => url.clone(),
         }
     }
 
-    /// The file stem that names the outputs (`stdin` for standard input).
+    /// The file stem that names the outputs (`stdin` for standard input; for a web page, the
+    /// last segment of its path).
     pub fn stem(&self) -> String {
         match self {
             Source::File(path) => path
@@ -41,6 +50,7 @@ impl Source {
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "article".to_string()),
             Source::Stdin => "stdin".to_string(),
+            Source::Url(url) => web::stem(url),
         }
     }
 }
@@ -67,9 +77,13 @@ pub enum Format {
 }
 
 impl InputText {
-    /// The format by file extension (`.html`, `.htm`, `.md`, `.markdown`), else by content (an
-    /// HTML document type or `<html>` tag at the start; Markdown headings), else plain text.
+    /// The format: HTML for a web page; else by file extension (`.html`, `.htm`, `.md`,
+    /// `.markdown`), else by content (an HTML document type or `<html>` tag at the start;
+    /// Markdown headings), else plain text.
     pub fn detect_format(&self) -> Format {
+        if let Source::Url(_) = &self.source {
+            return Format::Html;
+        }
         if let Source::File(path) = &self.source {
             let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
             match ext.as_deref() {
@@ -119,11 +133,20 @@ pub enum InputError {
         /// 1-based column (in bytes) of the first bad byte.
         column: usize,
     },
+    /// A web page could not be fetched.
+    #[error("{0}")]
+    Fetch(#[from] web::FetchError),
 }
 
 /// Reads and decodes one source.
 pub fn read(source: &Source) -> Result<InputText, InputError> {
     let bytes = match source {
+        Source::Url(url) => {
+            return Ok(InputText {
+                source: source.clone(),
+                text: web::fetch(url)?.html,
+            });
+        }
         Source::File(path) => read_file(path)?,
         Source::Stdin => {
             let mut buf = Vec::new();
