@@ -10,6 +10,8 @@ use crate::script::speech_text;
 pub struct Report<'a> {
     /// Headline.
     pub title: Option<&'a str>,
+    /// How the headline was chosen.
+    pub title_found: Option<&'a str>,
     /// Author line.
     pub byline: Option<&'a str>,
     /// Credit lines.
@@ -102,6 +104,7 @@ pub fn report(article: &Article) -> Report<'_> {
     }
     Report {
         title: article.title.as_deref(),
+        title_found: article.title_found.as_deref(),
         byline: article.byline.as_deref(),
         credits: &article.credits,
         dateline: article.dateline.as_deref(),
@@ -138,6 +141,9 @@ pub fn text(article: &Article) -> String {
         0,
         &format!("title:    {}", article.title.as_deref().unwrap_or("(none)")),
     );
+    if let Some(how) = &article.title_found {
+        line(&mut out, 1, &format!("chosen: {how}"));
+    }
     line(
         &mut out,
         0,

@@ -29,6 +29,8 @@ pub use clean::DropReason;
 pub struct Article {
     /// The headline, if one was found.
     pub title: Option<String>,
+    /// How the headline was chosen (which candidate won, and over which), for `inspect`.
+    pub title_found: Option<String>,
     /// The author line without its "By" (e.g. "Michael Schwirtz").
     pub byline: Option<String>,
     /// Credit lines kept out of the body ("Translation by ...", "Photo: ...").

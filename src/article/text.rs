@@ -34,11 +34,13 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
         return article;
     };
     let last = verdicts.iter().rposition(Option::is_none).unwrap_or(first);
-    let title = if book {
-        book_title(&lines, &verdicts, first)
+    let (title, how) = if book {
+        let title = book_title(&lines, &verdicts, first);
+        (title, title.map(|_| "the book's title line".to_string()))
     } else {
         find_title(&lines, &verdicts, first, &alone(text))
     };
+    article.title_found = how;
     article.title = title.map(|i| {
         let line = &lines[i];
         line.strip_prefix("Title: ").unwrap_or(line).to_string()
@@ -140,11 +142,14 @@ fn find_title(
     verdicts: &[Option<DropReason>],
     first: usize,
     alone: &std::collections::HashSet<String>,
-) -> Option<usize> {
+) -> (Option<usize>, Option<String>) {
     let hint = lines.iter().find_map(|l| clean::breadcrumb_tail(l));
     if let Some(hint) = hint {
         if let Some(i) = lines.iter().position(|l| l == hint) {
-            return Some(i);
+            return (
+                Some(i),
+                Some("the line the breadcrumb trail ends with".into()),
+            );
         }
     }
     let mut printed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
@@ -152,7 +157,7 @@ fn find_title(
         *printed.entry(line.as_str()).or_default() += 1;
     }
     let candidates = first.saturating_sub(TITLE_WINDOW)..=first;
-    candidates
+    let mut scored: Vec<(isize, usize)> = candidates
         .filter(|&i| {
             let line = &lines[i];
             let phrase_dropped = verdicts[i]
@@ -165,10 +170,32 @@ fn find_title(
                 && !is_page_control(line)
                 && (i <= first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
         })
-        .max_by_key(|&i| {
+        .map(|i| {
             let line = lines[i].as_str();
-            title_score(line, first - i, printed[line], alone.contains(line))
+            let score = title_score(line, first - i, printed[line], alone.contains(line));
+            (score, i)
         })
+        .collect();
+    // Best first; of equal scores, the one nearer the article.
+    scored.sort_by(|a, b| b.cmp(a));
+    let Some(&(score, i)) = scored.first() else {
+        return (None, None);
+    };
+    let line = lines[i].as_str();
+    let mut how = format!(
+        "heading-like line {} lines before the article, printed {} time(s){}; score {score}",
+        first - i,
+        printed[line],
+        if alone.contains(line) {
+            ", standing alone"
+        } else {
+            ""
+        },
+    );
+    if let Some(&(other, j)) = scored.get(1) {
+        how.push_str(&format!(" over “{}” ({other})", lines[j]));
+    }
+    (Some(i), Some(how))
 }
 
 /// The lines of the paste that stand alone, with a blank line before and after: a page's
