@@ -12,6 +12,7 @@
 
 use super::clean::{self, DropReason};
 use super::language::StopWords;
+use super::text;
 
 /// Lines shorter than this (in characters) are "short": judged by their neighbours.
 const SHORT: usize = 70;
@@ -196,8 +197,15 @@ fn revise_near_good(classes: &mut [Class]) {
     }
 }
 
+/// A byline or a date line: what opens another article (the next story of an endless page).
+fn starts_an_article(line: &str) -> bool {
+    text::byline(line).is_some() || text::date(line).is_some()
+}
+
 /// Lines of other kinds between two prose lines that still leave them in one stretch of text.
 const MAX_GAP: usize = 10;
+/// An in-article box (related links, a promotion) is at most this many lines long.
+const BOX_LINES: usize = 15;
 
 /// `[start, end)`: the stretch of prose lines (prose lines closer than [`MAX_GAP`] lines to each
 /// other) that holds the most prose, cut at the first line that opens an after-article section.
@@ -245,12 +253,35 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
         .unwrap_or(main);
     let best = (0, runs[first_run].2, runs[last_run].3);
     let (_, start, end) = best;
-    // An opener ("Comments", "Related") ends the article, unless it heads a single link with the
-    // article's prose going on right after it (a related-story box inside the article).
-    let inline_box =
-        |i: usize| i + 2 < end && lines[i + 1].chars().count() < SHORT && is_good(classes[i + 2]);
+    // An opener ("Comments", "Related") ends the article only if the article's prose does not
+    // resume after it: a box of related links inside the article ("Related", "Recommended";
+    // not the page's own modules such as "Most popular" or "More stories") is followed,
+    // within a few lines, by more paragraphs of the article (three or more, twice as many as
+    // short lines among them), with no byline or date line before them (another article's).
+    // A stream of teasers alternates a title and an excerpt instead. Comments always end the
+    // article (they are prose too, but they come after it).
+    let resumes = |i: usize| {
+        (i + 1..end.min(i + 1 + BOX_LINES))
+            .find(|&j| is_good(classes[j]) && lines[j].chars().count() >= SHORT)
+            .filter(|&j| !(i + 1..j).any(|k| starts_an_article(&lines[k])))
+            .is_some_and(|j| {
+                let after = j..end.min(j + 8);
+                let long = after
+                    .clone()
+                    .filter(|&k| is_good(classes[k]) && lines[k].chars().count() >= SHORT)
+                    .count();
+                let short = after
+                    .filter(|&k| !matches!(classes[k], Class::Bad(_)))
+                    .filter(|&k| lines[k].chars().count() < SHORT)
+                    .count();
+                long >= 3 && long >= 2 * short
+            })
+    };
     let stop = (start..end)
-        .find(|&i| clean::opens_after_article(&lines[i]) && !inline_box(i))
+        .find(|&i| {
+            clean::opens_after_article(&lines[i])
+                && (!clean::opens_inline_box(&lines[i]) || !resumes(i))
+        })
         .unwrap_or(end);
     let end = (start..stop)
         .rev()
@@ -304,6 +335,43 @@ mod tests {
         assert_eq!(verdict[3], None);
         assert_eq!(verdict[4], None);
         assert!(verdict[5].is_some() && verdict[6].is_some());
+    }
+
+    fn prose(n: usize) -> String {
+        format!(
+            "Paragraph {n} of the article goes on about the deal, and it explains what the \
+             shareholders of the company will be able to do when the sale is closed."
+        )
+    }
+
+    #[test]
+    fn a_related_box_inside_the_article_does_not_end_it() {
+        let mut lines: Vec<String> = (0..4).map(prose).collect();
+        lines.extend(
+            [
+                "Related Coverage",
+                "Another Story JULY 26, 2016",
+                "Advertisement",
+            ]
+            .map(String::from),
+        );
+        lines.extend((4..9).map(prose));
+        let verdict = judge(&lines, &StopWords::English);
+        assert_eq!(verdict[8], None, "{verdict:?}");
+        assert_eq!(verdict[lines.len() - 1], None);
+    }
+
+    #[test]
+    fn a_stream_of_teasers_after_related_ends_the_article() {
+        let mut lines: Vec<String> = (0..4).map(prose).collect();
+        lines.push("Related".into());
+        for n in 0..4 {
+            lines.push(format!("Teaser title number {n}"));
+            lines.push(prose(10 + n));
+        }
+        let verdict = judge(&lines, &StopWords::English);
+        assert_eq!(verdict[3], None);
+        assert_eq!(verdict[6], Some(DropReason::AfterArticle), "{verdict:?}");
     }
 
     #[test]

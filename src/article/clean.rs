@@ -168,6 +168,16 @@ pub fn opens_after_article(line: &str) -> bool {
         || (bare.starts_with("more from ") && bare.split_whitespace().count() <= 5)
 }
 
+/// Whether `line` opens a box that may stand inside an article ("Related coverage",
+/// "Recommended"), unlike the comments and the page's own modules ("Most popular", "More
+/// stories"), which come after it.
+pub fn opens_inline_box(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    let bare = lower
+        .trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace() || c.is_numeric());
+    bare.starts_with("related") || bare.starts_with("recommended")
+}
+
 const COPYRIGHT: &[&str] = &[
     "©",
     "copyright",

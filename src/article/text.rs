@@ -327,7 +327,7 @@ fn is_heading_like(line: &str) -> bool {
 
 /// "By Jane Doe" (or "by Jane Doe, Senior Writer", "By Jane Doe @jdoe May 1, 2016"): the
 /// name(s), if `line` is a byline.
-fn byline(line: &str) -> Option<&str> {
+pub(super) fn byline(line: &str) -> Option<&str> {
     let rest = line
         .strip_prefix("By ")
         .or_else(|| line.strip_prefix("BY "))
@@ -357,7 +357,7 @@ fn byline(line: &str) -> Option<&str> {
 
 /// A date in a short line ("posted on April 21, 2015", "Published Thursday 27 July 2017",
 /// "2016-02-01").
-fn date(line: &str) -> Option<String> {
+pub(super) fn date(line: &str) -> Option<String> {
     static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
         regex::Regex::new(&format!(
