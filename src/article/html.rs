@@ -142,11 +142,27 @@ fn blocks(content: &str) -> (Vec<Block>, Vec<String>) {
             "figcaption" => continue,
             n if n.starts_with('h') => Block::Heading(text),
             _ if inside(&["blockquote"]) => Block::Quote(text),
+            _ if node.is("p:has(br)") => {
+                out.extend(broken_lines(&node.html()).into_iter().map(Block::Paragraph));
+                continue;
+            }
             _ => Block::Paragraph(text),
         };
         out.push(block);
     }
     (out, captions)
+}
+
+/// The lines of a paragraph broken with `<br>`: each a paragraph of its own (a list written as
+/// lines, an address, verse).
+fn broken_lines(html: &str) -> Vec<String> {
+    static BR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)<br\s*/?>").expect("the <br> pattern is valid")
+    });
+    BR.split(html)
+        .map(|piece| squash(&Document::from(piece).root().text()))
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -156,7 +172,8 @@ mod tests {
     #[test]
     fn headings_paragraphs_quotes_and_code_become_blocks() {
         let html = "<h2>Part</h2><p>One  paragraph.</p><blockquote><p>Quoted words here now.</p></blockquote>\
-                    <ul><li>Item</li></ul><pre>x = 1</pre><figure><figcaption>Photo</figcaption></figure>";
+                    <ul><li>Item</li></ul><pre>x = 1</pre><figure><figcaption>Photo</figcaption></figure>\
+                    <p>+ One<br>+ Two</p>";
         assert_eq!(
             blocks(html).0,
             vec![
@@ -165,6 +182,8 @@ mod tests {
                 Block::Quote("Quoted words here now.".into()),
                 Block::Paragraph("Item".into()),
                 Block::Code,
+                Block::Paragraph("+ One".into()),
+                Block::Paragraph("+ Two".into()),
             ]
         );
     }
