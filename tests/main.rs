@@ -8,6 +8,7 @@ mod common;
 
 mod audio;
 mod audio_options;
+mod books;
 mod cli;
 mod corpus;
 mod espeak;

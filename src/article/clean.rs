@@ -249,6 +249,10 @@ const SUBSCRIBE: &[&str] = &[
     "in your inbox",
     "get our app",
     "download the app",
+    "in your browser",
+    "you are receiving this",
+    "you received this email",
+    "update your preferences",
 ];
 const RELATED: &[&str] = &[
     "related:",
@@ -351,8 +355,8 @@ fn is_breadcrumb(line: &str) -> bool {
             .map(|item| item.split_whitespace().count())
             .collect();
         let items = parts.len();
-        let short = parts.iter().rev().skip(1).all(|&n| n <= 6)
-            && parts.last().is_some_and(|&n| n <= 20);
+        let short =
+            parts.iter().rev().skip(1).all(|&n| n <= 6) && parts.last().is_some_and(|&n| n <= 20);
         short && (items >= 3 || (items == 2 && first.eq_ignore_ascii_case("home")))
     })
 }

@@ -36,7 +36,14 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
     let last = verdicts.iter().rposition(Option::is_none).unwrap_or(first);
     let (title, how) = if book {
         let title = book_title(&lines, &verdicts, first);
-        (title, title.map(|_| "the book's title line".to_string()))
+        let how = title.map(|i| {
+            if lines[i].starts_with("Title: ") {
+                "the Project Gutenberg header's Title: line".to_string()
+            } else {
+                "the first heading-like line of the wrapped text".to_string()
+            }
+        });
+        (title, how)
     } else {
         find_title(&lines, &verdicts, first, &alone(text))
     };
