@@ -163,7 +163,13 @@ fn find_title(
     for line in lines {
         *printed.entry(line.as_str()).or_default() += 1;
     }
-    let candidates = first.saturating_sub(TITLE_WINDOW)..=first;
+    // Short lines kept at the top (a blog's name, a menu entry) may come before the headline: it
+    // is looked for up to a few lines into the article while every line before it is short.
+    let after = (first + 1..lines.len().min(first + 4))
+        .take_while(|&i| lines[i - 1].chars().count() < 70)
+        .last()
+        .unwrap_or(first);
+    let candidates = first.saturating_sub(TITLE_WINDOW)..=after;
     let mut scored: Vec<(isize, usize)> = candidates
         .filter(|&i| {
             let line = &lines[i];
@@ -179,7 +185,7 @@ fn find_title(
         })
         .map(|i| {
             let line = lines[i].as_str();
-            let score = title_score(line, first - i, printed[line], alone.contains(line));
+            let score = title_score(line, first.abs_diff(i), printed[line], alone.contains(line));
             (score, i)
         })
         .collect();
@@ -190,8 +196,8 @@ fn find_title(
     };
     let line = lines[i].as_str();
     let mut how = format!(
-        "heading-like line {} lines before the article, printed {} time(s){}; score {score}",
-        first - i,
+        "heading-like line {} lines from the article's first line, printed {} time(s){}; score {score}",
+        first.abs_diff(i),
         printed[line],
         if alone.contains(line) {
             ", standing alone"
