@@ -38,7 +38,11 @@ pub enum Class {
 
 /// The verdict on every line: `None` keeps it, `Some(reason)` drops it.
 pub fn judge(lines: &[String], stop: &StopWords) -> Vec<Option<DropReason>> {
-    let mut classes: Vec<Class> = lines.iter().map(|l| classify(l, stop)).collect();
+    let short = short_for(lines);
+    let mut classes: Vec<Class> = lines
+        .iter()
+        .map(|l| classify_with(l, stop, short))
+        .collect();
     mark_repeated(lines, &mut classes);
     revise_short(&mut classes);
     revise_near_good(&mut classes);
@@ -105,14 +109,33 @@ fn is_list_item(line: &str) -> bool {
         || (digits > 0 && line[digits..].starts_with(['.', ')']))
 }
 
+/// The length under which a line is "short" in this paste: [`SHORT`], or for a paste whose
+/// paragraphs are all short (fewer than three lines reach [`SHORT`]: one short sentence per
+/// paragraph), [`SHORT_IN_SHORT_PASTE`], so that its sentences can still be told from its menus.
+fn short_for(lines: &[String]) -> usize {
+    let long = lines.iter().filter(|l| l.chars().count() >= SHORT).count();
+    if long >= 3 {
+        SHORT
+    } else {
+        SHORT_IN_SHORT_PASTE
+    }
+}
+
+/// "Short" in a paste that has no long lines.
+const SHORT_IN_SHORT_PASTE: usize = 30;
+
 /// A line's class from its own features.
 pub fn classify(line: &str, stop: &StopWords) -> Class {
+    classify_with(line, stop, SHORT)
+}
+
+fn classify_with(line: &str, stop: &StopWords, short: usize) -> Class {
     if let Some(reason) = clean::classify(line) {
         return Class::Bad(reason);
     }
     let chars = line.chars().count();
     let density = stop.density(line);
-    if chars < SHORT {
+    if chars < short {
         Class::Short
     } else if density >= STOPWORDS_HIGH && (chars >= LONG || ends_sentence(line)) {
         Class::Good
@@ -372,6 +395,29 @@ mod tests {
         let verdict = judge(&lines, &StopWords::English);
         assert_eq!(verdict[3], None);
         assert_eq!(verdict[6], Some(DropReason::AfterArticle), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_paste_without_long_lines_still_loses_its_menus() {
+        let lines: Vec<String> = [
+            "Home",
+            "News",
+            "Sport",
+            "Weather",
+            "The river rose in the night and the town woke to it.",
+            "By dawn the water was at the doors of the school.",
+            "Volunteers carried the books up to the first floor.",
+            "Nobody was hurt, and the water went down by noon.",
+            "Contact Us",
+            "Privacy",
+            "Terms",
+        ]
+        .map(String::from)
+        .to_vec();
+        let verdict = judge(&lines, &StopWords::English);
+        assert!(verdict[..4].iter().all(Option::is_some), "{verdict:?}");
+        assert!(verdict[4..8].iter().all(Option::is_none), "{verdict:?}");
+        assert!(verdict[8..].iter().all(Option::is_some), "{verdict:?}");
     }
 
     #[test]
