@@ -44,6 +44,7 @@ pub fn judge(lines: &[String], stop: &StopWords) -> Vec<Option<DropReason>> {
         .map(|l| classify_with(l, stop, short))
         .collect();
     mark_repeated(lines, &mut classes);
+    mark_slideshow(lines, &mut classes);
     revise_short(&mut classes);
     revise_near_good(&mut classes);
     mark_widget_runs(lines, &mut classes);
@@ -74,6 +75,48 @@ fn mark_repeated(lines: &[String], classes: &mut [Class]) {
             && !matches!(class, Class::Bad(_))
         {
             *class = Class::Bad(DropReason::Repeated);
+        }
+    }
+}
+
+/// "3/50", "3 of 50", "Photo 3 of 50 …": a slide counter, with its number and the total.
+fn slide_counter(line: &str) -> Option<(usize, usize)> {
+    static COUNTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^(?:(?:image|photo|picture|slide|gallery)\s+)?(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b",
+        )
+        .expect("the counter pattern is valid")
+    });
+    let caps = COUNTER.captures(line.trim())?;
+    let n: usize = caps[1].parse().ok()?;
+    let total: usize = caps[2].parse().ok()?;
+    (n >= 1 && n <= total && total >= 2).then_some((n, total))
+}
+
+/// A slideshow: three or more slide counters of the same total. Each counter and the caption
+/// lines after it (up to the next counter, at most three lines; after the last counter, one) are
+/// not the article.
+fn mark_slideshow(lines: &[String], classes: &mut [Class]) {
+    let counters: Vec<(usize, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| slide_counter(l).map(|(_, total)| (i, total)))
+        .collect();
+    let mut totals: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for &(_, total) in &counters {
+        *totals.entry(total).or_default() += 1;
+    }
+    for (k, &(i, total)) in counters.iter().enumerate() {
+        if totals[&total] < 3 {
+            continue;
+        }
+        classes[i] = Class::Bad(DropReason::Widget);
+        // Between two counters, their caption; after the last one, a single line.
+        let next = counters.get(k + 1).map_or(i + 2, |&(j, _)| j.min(i + 4));
+        for class in &mut classes[(i + 1).min(lines.len())..next.min(lines.len())] {
+            if !matches!(class, Class::Bad(_)) {
+                *class = Class::Bad(DropReason::Caption);
+            }
         }
     }
 }
@@ -418,6 +461,31 @@ mod tests {
         assert!(verdict[..4].iter().all(Option::is_some), "{verdict:?}");
         assert!(verdict[4..8].iter().all(Option::is_none), "{verdict:?}");
         assert!(verdict[8..].iter().all(Option::is_some), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_slideshow_with_its_captions_is_left_out() {
+        let prose = |n: usize| {
+            format!(
+                "Paragraph {n} of the article goes on about the storm, and it explains what the \
+                 people of the town did when the water came into the streets."
+            )
+        };
+        let mut lines: Vec<String> = (0..3).map(prose).collect();
+        for n in 1..=4 {
+            lines.push(format!("{n}/4"));
+            lines.push(format!(
+                "Caption {n}: the people of the town carry sandbags to the river, and the water is \
+                 rising behind them in the rain."
+            ));
+        }
+        lines.extend((3..6).map(prose));
+        let verdict = judge(&lines, &StopWords::English);
+        assert!(verdict[..3].iter().all(Option::is_none), "{verdict:?}");
+        assert!(verdict[3..11].iter().all(Option::is_some), "{verdict:?}");
+        assert!(verdict[11..].iter().all(Option::is_none), "{verdict:?}");
+        assert_eq!(slide_counter("Photo 3 of 50 The river"), Some((3, 50)));
+        assert_eq!(slide_counter("24/7 news"), None);
     }
 
     #[test]
