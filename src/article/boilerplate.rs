@@ -152,12 +152,11 @@ fn is_list_item(line: &str) -> bool {
         || (digits > 0 && line[digits..].starts_with(['.', ')']))
 }
 
-/// The length under which a line is "short" in this paste: [`SHORT`], or for a paste whose
-/// paragraphs are all short (fewer than three lines reach [`SHORT`]: one short sentence per
-/// paragraph), [`SHORT_IN_SHORT_PASTE`], so that its sentences can still be told from its menus.
+/// The length under which a line is "short" in this paste: [`SHORT`], or for a paste with no line
+/// that long (one short sentence per paragraph), [`SHORT_IN_SHORT_PASTE`], so that its sentences
+/// can still be told from its menus.
 fn short_for(lines: &[String]) -> usize {
-    let long = lines.iter().filter(|l| l.chars().count() >= SHORT).count();
-    if long >= 3 {
+    if lines.iter().any(|l| l.chars().count() >= SHORT) {
         SHORT
     } else {
         SHORT_IN_SHORT_PASTE
@@ -167,11 +166,7 @@ fn short_for(lines: &[String]) -> usize {
 /// "Short" in a paste that has no long lines.
 const SHORT_IN_SHORT_PASTE: usize = 30;
 
-/// A line's class from its own features.
-pub fn classify(line: &str, stop: &StopWords) -> Class {
-    classify_with(line, stop, SHORT)
-}
-
+/// A line's class from its own features, lines under `short` characters being short.
 fn classify_with(line: &str, stop: &StopWords, short: usize) -> Class {
     if let Some(reason) = clean::classify(line) {
         return Class::Bad(reason);
@@ -371,9 +366,12 @@ mod tests {
     fn a_long_prose_line_is_good_and_a_menu_line_short() {
         let prose = "The report assessed poverty levels, income and wealth inequality, and the \
                      mobility of workers in ten of the wealthiest countries in the world.";
-        assert_eq!(classify(prose, &StopWords::English), Class::Good);
         assert_eq!(
-            classify("Investing Guide", &StopWords::English),
+            classify_with(prose, &StopWords::English, SHORT),
+            Class::Good
+        );
+        assert_eq!(
+            classify_with("Investing Guide", &StopWords::English, SHORT),
             Class::Short
         );
     }
