@@ -173,8 +173,12 @@ fn find_title(
     let mut scored: Vec<(isize, usize)> = candidates
         .filter(|&i| {
             let line = &lines[i];
-            let phrase_dropped = verdicts[i]
-                .is_some_and(|r| !matches!(r, DropReason::Navigation | DropReason::BeforeArticle));
+            let phrase_dropped = verdicts[i].is_some_and(|r| {
+                !matches!(
+                    r,
+                    DropReason::Navigation | DropReason::BeforeArticle | DropReason::Repeated
+                )
+            });
             (is_heading_like(line) || is_quoted_headline(line))
                 && byline(line).is_none()
                 && date(line).is_none()
@@ -225,12 +229,18 @@ fn alone(text: &str) -> std::collections::HashSet<String> {
 /// How far before the article's first line the headline is looked for.
 const TITLE_WINDOW: usize = 60;
 
-/// A headline candidate's score: longer is better (to 12 words), nearer the article is better, and
-/// a line the page prints twice or more (in its header, its share box, its breadcrumb) is likely
-/// the page's own title, and so is a line that stands alone between blank lines.
+/// A headline candidate's score: longer is better (to 12 words), nearer the article is better, a
+/// line of six words or more that the page prints twice or more (in its header, its share box,
+/// its breadcrumb) is likely the page's own title, and so is a line that stands alone between
+/// blank lines.
 fn title_score(line: &str, distance: usize, printed: usize, alone: bool) -> isize {
     let words = word_count(line).min(12) as isize;
-    let repeated = 8 * printed.saturating_sub(1).min(2) as isize;
+    // Menus and section labels repeat too, but they are short.
+    let repeated = if words >= 6 {
+        8 * printed.saturating_sub(1).min(2) as isize
+    } else {
+        0
+    };
     let block = if alone { 4 } else { 0 };
     2 * words + repeated + block - distance as isize / 3
 }
