@@ -48,7 +48,12 @@ pub fn judge(lines: &[String], stop: &StopWords) -> Vec<Option<DropReason>> {
     revise_short(&mut classes);
     revise_near_good(&mut classes);
     mark_widget_runs(lines, &mut classes);
-    let (start, end) = article_region(lines, &classes);
+    let (start, end, boxes) = article_region(lines, &classes);
+    for b in boxes {
+        for class in &mut classes[b] {
+            *class = Class::Bad(DropReason::Related);
+        }
+    }
     classes
         .iter()
         .enumerate()
@@ -271,12 +276,12 @@ const BOX_LINES: usize = 15;
 /// `[start, end)`: the stretch of prose lines (prose lines closer than [`MAX_GAP`] lines to each
 /// other) that holds the most prose, cut at the first line that opens an after-article section.
 /// Teasers, comments and sidebars come in stretches of their own, apart from the article's.
-fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
+fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize, Vec<Range>) {
     let good: Vec<usize> = (0..classes.len())
         .filter(|&i| is_good(classes[i]))
         .collect();
     if good.is_empty() {
-        return (0, 0);
+        return (0, 0, Vec::new());
     };
     // Stretches of prose: (characters, good lines, start, end).
     let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
@@ -298,7 +303,7 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
         }
     }
     let Some(main) = (0..runs.len()).max_by_key(|&r| runs[r].0) else {
-        return (0, 0);
+        return (0, 0, Vec::new());
     };
     // A gallery or a video box can split an article: neighbouring stretches that are articles
     // of their own size (several paragraphs) join the main one.
@@ -325,7 +330,7 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
         (i + 1..end.min(i + 1 + BOX_LINES))
             .find(|&j| is_good(classes[j]) && lines[j].chars().count() >= SHORT)
             .filter(|&j| !(i + 1..j).any(|k| starts_an_article(&lines[k])))
-            .is_some_and(|j| {
+            .filter(|&j| {
                 let after = j..end.min(j + 8);
                 let long = after
                     .clone()
@@ -338,18 +343,29 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
                 long >= 3 && long >= 2 * short
             })
     };
-    let stop = (start..end)
-        .find(|&i| {
-            clean::opens_after_article(&lines[i])
-                && (!clean::opens_inline_box(&lines[i]) || !resumes(i))
-        })
-        .unwrap_or(end);
+    // The boxes the article goes on after: from the opener to the resumed prose.
+    let mut boxes = Vec::new();
+    let mut stop = end;
+    for i in start..end {
+        if !clean::opens_after_article(&lines[i]) || boxes.iter().any(|b: &Range| b.contains(&i)) {
+            continue;
+        }
+        match resumes(i).filter(|_| clean::opens_inline_box(&lines[i])) {
+            Some(j) => boxes.push(i..j),
+            None => {
+                stop = i;
+                break;
+            }
+        }
+    }
     let end = (start..stop)
         .rev()
         .find(|&i| is_good(classes[i]))
         .map_or(start + 1, |i| i + 1);
-    (start, end)
+    (start, end, boxes)
 }
+
+type Range = std::ops::Range<usize>;
 
 #[cfg(test)]
 mod tests {
