@@ -322,8 +322,9 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize, Vec<Ran
     // An opener ("Comments", "Related") ends the article only if the article's prose does not
     // resume after it: a box of related links inside the article ("Related", "Recommended";
     // not the page's own modules such as "Most popular" or "More stories") is followed,
-    // within a few lines, by more paragraphs of the article (three or more, twice as many as
-    // short lines among them), with no byline or date line before them (another article's).
+    // within a few lines, by more paragraphs of the article (three or more long lines that end
+    // like sentences, twice as many as the titles and short lines among them), with no byline or
+    // date line before them (another article's).
     // A stream of teasers alternates a title and an excerpt instead. Comments always end the
     // article (they are prose too, but they come after it).
     let resumes = |i: usize| {
@@ -332,13 +333,15 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize, Vec<Ran
             .filter(|&j| !(i + 1..j).any(|k| starts_an_article(&lines[k])))
             .filter(|&j| {
                 let after = j..end.min(j + 8);
-                let long = after
-                    .clone()
-                    .filter(|&k| is_good(classes[k]) && lines[k].chars().count() >= SHORT)
-                    .count();
+                // Paragraphs are long and end like sentences; titles are short or do not.
+                let paragraph = |k: usize| {
+                    is_good(classes[k])
+                        && lines[k].chars().count() >= SHORT
+                        && ends_sentence(&lines[k])
+                };
+                let long = after.clone().filter(|&k| paragraph(k)).count();
                 let short = after
-                    .filter(|&k| !matches!(classes[k], Class::Bad(_)))
-                    .filter(|&k| lines[k].chars().count() < SHORT)
+                    .filter(|&k| !matches!(classes[k], Class::Bad(_)) && !paragraph(k))
                     .count();
                 long >= 3 && long >= 2 * short
             })
