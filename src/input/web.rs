@@ -209,6 +209,36 @@ mod tests {
     }
 
     #[test]
+    fn a_page_is_fetched_once_per_run() {
+        use std::io::{Read, Write};
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/once.html", listener.local_addr().unwrap());
+        let served = Arc::new(AtomicUsize::new(0));
+        let count = Arc::clone(&served);
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                count.fetch_add(1, Ordering::SeqCst);
+                let mut buf = [0u8; 2048];
+                let _ = stream.read(&mut buf);
+                let body = "<html><body><p>Once.</p></body></html>";
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
+                     Connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        let first = fetch(&url).unwrap();
+        let second = fetch(&url).unwrap();
+        assert_eq!(first, second);
+        assert!(first.html.contains("Once."));
+        assert_eq!(served.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
     fn the_charset_comes_from_the_header_then_the_page() {
         assert_eq!(
             charset_param("text/html; charset=ISO-8859-1").as_deref(),
