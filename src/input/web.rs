@@ -161,7 +161,7 @@ fn decode(bytes: &[u8], header: Option<&str>) -> String {
 }
 
 /// The name the outputs of a page take: the last segment of the URL's path without its
-/// extension ("https://example.com/news/a-story.html" → "a-story"), else the host; only letters,
+/// extension (`https://example.com/news/a-story.html` → `a-story`), else the host; only letters,
 /// digits, `-` and `_` kept.
 pub fn stem(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
