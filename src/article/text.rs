@@ -189,7 +189,8 @@ fn find_title(
         })
         .map(|i| {
             let line = lines[i].as_str();
-            let score = title_score(line, first.abs_diff(i), printed[line], alone.contains(line));
+            let score = title_score(line, first.abs_diff(i), printed[line], alone.contains(line))
+                + if leads_in(lines.get(i + 1)) { 6 } else { 0 };
             (score, i)
         })
         .collect();
@@ -200,11 +201,17 @@ fn find_title(
     };
     let line = lines[i].as_str();
     let mut how = format!(
-        "heading-like line {} lines from the article's first line, printed {} time(s){}; score {score}",
+        "heading-like line {} lines from the article's first line, printed {} time(s){}{}; score \
+         {score}",
         first.abs_diff(i),
         printed[line],
         if alone.contains(line) {
             ", standing alone"
+        } else {
+            ""
+        },
+        if leads_in(lines.get(i + 1)) {
+            ", followed by a dek, byline or date"
         } else {
             ""
         },
@@ -245,6 +252,19 @@ fn title_score(line: &str, distance: usize, printed: usize, alone: bool) -> isiz
     2 * words + repeated + block - distance as isize / 3
 }
 
+/// Whether the line after a candidate is what follows a headline: its dek (a short line that
+/// ends like a sentence), its byline or its date. A teaser's title in a list is followed by
+/// another title instead.
+fn leads_in(next: Option<&String>) -> bool {
+    next.is_some_and(|n| {
+        (n.trim_end_matches(['"', '”', '’', ')'])
+            .ends_with(['.', '!', '?'])
+            && word_count(n) <= 25)
+            || byline(n).is_some()
+            || date(n).is_some()
+    })
+}
+
 /// A control of the page rather than a title: share and follow buttons, counters, prompts.
 fn is_page_control(line: &str) -> bool {
     const CONTROLS: [&str; 14] = [
@@ -264,10 +284,12 @@ fn is_page_control(line: &str) -> bool {
         "skip",
     ];
     let lower = line.to_lowercase();
+    let short = word_count(line) <= 4;
     CONTROLS.iter().any(|c| {
-        lower
-            .split(|ch: char| !ch.is_alphanumeric() && ch != ' ')
-            .any(|part| part.trim() == *c || part.trim().starts_with(&format!("{c} ")))
+        (short && lower.split_whitespace().any(|w| w == *c))
+            || lower
+                .split(|ch: char| !ch.is_alphanumeric() && ch != ' ')
+                .any(|part| part.trim() == *c || part.trim().starts_with(&format!("{c} ")))
     })
 }
 
