@@ -400,6 +400,15 @@ pub(super) fn byline(line: &str) -> Option<&str> {
     .then_some(name)
 }
 
+/// Times and the words that label dates ("at 6:01 am", "Updated", "By"): not counted as the
+/// rest of a date line.
+static TIME_WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|at|by|updated|posted|published|on)\b",
+    )
+    .expect("the time pattern is valid")
+});
+
 /// A date in a short line ("posted on April 21, 2015", "Published Thursday 27 July 2017",
 /// "2016-02-01").
 pub(super) fn date(line: &str) -> Option<String> {
@@ -415,12 +424,16 @@ pub(super) fn date(line: &str) -> Option<String> {
     let labelled = ["posted", "published", "updated", "first published"]
         .iter()
         .any(|w| lower.contains(w));
-    if word_count(line) > 14 || (line.ends_with(['.', '!', '?']) && !labelled) {
+    // A labelled line may carry two dates and times ("By April 28, 2019 at 6:01 am Updated
+    // April 29, 2019 at 3:33 pm").
+    let limit = if labelled { 24 } else { 14 };
+    if word_count(line) > limit || (line.ends_with(['.', '!', '?']) && !labelled) {
         return None;
     }
     let found = DATE.find(line)?;
-    let rest = word_count(&line.replace(found.as_str(), " "));
-    (rest <= 6).then(|| found.as_str().to_string())
+    let rest = DATE.replace_all(line, " ");
+    let rest = TIME_WORDS.replace_all(&rest, " ");
+    (word_count(&rest) <= 6).then(|| found.as_str().to_string())
 }
 
 const MONTHS: [&str; 12] = [
@@ -768,6 +781,19 @@ mod tests {
         let a = parse_text("A Title\n\nMarch 3, 2020\n\nThe story begins here, as stories do.\n");
         assert_eq!(a.date.as_deref(), Some("March 3, 2020"));
         assert_eq!(a.paragraph_count(), 1);
+    }
+
+    #[test]
+    fn a_dated_by_line_is_the_date_not_the_byline() {
+        let line = "By April 28, 2019 at 6:01 am Updated April 29, 2019 at 3:33 pm";
+        assert_eq!(byline(line), None);
+        assert_eq!(date(line).as_deref(), Some("April 28, 2019"));
+        let a = parse_text(&format!(
+            "A Headline For The Story\n\n{line}\n\nThe story begins here, as stories do.\n"
+        ));
+        assert_eq!(a.byline, None);
+        assert_eq!(a.date.as_deref(), Some("April 28, 2019"));
+        assert_eq!(a.sections[0].heading, None);
     }
 
     #[test]
