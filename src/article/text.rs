@@ -72,6 +72,10 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
             article.credits.push(line.clone());
         } else if let Some(reason) = verdict {
             drop_line(&mut article, line, *reason);
+        } else if !book && title.is_some_and(|t| i < t && t <= first + 3) {
+            // The article starts at its headline: short lines kept above it (a blog's name, a
+            // menu entry) are the page's.
+            drop_line(&mut article, line, DropReason::BeforeArticle);
         } else {
             body.push(line);
         }
@@ -794,6 +798,20 @@ mod tests {
         assert_eq!(a.byline, None);
         assert_eq!(a.date.as_deref(), Some("April 28, 2019"));
         assert_eq!(a.sections[0].heading, None);
+    }
+
+    #[test]
+    fn short_lines_above_the_headline_are_not_the_article() {
+        let a = parse_text(
+            "Minecraft News\n\nPowered by Tumblr\n\nThe Bountiful Update Is Out Today\n\n\
+             The update adds granite, andesite and diorite, and the villagers now plant crops.\n",
+        );
+        assert_eq!(
+            a.title.as_deref(),
+            Some("The Bountiful Update Is Out Today")
+        );
+        assert_eq!(a.paragraph_count(), 1);
+        assert!(a.dropped.iter().any(|d| d.text == "Powered by Tumblr"));
     }
 
     #[test]
