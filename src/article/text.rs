@@ -72,7 +72,7 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
             article.credits.push(line.clone());
         } else if let Some(reason) = verdict {
             drop_line(&mut article, line, *reason);
-        } else if !book && title.is_some_and(|t| i < t && t <= first + 3) {
+        } else if !book && !keep_all && title.is_some_and(|t| i < t && t <= first + 3) {
             // The article starts at its headline: short lines kept above it (a blog's name, a
             // menu entry) are the page's.
             drop_line(&mut article, line, DropReason::BeforeArticle);
