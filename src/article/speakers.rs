@@ -20,6 +20,7 @@ const VERBS: &[&str] = &[
     "argued",
     "argues",
     "asked",
+   
     "asks",
     "assented",
     "asserted",
@@ -35,6 +36,7 @@ const VERBS: &[&str] = &[
     "called",
     "calls",
     "cautioned",
+   
     "chimed",
     "chuckled",
     "claimed",
@@ -138,6 +140,8 @@ const VERBS: &[&str] = &[
     "returned",
     "roared",
     "said",
+   
+    "saying",
     "says",
     "scoffed",
     "screamed",
@@ -151,6 +155,7 @@ const VERBS: &[&str] = &[
     "sobbed",
     "spoke",
     "stammered",
+    "stipulated",
     "stuttered",
     "suggested",
     "suggests",
@@ -462,10 +467,13 @@ fn description(clause: &[&str]) -> Option<Who> {
 /// Miami"), adverbs between them dropped ("he quietly said").
 fn subject(words: &[&str]) -> Option<Who> {
     let mut words: Vec<&str> = words.iter().map(|w| trim_word(w)).collect();
-    while words
-        .last()
-        .is_some_and(|w| w.to_lowercase().ends_with("ly") && !is_capitalized(w))
-    {
+    // Adverbs and auxiliaries between the subject and the verb ("he quietly said", "Adye was
+    // saying").
+    while words.last().is_some_and(|w| {
+        let lower = w.to_lowercase();
+        (lower.ends_with("ly") && !is_capitalized(w))
+            || ["was", "were", "is", "had", "has", "then", "now"].contains(&lower.as_str())
+    }) {
         words.pop();
     }
     if words.is_empty() || words.len() > 8 {
@@ -590,6 +598,15 @@ mod tests {
             Some(Who::Pronoun(Pronoun::Other))
         );
         assert_eq!(after("he quietly said."), Some(Who::Pronoun(Pronoun::He)));
+    }
+
+    #[test]
+    fn an_auxiliary_between_the_name_and_the_verb_is_dropped() {
+        assert_eq!(after("Adye was saying."), name("Adye"));
+        assert_eq!(
+            after("stipulated the stranger."),
+            Some(Who::Described("the stranger".into()))
+        );
     }
 
     #[test]
