@@ -120,8 +120,12 @@ pub fn attribute(article: &mut Article) {
         let own: Vec<Option<(String, Attribution)>> = turn
             .tags
             .iter()
-            .map(|tag| match tag {
+            .zip(&turn.quotations)
+            .map(|(tag, &q)| match tag {
                 Some(Who::Pronoun(p)) => resolve(&names, &recent, &turn.narration, *p, except)
+                    // Whom a quotation names, it addresses ("Perhaps you are right, Watson"):
+                    // the speaker is someone else.
+                    .filter(|s| !names.mentions(&article.quotations[q].text).contains(s))
                     .map(|s| (s, Attribution::Pronoun)),
                 Some(who) => who.text().map(|s| (s.to_string(), Attribution::Tag)),
                 None => None,
@@ -633,6 +637,15 @@ mod tests {
         let s = speakers(&story);
         assert_eq!(s[9].as_deref(), Some("Holmes"));
         assert_eq!(s[10], None, "{s:?}");
+    }
+
+    #[test]
+    fn a_pronoun_never_names_whom_the_quotation_addresses() {
+        let story = "Title\n\n\"Come in,\" said Holmes. He was smiling. Holmes knew that he was right.\n\n\
+                     Holmes sat down by the fire.\n\n\"You are right, Holmes,\" he said.\n";
+        let s = speakers(story);
+        assert_eq!(s[0].as_deref(), Some("Holmes"));
+        assert_eq!(s[1], None, "{s:?}");
     }
 
     #[test]
