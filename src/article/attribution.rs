@@ -185,7 +185,11 @@ fn untagged(
     let n = history.len();
     if turn.opens_with_quote && n >= 2 {
         if let (Some(a), Some(b)) = (&history[n - 2], &history[n - 1]) {
-            if a != b && names.is_named(a) && names.is_named(b) {
+            let addressed = turn
+                .quotations
+                .iter()
+                .any(|&q| names.mentions(&article.quotations[q].text).contains(a));
+            if a != b && names.is_named(a) && names.is_named(b) && !addressed {
                 return Some((a.clone(), Attribution::Alternation));
             }
         }
