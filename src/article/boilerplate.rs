@@ -349,11 +349,11 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize, Vec<Ran
     // The boxes the article goes on after: from the opener to the resumed prose.
     let mut boxes = Vec::new();
     let mut stop = end;
-    for i in start..end {
-        if !clean::opens_after_article(&lines[i]) || boxes.iter().any(|b: &Range| b.contains(&i)) {
+    for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+        if !clean::opens_after_article(line) || boxes.iter().any(|b: &Range| b.contains(&i)) {
             continue;
         }
-        match resumes(i).filter(|_| clean::opens_inline_box(&lines[i])) {
+        match resumes(i).filter(|_| clean::opens_inline_box(line)) {
             Some(j) => boxes.push(i..j),
             None => {
                 stop = i;

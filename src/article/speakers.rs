@@ -20,7 +20,6 @@ const VERBS: &[&str] = &[
     "argued",
     "argues",
     "asked",
-   
     "asks",
     "assented",
     "asserted",
@@ -36,7 +35,6 @@ const VERBS: &[&str] = &[
     "called",
     "calls",
     "cautioned",
-   
     "chimed",
     "chuckled",
     "claimed",
@@ -140,7 +138,6 @@ const VERBS: &[&str] = &[
     "returned",
     "roared",
     "said",
-   
     "saying",
     "says",
     "scoffed",
