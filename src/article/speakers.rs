@@ -325,6 +325,12 @@ fn bare(word: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether `text` holds a speech verb ("She drew her brows together and said abruptly").
+pub fn has_speech_verb(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (0..words.len()).any(|i| verb_at(&words, i).is_some())
+}
+
 /// The number of words of the speech verb at `i`, if there is one.
 fn verb_at(words: &[&str], i: usize) -> Option<usize> {
     let w = bare(words[i]);

@@ -3,7 +3,7 @@
 use super::clean::{self, DropReason};
 use super::language::{self, StopWords};
 use super::{Article, Dropped, Paragraph, Quotation, Section, Span, SpanKind, quotes, word_count};
-use super::{attribution, boilerplate, sentences, wrapped};
+use super::{attribution, boilerplate, sentences, speakers, wrapped};
 
 /// A headline or heading is at most this many words.
 const MAX_HEADING_WORDS: usize = 20;
@@ -170,7 +170,10 @@ fn find_title(
     // Short lines kept at the top (a blog's name, a menu entry) may come before the headline: it
     // is looked for up to a few lines into the article while every line before it is short.
     let after = (first + 1..lines.len().min(first + 4))
-        .take_while(|&i| lines[i - 1].chars().count() < 70)
+        .take_while(|&i| {
+            let above = &lines[i - 1];
+            above.chars().count() < 70 && !above.ends_with(['.', '!', '?', '"', '”'])
+        })
         .last()
         .unwrap_or(first);
     let candidates = first.saturating_sub(TITLE_WINDOW)..=after;
@@ -189,6 +192,7 @@ fn find_title(
                 && !phrase_dropped
                 && !looks_like_page_furniture(line)
                 && !is_page_control(line)
+                && !leads_into_quotation(line, lines.get(i + 1).map(String::as_str).as_ref())
                 && (i <= first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
         })
         .map(|i| {
@@ -506,7 +510,10 @@ fn build_body(article: &mut Article, body: &[&str]) {
             close_section(article, &mut section, Some(heading));
         } else if is_scene_break(line) {
             close_section(article, &mut section, None);
-        } else if is_heading_like(line) && next_is_prose {
+        } else if is_heading_like(line)
+            && next_is_prose
+            && !leads_into_quotation(line, body.get(i + 1))
+        {
             close_section(article, &mut section, Some(line.to_string()));
         } else {
             let opening = article.dateline.is_none()
@@ -534,6 +541,12 @@ fn build_body(article: &mut Article, body: &[&str]) {
         }
     }
     close_section(article, &mut section, None);
+}
+
+/// A short line with a speech verb before a paragraph that opens with a quotation leads into
+/// it ("She drew her brows together and said abruptly"): narration, not a heading.
+fn leads_into_quotation(line: &str, next: Option<&&str>) -> bool {
+    next.is_some_and(|n| n.starts_with(['"', '“', '«', '„'])) && speakers::has_speech_verb(line)
 }
 
 pub(super) fn close_section(
@@ -837,6 +850,16 @@ mod tests {
     fn scene_break_starts_a_new_section() {
         let a = parse_text("Title\n\nOne paragraph here.\n\n* * *\n\nAnother paragraph here.\n");
         assert_eq!(a.sections.len(), 2);
+    }
+
+    #[test]
+    fn a_line_that_leads_into_a_quotation_is_not_a_heading() {
+        let a = parse_text(
+            "Title\n\nIntro text here.\n\nShe drew her brows together and said abruptly\n\n\
+             \"I do not believe a word of it, not one word.\"\n",
+        );
+        assert_eq!(a.sections.len(), 1);
+        assert_eq!(a.paragraph_count(), 3);
     }
 
     #[test]
