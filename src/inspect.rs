@@ -13,6 +13,8 @@ pub struct Report<'a> {
     pub encoding: EncodingView,
     /// Headline.
     pub title: Option<&'a str>,
+    /// How the headline was chosen.
+    pub title_found: Option<&'a str>,
     /// Author line.
     pub byline: Option<&'a str>,
     /// Credit lines.
@@ -21,6 +23,8 @@ pub struct Report<'a> {
     pub dateline: Option<&'a str>,
     /// Publication date as written.
     pub date: Option<&'a str>,
+    /// Language (ISO 639-1), from the page or detected.
+    pub language: Option<&'a str>,
     /// Headings and paragraphs in reading order.
     pub blocks: Vec<Block<'a>>,
     /// Lines removed by cleaning.
@@ -116,10 +120,12 @@ pub fn report<'a>(article: &'a Article, encoding: &Decoding) -> Report<'a> {
             origin: encoding.origin,
         },
         title: article.title.as_deref(),
+        title_found: article.title_found.as_deref(),
         byline: article.byline.as_deref(),
         credits: &article.credits,
         dateline: article.dateline.as_deref(),
         date: article.date.as_deref(),
+        language: article.language.as_deref(),
         blocks,
         dropped: article
             .dropped
@@ -152,6 +158,9 @@ pub fn text(article: &Article, encoding: &Decoding) -> String {
         0,
         &format!("title:    {}", article.title.as_deref().unwrap_or("(none)")),
     );
+    if let Some(how) = &article.title_found {
+        line(&mut out, 1, &format!("chosen: {how}"));
+    }
     line(
         &mut out,
         0,
@@ -160,6 +169,9 @@ pub fn text(article: &Article, encoding: &Decoding) -> String {
             article.byline.as_deref().unwrap_or("(none)")
         ),
     );
+    if let Some(l) = &article.language {
+        line(&mut out, 0, &format!("language: {l}"));
+    }
     if let Some(d) = &article.dateline {
         line(&mut out, 0, &format!("dateline: {d}"));
     }

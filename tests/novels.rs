@@ -42,7 +42,7 @@ fn novels_dialogue_is_found_and_attributed() {
             "--min-precision",
             "0.94",
             "--min-attrib",
-            "0.85",
+            "0.88",
         ])
         .output()
         .expect("python3 runs quote_score.py");
@@ -51,8 +51,8 @@ fn novels_dialogue_is_found_and_attributed() {
     let [recall, precision, attribution, wrong] =
         figures(&text).expect("quote_score.py prints its figures");
     assert!(out.status.success(), "below the thresholds: {text}");
-    assert!(recall >= 0.98 && precision >= 0.94 && attribution >= 0.87);
-    assert!(wrong <= 0.055, "wrong speakers {wrong:.3}");
+    assert!(recall >= 0.98 && precision >= 0.94 && attribution >= 0.88);
+    assert!(wrong <= 0.05, "wrong speakers {wrong:.3}");
 }
 
 #[test]

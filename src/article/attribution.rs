@@ -103,24 +103,34 @@ pub fn attribute(article: &mut Article) {
     let dialogue = is_dialogue(&turns, article);
     let mut history: Vec<Option<String>> = Vec::new();
     let mut recent = Recent::default();
+    let mut previous_turn: Option<String> = None;
     for turn in &turns {
         if turn.quotations.is_empty() {
             recent.read(&names, &turn.narration);
             if !turn.narration.trim().is_empty() {
                 history.clear();
+                previous_turn = None;
             }
             continue;
         }
-        let own: Vec<Option<(String, Attribution)>> =
-            turn.tags
-                .iter()
-                .map(|tag| match tag {
-                    Some(Who::Pronoun(p)) => resolve(&names, &recent, &turn.narration, *p)
-                        .map(|s| (s, Attribution::Pronoun)),
-                    Some(who) => who.text().map(|s| (s.to_string(), Attribution::Tag)),
-                    None => None,
-                })
-                .collect();
+        // In dialogue a new paragraph that opens with a quotation is another speaker's turn.
+        let except = previous_turn
+            .as_deref()
+            .filter(|_| dialogue && turn.opens_with_quote);
+        let own: Vec<Option<(String, Attribution)>> = turn
+            .tags
+            .iter()
+            .zip(&turn.quotations)
+            .map(|(tag, &q)| match tag {
+                Some(Who::Pronoun(p)) => resolve(&names, &recent, &turn.narration, *p, except)
+                    // Whom a quotation names, it addresses ("Perhaps you are right, Watson"):
+                    // the speaker is someone else.
+                    .filter(|s| !names.mentions(&article.quotations[q].text).contains(s))
+                    .map(|s| (s, Attribution::Pronoun)),
+                Some(who) => who.text().map(|s| (s.to_string(), Attribution::Tag)),
+                None => None,
+            })
+            .collect();
         let paragraph_speaker = own.iter().flatten().next().cloned();
         let tagged = turn.tags.iter().any(Option::is_some);
         let fallback = match paragraph_speaker {
@@ -159,6 +169,7 @@ pub fn attribute(article: &mut Article) {
             .quotations
             .last()
             .is_some_and(|&q| article.quotations[q].attribution == Some(Attribution::Pronoun));
+        previous_turn.clone_from(&last);
         history.push(last.filter(|_| !inferred));
     }
 }
@@ -174,7 +185,11 @@ fn untagged(
     let n = history.len();
     if turn.opens_with_quote && n >= 2 {
         if let (Some(a), Some(b)) = (&history[n - 2], &history[n - 1]) {
-            if a != b && names.is_named(a) && names.is_named(b) {
+            let addressed = turn
+                .quotations
+                .iter()
+                .any(|&q| names.mentions(&article.quotations[q].text).contains(a));
+            if a != b && names.is_named(a) && names.is_named(b) && !addressed {
                 return Some((a.clone(), Attribution::Alternation));
             }
         }
@@ -199,7 +214,13 @@ fn untagged(
 
 /// A pronoun tag's speaker: the latest mention of a named speaker of that gender in the
 /// paragraph's narration or the recent text; unknown for other pronouns and unknown genders.
-fn resolve(names: &Names, recent: &Recent, narration: &str, pronoun: Pronoun) -> Option<String> {
+fn resolve(
+    names: &Names,
+    recent: &Recent,
+    narration: &str,
+    pronoun: Pronoun,
+    except: Option<&str>,
+) -> Option<String> {
     let gender = match pronoun {
         Pronoun::He => Gender::Male,
         Pronoun::She => Gender::Female,
@@ -207,7 +228,7 @@ fn resolve(names: &Names, recent: &Recent, narration: &str, pronoun: Pronoun) ->
     };
     let mut here = recent.clone();
     here.read(names, narration);
-    here.latest(gender)
+    here.latest_except(gender, except)
 }
 
 /// The latest mention of a named speaker of each gender, as the text goes on.
@@ -326,13 +347,16 @@ impl Recent {
         }
     }
 
-    fn latest(&self, gender: Gender) -> Option<String> {
-        let (found, other) = match gender {
-            Gender::Male => (self.male.as_ref(), self.other_male),
-            Gender::Female => (self.female.as_ref(), self.other_female),
+    /// The latest named speaker of that gender, unless it is `except` (the speaker of the turn
+    /// before: a new paragraph of dialogue is another speaker's, so the pronoun is left empty).
+    fn latest_except(&self, gender: Gender, except: Option<&str>) -> Option<String> {
+        let (latest, other) = match gender {
+            Gender::Male => (&self.male, self.other_male),
+            Gender::Female => (&self.female, self.other_female),
         };
-        found
-            .filter(|(_, at)| *at > other)
+        latest
+            .as_ref()
+            .filter(|(name, at)| *at > other && Some(name.as_str()) != except)
             .map(|(name, _)| name.clone())
     }
 }
@@ -603,6 +627,29 @@ mod tests {
         let n = s.len();
         assert_eq!(s[n - 2].as_deref(), Some("Alice"));
         assert_eq!(s[n - 1].as_deref(), Some("Bob"));
+    }
+
+    #[test]
+    fn in_dialogue_a_new_turn_is_not_the_speaker_of_the_turn_before() {
+        let mut story = String::from(
+            "Title\n\nHolmes was at the window. He turned. Holmes knew he was late.\n\n",
+        );
+        for i in 0..10 {
+            story.push_str(&format!("\"Number {i}?\" said Holmes.\n\n"));
+        }
+        story.push_str("\"I cannot say,\" he answered.\n");
+        let s = speakers(&story);
+        assert_eq!(s[9].as_deref(), Some("Holmes"));
+        assert_eq!(s[10], None, "{s:?}");
+    }
+
+    #[test]
+    fn a_pronoun_never_names_whom_the_quotation_addresses() {
+        let story = "Title\n\n\"Come in,\" said Holmes. He was smiling. Holmes knew that he was right.\n\n\
+                     Holmes sat down by the fire.\n\n\"You are right, Holmes,\" he said.\n";
+        let s = speakers(story);
+        assert_eq!(s[0].as_deref(), Some("Holmes"));
+        assert_eq!(s[1], None, "{s:?}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Which lines of a pasted web page are the article: a context-sensitive classifier in the
 //! manner of jusText (Pomikálek, 2011), for plain text.
 //!
-//! 1. Each line gets a class from its own features: length, the share of English function words
+//! 1. Each line gets a class from its own features: length, the share of the language's function words
 //!    (prose has many, menus and captions few), sentence punctuation, and known boilerplate
 //!    phrases ([`clean::classify`]).
 //! 2. Short and "near-good" lines take the class of their neighbours: a short line between two
@@ -11,6 +11,8 @@
 //!    that opens what follows an article (comments, "Related", "More from ...").
 
 use super::clean::{self, DropReason};
+use super::language::StopWords;
+use super::text;
 
 /// Lines shorter than this (in characters) are "short": judged by their neighbours.
 const SHORT: usize = 70;
@@ -35,13 +37,23 @@ pub enum Class {
 }
 
 /// The verdict on every line: `None` keeps it, `Some(reason)` drops it.
-pub fn judge(lines: &[String]) -> Vec<Option<DropReason>> {
-    let mut classes: Vec<Class> = lines.iter().map(|l| classify(l)).collect();
+pub fn judge(lines: &[String], stop: &StopWords) -> Vec<Option<DropReason>> {
+    let short = short_for(lines);
+    let mut classes: Vec<Class> = lines
+        .iter()
+        .map(|l| classify_with(l, stop, short))
+        .collect();
     mark_repeated(lines, &mut classes);
+    mark_slideshow(lines, &mut classes);
     revise_short(&mut classes);
     revise_near_good(&mut classes);
     mark_widget_runs(lines, &mut classes);
-    let (start, end) = article_region(lines, &classes);
+    let (start, end, boxes) = article_region(lines, &classes);
+    for b in boxes {
+        for class in &mut classes[b] {
+            *class = Class::Bad(DropReason::Related);
+        }
+    }
     classes
         .iter()
         .enumerate()
@@ -68,6 +80,48 @@ fn mark_repeated(lines: &[String], classes: &mut [Class]) {
             && !matches!(class, Class::Bad(_))
         {
             *class = Class::Bad(DropReason::Repeated);
+        }
+    }
+}
+
+/// "3/50", "3 of 50", "Photo 3 of 50 …": a slide counter, with its number and the total.
+fn slide_counter(line: &str) -> Option<(usize, usize)> {
+    static COUNTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^(?:(?:image|photo|picture|slide|gallery)\s+)?(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b",
+        )
+        .expect("the counter pattern is valid")
+    });
+    let caps = COUNTER.captures(line.trim())?;
+    let n: usize = caps[1].parse().ok()?;
+    let total: usize = caps[2].parse().ok()?;
+    (n >= 1 && n <= total && total >= 2).then_some((n, total))
+}
+
+/// A slideshow: three or more slide counters of the same total. Each counter and the caption
+/// lines after it (up to the next counter, at most three lines; after the last counter, one) are
+/// not the article.
+fn mark_slideshow(lines: &[String], classes: &mut [Class]) {
+    let counters: Vec<(usize, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| slide_counter(l).map(|(_, total)| (i, total)))
+        .collect();
+    let mut totals: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for &(_, total) in &counters {
+        *totals.entry(total).or_default() += 1;
+    }
+    for (k, &(i, total)) in counters.iter().enumerate() {
+        if totals[&total] < 3 {
+            continue;
+        }
+        classes[i] = Class::Bad(DropReason::Widget);
+        // Between two counters, their caption; after the last one, a single line.
+        let next = counters.get(k + 1).map_or(i + 2, |&(j, _)| j.min(i + 4));
+        for class in &mut classes[(i + 1).min(lines.len())..next.min(lines.len())] {
+            if !matches!(class, Class::Bad(_)) {
+                *class = Class::Bad(DropReason::Caption);
+            }
         }
     }
 }
@@ -103,14 +157,28 @@ fn is_list_item(line: &str) -> bool {
         || (digits > 0 && line[digits..].starts_with(['.', ')']))
 }
 
-/// A line's class from its own features.
-pub fn classify(line: &str) -> Class {
+/// The length under which a line is "short" in this paste: [`SHORT`], or for a paste with no line
+/// that long (one short sentence per paragraph), [`SHORT_IN_SHORT_PASTE`], so that its sentences
+/// can still be told from its menus.
+fn short_for(lines: &[String]) -> usize {
+    if lines.iter().any(|l| l.chars().count() >= SHORT) {
+        SHORT
+    } else {
+        SHORT_IN_SHORT_PASTE
+    }
+}
+
+/// "Short" in a paste that has no long lines.
+const SHORT_IN_SHORT_PASTE: usize = 30;
+
+/// A line's class from its own features, lines under `short` characters being short.
+fn classify_with(line: &str, stop: &StopWords, short: usize) -> Class {
     if let Some(reason) = clean::classify(line) {
         return Class::Bad(reason);
     }
     let chars = line.chars().count();
-    let density = stopword_density(line);
-    if chars < SHORT {
+    let density = stop.density(line);
+    if chars < short {
         Class::Short
     } else if density >= STOPWORDS_HIGH && (chars >= LONG || ends_sentence(line)) {
         Class::Good
@@ -137,45 +205,6 @@ fn ends_sentence(line: &str) -> bool {
         .trim_end_matches(['"', '”', '’', '\'', ')', ']'])
         .ends_with(['.', '!', '?', ':', ';'])
 }
-
-/// Share of words that are English function words.
-pub fn stopword_density(line: &str) -> f64 {
-    let mut words = 0usize;
-    let mut stop = 0usize;
-    for word in line.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’') {
-        if word.is_empty() {
-            continue;
-        }
-        words += 1;
-        if is_stopword(&word.to_lowercase()) {
-            stop += 1;
-        }
-    }
-    if words == 0 {
-        0.0
-    } else {
-        stop as f64 / words as f64
-    }
-}
-
-fn is_stopword(word: &str) -> bool {
-    STOPWORDS.binary_search(&word).is_ok()
-}
-
-/// English function words, sorted (binary search).
-const STOPWORDS: [&str; 124] = [
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
-    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even",
-    "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
-    "him", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its", "just", "may", "me",
-    "might", "more", "most", "much", "must", "my", "no", "nor", "not", "now", "of", "off", "on",
-    "once", "one", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should",
-    "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
-    "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
-    "yet", "you", "your",
-];
 
 /// The class of the nearest line before (`step` = -1) or after (+1) `i` that is not short (and,
 /// if `skip_near_good`, not near-good either). Past either end of the page: bad.
@@ -234,18 +263,25 @@ fn revise_near_good(classes: &mut [Class]) {
     }
 }
 
+/// A byline or a date line: what opens another article (the next story of an endless page).
+fn starts_an_article(line: &str) -> bool {
+    text::byline(line).is_some() || text::date(line).is_some()
+}
+
 /// Lines of other kinds between two prose lines that still leave them in one stretch of text.
 const MAX_GAP: usize = 10;
+/// An in-article box (related links, a promotion) is at most this many lines long.
+const BOX_LINES: usize = 15;
 
 /// `[start, end)`: the stretch of prose lines (prose lines closer than [`MAX_GAP`] lines to each
 /// other) that holds the most prose, cut at the first line that opens an after-article section.
 /// Teasers, comments and sidebars come in stretches of their own, apart from the article's.
-fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
+fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize, Vec<Range>) {
     let good: Vec<usize> = (0..classes.len())
         .filter(|&i| is_good(classes[i]))
         .collect();
     if good.is_empty() {
-        return (0, 0);
+        return (0, 0, Vec::new());
     };
     // Stretches of prose: (characters, good lines, start, end).
     let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
@@ -267,7 +303,7 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
         }
     }
     let Some(main) = (0..runs.len()).max_by_key(|&r| runs[r].0) else {
-        return (0, 0);
+        return (0, 0, Vec::new());
     };
     // A gallery or a video box can split an article: neighbouring stretches that are articles
     // of their own size (several paragraphs) join the main one.
@@ -283,41 +319,80 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize) {
         .unwrap_or(main);
     let best = (0, runs[first_run].2, runs[last_run].3);
     let (_, start, end) = best;
-    // An opener ("Comments", "Related") ends the article, unless it heads a single link with the
-    // article's prose going on right after it (a related-story box inside the article).
-    let inline_box =
-        |i: usize| i + 2 < end && lines[i + 1].chars().count() < SHORT && is_good(classes[i + 2]);
-    let stop = (start..end)
-        .find(|&i| clean::opens_after_article(&lines[i]) && !inline_box(i))
-        .unwrap_or(end);
+    // An opener ("Comments", "Related") ends the article only if the article's prose does not
+    // resume after it: a box of related links inside the article ("Related", "Recommended";
+    // not the page's own modules such as "Most popular" or "More stories") is followed,
+    // within a few lines, by more paragraphs of the article (three or more long lines that end
+    // like sentences, twice as many as the titles and short lines among them), with no byline or
+    // date line before them (another article's).
+    // A stream of teasers alternates a title and an excerpt instead. Comments always end the
+    // article (they are prose too, but they come after it).
+    let resumes = |i: usize| {
+        (i + 1..end.min(i + 1 + BOX_LINES))
+            .find(|&j| is_good(classes[j]) && lines[j].chars().count() >= SHORT)
+            .filter(|&j| !(i + 1..j).any(|k| starts_an_article(&lines[k])))
+            .filter(|&j| {
+                let after = j..end.min(j + 8);
+                // Paragraphs are long and end like sentences; titles are short or do not.
+                let paragraph = |k: usize| {
+                    is_good(classes[k])
+                        && lines[k].chars().count() >= SHORT
+                        && ends_sentence(&lines[k])
+                };
+                let long = after.clone().filter(|&k| paragraph(k)).count();
+                let short = after
+                    .filter(|&k| !matches!(classes[k], Class::Bad(_)) && !paragraph(k))
+                    .count();
+                long >= 3 && long >= 2 * short
+            })
+    };
+    // The boxes the article goes on after: from the opener to the resumed prose.
+    let mut boxes = Vec::new();
+    let mut stop = end;
+    for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+        if !clean::opens_after_article(line) || boxes.iter().any(|b: &Range| b.contains(&i)) {
+            continue;
+        }
+        match resumes(i).filter(|_| clean::opens_inline_box(line)) {
+            Some(j) => boxes.push(i..j),
+            None => {
+                stop = i;
+                break;
+            }
+        }
+    }
     let end = (start..stop)
         .rev()
         .find(|&i| is_good(classes[i]))
         .map_or(start + 1, |i| i + 1);
-    (start, end)
+    (start, end, boxes)
 }
+
+type Range = std::ops::Range<usize>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn stopword_list_is_sorted_for_binary_search() {
-        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[test]
     fn prose_has_many_function_words_and_menus_none() {
-        assert!(stopword_density("He said that it was the best of times for all of them.") > 0.5);
-        assert_eq!(stopword_density("Markets Investing Economy Tech"), 0.0);
+        let en = StopWords::English;
+        assert!(en.density("He said that it was the best of times for all of them.") > 0.5);
+        assert_eq!(en.density("Markets Investing Economy Tech"), 0.0);
     }
 
     #[test]
     fn a_long_prose_line_is_good_and_a_menu_line_short() {
         let prose = "The report assessed poverty levels, income and wealth inequality, and the \
                      mobility of workers in ten of the wealthiest countries in the world.";
-        assert_eq!(classify(prose), Class::Good);
-        assert_eq!(classify("Investing Guide"), Class::Short);
+        assert_eq!(
+            classify_with(prose, &StopWords::English, SHORT),
+            Class::Good
+        );
+        assert_eq!(
+            classify_with("Investing Guide", &StopWords::English, SHORT),
+            Class::Short
+        );
     }
 
     #[test]
@@ -337,12 +412,97 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let verdict = judge(&lines);
+        let verdict = judge(&lines, &StopWords::English);
         assert!(verdict[0].is_some() && verdict[1].is_some());
         assert_eq!(verdict[2], None);
         assert_eq!(verdict[3], None);
         assert_eq!(verdict[4], None);
         assert!(verdict[5].is_some() && verdict[6].is_some());
+    }
+
+    fn prose(n: usize) -> String {
+        format!(
+            "Paragraph {n} of the article goes on about the deal, and it explains what the \
+             shareholders of the company will be able to do when the sale is closed."
+        )
+    }
+
+    #[test]
+    fn a_related_box_inside_the_article_does_not_end_it() {
+        let mut lines: Vec<String> = (0..4).map(prose).collect();
+        lines.extend(
+            [
+                "Related Coverage",
+                "Another Story JULY 26, 2016",
+                "Advertisement",
+            ]
+            .map(String::from),
+        );
+        lines.extend((4..9).map(prose));
+        let verdict = judge(&lines, &StopWords::English);
+        assert_eq!(verdict[8], None, "{verdict:?}");
+        assert_eq!(verdict[lines.len() - 1], None);
+    }
+
+    #[test]
+    fn a_stream_of_teasers_after_related_ends_the_article() {
+        let mut lines: Vec<String> = (0..4).map(prose).collect();
+        lines.push("Related".into());
+        for n in 0..4 {
+            lines.push(format!("Teaser title number {n}"));
+            lines.push(prose(10 + n));
+        }
+        let verdict = judge(&lines, &StopWords::English);
+        assert_eq!(verdict[3], None);
+        assert_eq!(verdict[6], Some(DropReason::AfterArticle), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_paste_without_long_lines_still_loses_its_menus() {
+        let lines: Vec<String> = [
+            "Home",
+            "News",
+            "Sport",
+            "Weather",
+            "The river rose in the night and the town woke to it.",
+            "By dawn the water was at the doors of the school.",
+            "Volunteers carried the books up to the first floor.",
+            "Nobody was hurt, and the water went down by noon.",
+            "Contact Us",
+            "Privacy",
+            "Terms",
+        ]
+        .map(String::from)
+        .to_vec();
+        let verdict = judge(&lines, &StopWords::English);
+        assert!(verdict[..4].iter().all(Option::is_some), "{verdict:?}");
+        assert!(verdict[4..8].iter().all(Option::is_none), "{verdict:?}");
+        assert!(verdict[8..].iter().all(Option::is_some), "{verdict:?}");
+    }
+
+    #[test]
+    fn a_slideshow_with_its_captions_is_left_out() {
+        let prose = |n: usize| {
+            format!(
+                "Paragraph {n} of the article goes on about the storm, and it explains what the \
+                 people of the town did when the water came into the streets."
+            )
+        };
+        let mut lines: Vec<String> = (0..3).map(prose).collect();
+        for n in 1..=4 {
+            lines.push(format!("{n}/4"));
+            lines.push(format!(
+                "Caption {n}: the people of the town carry sandbags to the river, and the water is \
+                 rising behind them in the rain."
+            ));
+        }
+        lines.extend((3..6).map(prose));
+        let verdict = judge(&lines, &StopWords::English);
+        assert!(verdict[..3].iter().all(Option::is_none), "{verdict:?}");
+        assert!(verdict[3..11].iter().all(Option::is_some), "{verdict:?}");
+        assert!(verdict[11..].iter().all(Option::is_none), "{verdict:?}");
+        assert_eq!(slide_counter("Photo 3 of 50 The river"), Some((3, 50)));
+        assert_eq!(slide_counter("24/7 news"), None);
     }
 
     #[test]
@@ -355,7 +515,7 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let verdict = judge(&lines);
+        let verdict = judge(&lines, &StopWords::English);
         assert_eq!(verdict[0], None);
         assert_eq!(verdict[2], Some(DropReason::AfterArticle));
     }

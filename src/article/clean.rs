@@ -119,9 +119,35 @@ pub fn classify(line: &str) -> Option<DropReason> {
         && !lower.contains(". ")
     {
         Some(DropReason::Teaser)
+    } else if words <= 25 && phrase(&lower, SYNDICATION) {
+        Some(DropReason::Related)
+    } else if is_timestamp(&lower) {
+        Some(DropReason::Navigation)
     } else {
         None
     }
+}
+
+/// Lines that say where the article was first published ("This article originally appeared on
+/// The Atlantic.").
+const SYNDICATION: &[&str] = &[
+    "originally appeared on",
+    "originally appeared in",
+    "originally published on",
+    "originally published in",
+    "was first published on",
+    "was first published in",
+];
+
+/// A line that is only a time, or a date and a time ("1:39 PM ET", "3/09/15 8:00am").
+fn is_timestamp(lower: &str) -> bool {
+    static TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:(?:\d{1,2}/\d{1,2}/\d{2,4}|updated|posted|published)\s+)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?(?:\s+\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?$",
+        )
+        .expect("the time pattern is valid")
+    });
+    TIME.is_match(lower.trim())
 }
 
 /// Whether `line` opens what follows an article: comments, related stories, and the like.
@@ -166,6 +192,16 @@ pub fn opens_after_article(line: &str) -> bool {
         .to_string();
     OPENERS.contains(&bare.as_str())
         || (bare.starts_with("more from ") && bare.split_whitespace().count() <= 5)
+}
+
+/// Whether `line` opens a box that may stand inside an article ("Related coverage",
+/// "Recommended"), unlike the comments and the page's own modules ("Most popular", "More
+/// stories"), which come after it.
+pub fn opens_inline_box(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    let bare = lower
+        .trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace() || c.is_numeric());
+    bare.starts_with("related") || bare.starts_with("recommended")
 }
 
 const COPYRIGHT: &[&str] = &[
@@ -239,6 +275,10 @@ const SUBSCRIBE: &[&str] = &[
     "in your inbox",
     "get our app",
     "download the app",
+    "in your browser",
+    "you are receiving this",
+    "you received this email",
+    "update your preferences",
 ];
 const RELATED: &[&str] = &[
     "related:",
@@ -333,9 +373,17 @@ pub fn breadcrumb_tail(line: &str) -> Option<&str> {
 
 fn is_breadcrumb(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
+    // Each item of a trail is a short link (the last may be the headline); French quotation
+    // marks (« … ») are no separators.
     CRUMB_SEPARATORS.iter().any(|sep| {
-        let items = line.split(sep).count();
-        items >= 3 || (items == 2 && first.eq_ignore_ascii_case("home"))
+        let parts: Vec<usize> = line
+            .split(sep)
+            .map(|item| item.split_whitespace().count())
+            .collect();
+        let items = parts.len();
+        let short =
+            parts.iter().rev().skip(1).all(|&n| n <= 6) && parts.last().is_some_and(|&n| n <= 20);
+        short && (items >= 3 || (items == 2 && first.eq_ignore_ascii_case("home")))
     })
 }
 
@@ -369,6 +417,27 @@ mod tests {
         let line = "Home » World » The Free Russian Legion";
         assert_eq!(classify(line), Some(DropReason::Breadcrumb));
         assert_eq!(breadcrumb_tail(line), Some("The Free Russian Legion"));
+    }
+
+    #[test]
+    fn a_french_quotation_is_not_a_breadcrumb() {
+        let line = "Il s’agit de « la sécurité nationale » et de « la prévention du terrorisme » \
+                    pour les services de renseignement, selon le texte adopté mardi.";
+        assert_eq!(classify(line), None);
+    }
+
+    #[test]
+    fn timestamps_and_syndication_lines_are_not_the_article() {
+        assert_eq!(classify("1:39 PM ET"), Some(DropReason::Navigation));
+        assert_eq!(
+            classify("3/09/15 8:00am 3/09/15 8:00am"),
+            Some(DropReason::Navigation)
+        );
+        assert_eq!(
+            classify("This article originally appeared on The Atlantic."),
+            Some(DropReason::Related)
+        );
+        assert_eq!(classify("At 1:39 the train left the station."), None);
     }
 
     #[test]

@@ -74,4 +74,11 @@ mod tests {
         assert_eq!(quote.spans[0].kind, SpanKind::Quote);
         assert_eq!(a.sections[1].paragraphs[1].text, structured::CODE_NOTE);
     }
+
+    #[test]
+    fn an_emphasized_by_line_at_the_top_is_the_byline() {
+        let a = parse("# The River\n\n*By Harriet Calloway*\n\nThe river rose in the night.\n");
+        assert_eq!(a.byline.as_deref(), Some("Harriet Calloway"));
+        assert_eq!(a.paragraph_count(), 1);
+    }
 }

@@ -8,6 +8,7 @@ mod attribution;
 mod boilerplate;
 mod clean;
 mod html;
+pub mod language;
 mod markdown;
 mod quotes;
 pub mod sentences;
@@ -28,6 +29,8 @@ pub use clean::DropReason;
 pub struct Article {
     /// The headline, if one was found.
     pub title: Option<String>,
+    /// How the headline was chosen (which candidate won, and over which), for `inspect`.
+    pub title_found: Option<String>,
     /// The author line without its "By" (e.g. "Michael Schwirtz").
     pub byline: Option<String>,
     /// Credit lines kept out of the body ("Translation by ...", "Photo: ...").
@@ -42,6 +45,9 @@ pub struct Article {
     pub quotations: Vec<Quotation>,
     /// Lines removed by cleaning, in source order.
     pub dropped: Vec<Dropped>,
+    /// The article's language as an ISO 639-1 code ("en", "de"): from the page's `lang`
+    /// attribute, else detected from the text; `None` when it cannot be told.
+    pub language: Option<String>,
 }
 
 /// A run of paragraphs under one heading (or none, for the opening section).

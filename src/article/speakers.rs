@@ -6,6 +6,7 @@
 /// Speech verbs of news and of fiction, in the forms tags use (past and present).
 const VERBS: &[&str] = &[
     "acknowledged",
+    "acquiesced",
     "added",
     "adds",
     "admits",
@@ -22,7 +23,9 @@ const VERBS: &[&str] = &[
     "asks",
     "assented",
     "asserted",
+    "assured",
     "barked",
+    "bawled",
     "began",
     "begged",
     "bellowed",
@@ -37,6 +40,7 @@ const VERBS: &[&str] = &[
     "claimed",
     "claims",
     "commanded",
+    "complained",
     "conceded",
     "concluded",
     "concludes",
@@ -45,6 +49,7 @@ const VERBS: &[&str] = &[
     "continued",
     "continues",
     "corrected",
+    "countered",
     "cried",
     "cries",
     "declared",
@@ -67,18 +72,26 @@ const VERBS: &[&str] = &[
     "growled",
     "grumbled",
     "grunted",
+    "hazarded",
     "hissed",
+    "howled",
     "implored",
     "inquired",
     "inquires",
     "insisted",
     "insists",
+    "instructed",
+    "interjected",
     "interposed",
     "interrupted",
     "interrupts",
     "jeered",
+    "joked",
     "laughed",
     "laughs",
+    "marveled",
+    "marvelled",
+    "mocked",
     "mumbled",
     "murmured",
     "murmurs",
@@ -90,19 +103,24 @@ const VERBS: &[&str] = &[
     "objected",
     "observed",
     "observes",
+    "offered",
     "ordered",
     "panted",
     "persisted",
     "pleaded",
     "pleads",
+    "proceeded",
+    "promised",
     "protested",
     "protests",
     "pursued",
     "queried",
     "questioned",
+    "quoth",
     "recalled",
     "recalls",
     "reflected",
+    "reiterated",
     "rejoined",
     "remarked",
     "remarks",
@@ -120,7 +138,9 @@ const VERBS: &[&str] = &[
     "returned",
     "roared",
     "said",
+    "saying",
     "says",
+    "scoffed",
     "screamed",
     "shouted",
     "shouts",
@@ -128,20 +148,27 @@ const VERBS: &[&str] = &[
     "sighed",
     "snapped",
     "snarled",
+    "sneered",
     "sobbed",
+    "spoke",
     "stammered",
+    "stipulated",
     "stuttered",
     "suggested",
     "suggests",
+    "teased",
     "tells",
     "thinks",
     "thought",
     "told",
     "urged",
     "ventured",
+    "volunteered",
     "wailed",
     "warned",
     "warns",
+    "wheezed",
+    "whimpered",
     "whispered",
     "whispers",
     "writes",
@@ -298,6 +325,12 @@ fn bare(word: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether `text` holds a speech verb ("She drew her brows together and said abruptly").
+pub fn has_speech_verb(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (0..words.len()).any(|i| verb_at(&words, i).is_some())
+}
+
 /// The number of words of the speech verb at `i`, if there is one.
 fn verb_at(words: &[&str], i: usize) -> Option<usize> {
     let w = bare(words[i]);
@@ -437,10 +470,13 @@ fn description(clause: &[&str]) -> Option<Who> {
 /// Miami"), adverbs between them dropped ("he quietly said").
 fn subject(words: &[&str]) -> Option<Who> {
     let mut words: Vec<&str> = words.iter().map(|w| trim_word(w)).collect();
-    while words
-        .last()
-        .is_some_and(|w| w.to_lowercase().ends_with("ly") && !is_capitalized(w))
-    {
+    // Adverbs and auxiliaries between the subject and the verb ("he quietly said", "Adye was
+    // saying").
+    while words.last().is_some_and(|w| {
+        let lower = w.to_lowercase();
+        (lower.ends_with("ly") && !is_capitalized(w))
+            || ["was", "were", "is", "had", "has", "then", "now"].contains(&lower.as_str())
+    }) {
         words.pop();
     }
     if words.is_empty() || words.len() > 8 {
@@ -565,6 +601,15 @@ mod tests {
             Some(Who::Pronoun(Pronoun::Other))
         );
         assert_eq!(after("he quietly said."), Some(Who::Pronoun(Pronoun::He)));
+    }
+
+    #[test]
+    fn an_auxiliary_between_the_name_and_the_verb_is_dropped() {
+        assert_eq!(after("Adye was saying."), name("Adye"));
+        assert_eq!(
+            after("stipulated the stranger."),
+            Some(Who::Described("the stranger".into()))
+        );
     }
 
     #[test]

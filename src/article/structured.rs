@@ -1,6 +1,6 @@
 //! Articles whose structure is marked up (HTML, Markdown): blocks in, [`Article`] out.
 
-use super::text::{close_section, paragraph};
+use super::text::{self, close_section, paragraph};
 use super::{Article, Section};
 
 /// A block of a marked-up document.
@@ -40,6 +40,14 @@ pub fn build(title: Option<String>, byline: Option<String>, blocks: Vec<Block>) 
             Block::Heading(text) if Some(&text) == article.title.as_ref() => {}
             Block::Heading(text) => close_section(&mut article, &mut section, Some(text)),
             Block::Break => close_section(&mut article, &mut section, None),
+            Block::Paragraph(text)
+                if article.byline.is_none()
+                    && article.paragraph_count() + section.paragraphs.len() == 0
+                    && text::byline(&text).is_some() =>
+            {
+                // "*By Jane Doe*" above the article is its byline, not its first paragraph.
+                article.byline = text::byline(&text).map(str::to_string);
+            }
             Block::Paragraph(text) => {
                 let p = paragraph(&mut article, &text, section.paragraphs.last());
                 section.paragraphs.push(p);

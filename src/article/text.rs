@@ -1,21 +1,26 @@
 //! Plain text (as pasted from a web page) to an [`Article`].
 
 use super::clean::{self, DropReason};
+use super::language::{self, StopWords};
 use super::{Article, Dropped, Paragraph, Quotation, Section, Span, SpanKind, quotes, word_count};
-use super::{attribution, boilerplate, sentences, wrapped};
+use super::{attribution, boilerplate, sentences, speakers, wrapped};
 
 /// A headline or heading is at most this many words.
 const MAX_HEADING_WORDS: usize = 20;
 
 /// Parses pasted plain text. With `keep_all`, no line is dropped as boilerplate.
 pub fn parse(text: &str, keep_all: bool) -> Article {
-    let mut article = Article::default();
+    let mut article = Article {
+        language: language::detect(text),
+        ..Article::default()
+    };
+    let stop = language::StopWords::for_language(article.language.as_deref());
     let book = wrapped::is_hard_wrapped(text);
     let (lines, verdicts) = if book {
         book_lines(text, keep_all)
     } else {
         let lines = blocks(text);
-        let verdicts = judge(&lines, keep_all);
+        let verdicts = judge(&lines, keep_all, &stop);
         (lines, verdicts)
     };
     let Some(first) = verdicts.iter().position(Option::is_none) else {
@@ -29,11 +34,20 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
         return article;
     };
     let last = verdicts.iter().rposition(Option::is_none).unwrap_or(first);
-    let title = if book {
-        book_title(&lines, &verdicts, first)
+    let (title, how) = if book {
+        let title = book_title(&lines, &verdicts, first);
+        let how = title.map(|i| {
+            if lines[i].starts_with("Title: ") {
+                "the Project Gutenberg header's Title: line".to_string()
+            } else {
+                "the first heading-like line of the wrapped text".to_string()
+            }
+        });
+        (title, how)
     } else {
-        find_title(&lines, &verdicts, first)
+        find_title(&lines, &verdicts, first, &alone(text))
     };
+    article.title_found = how;
     article.title = title.map(|i| {
         let line = &lines[i];
         line.strip_prefix("Title: ").unwrap_or(line).to_string()
@@ -58,6 +72,10 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
             article.credits.push(line.clone());
         } else if let Some(reason) = verdict {
             drop_line(&mut article, line, *reason);
+        } else if !book && !keep_all && title.is_some_and(|t| i < t && t <= first + 3) {
+            // The article starts at its headline: short lines kept above it (a blog's name, a
+            // menu entry) are the page's.
+            drop_line(&mut article, line, DropReason::BeforeArticle);
         } else {
             body.push(line);
         }
@@ -70,7 +88,7 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
 /// Keep (`None`) or drop (`Some(reason)`) each line. Text that looks like a whole web page (many
 /// short lines that are not sentences: menus) goes through the boilerplate classifier; other
 /// text loses only the lines that known phrases mark.
-fn judge(lines: &[String], keep_all: bool) -> Vec<Option<DropReason>> {
+fn judge(lines: &[String], keep_all: bool, stop: &StopWords) -> Vec<Option<DropReason>> {
     if keep_all {
         return vec![None; lines.len()];
     }
@@ -79,7 +97,7 @@ fn judge(lines: &[String], keep_all: bool) -> Vec<Option<DropReason>> {
         .filter(|l| word_count(l) <= 5 && !l.ends_with(['.', '!', '?', '"', '”']))
         .count();
     let judged = if menu_like >= 8 {
-        boilerplate::judge(lines)
+        boilerplate::judge(lines, stop)
     } else {
         Vec::new()
     };
@@ -130,27 +148,157 @@ fn book_title(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -
 
 /// The headline: the line a breadcrumb trail ends with, else the best heading-like line shortly
 /// before the article's first line (longer and nearer is better), else none.
-fn find_title(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -> Option<usize> {
+fn find_title(
+    lines: &[String],
+    verdicts: &[Option<DropReason>],
+    first: usize,
+    alone: &std::collections::HashSet<String>,
+) -> (Option<usize>, Option<String>) {
     let hint = lines.iter().find_map(|l| clean::breadcrumb_tail(l));
     if let Some(hint) = hint {
         if let Some(i) = lines.iter().position(|l| l == hint) {
-            return Some(i);
+            return (
+                Some(i),
+                Some("the line the breadcrumb trail ends with".into()),
+            );
         }
     }
-    let candidates = first.saturating_sub(15)..=first;
-    candidates
+    let mut printed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for line in lines {
+        *printed.entry(line.as_str()).or_default() += 1;
+    }
+    // Short lines kept at the top (a blog's name, a menu entry) may come before the headline: it
+    // is looked for up to a few lines into the article while every line before it is short.
+    let after = (first + 1..lines.len().min(first + 4))
+        .take_while(|&i| {
+            let above = &lines[i - 1];
+            above.chars().count() < 70 && !above.ends_with(['.', '!', '?', '"', '”'])
+        })
+        .last()
+        .unwrap_or(first);
+    let candidates = first.saturating_sub(TITLE_WINDOW)..=after;
+    let mut scored: Vec<(isize, usize)> = candidates
         .filter(|&i| {
             let line = &lines[i];
-            let phrase_dropped = verdicts[i]
-                .is_some_and(|r| !matches!(r, DropReason::Navigation | DropReason::BeforeArticle));
+            let phrase_dropped = verdicts[i].is_some_and(|r| {
+                !matches!(
+                    r,
+                    DropReason::Navigation | DropReason::BeforeArticle | DropReason::Repeated
+                )
+            });
             (is_heading_like(line) || is_quoted_headline(line))
                 && byline(line).is_none()
                 && date(line).is_none()
                 && !phrase_dropped
                 && !looks_like_page_furniture(line)
+                && !is_page_control(line)
+                && !leads_into_quotation(line, lines.get(i + 1).map(String::as_str).as_ref())
                 && (i <= first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
         })
-        .max_by_key(|&i| 2 * word_count(&lines[i]).min(15) as isize - (first - i) as isize)
+        .map(|i| {
+            let line = lines[i].as_str();
+            let score = title_score(line, first.abs_diff(i), printed[line], alone.contains(line))
+                + if leads_in(lines.get(i + 1)) { 6 } else { 0 };
+            (score, i)
+        })
+        .collect();
+    // Best first; of equal scores, the one nearer the article.
+    scored.sort_by(|a, b| b.cmp(a));
+    let Some(&(score, i)) = scored.first() else {
+        return (None, None);
+    };
+    let line = lines[i].as_str();
+    let mut how = format!(
+        "heading-like line {} lines from the article's first line, printed {} time(s){}{}; score \
+         {score}",
+        first.abs_diff(i),
+        printed[line],
+        if alone.contains(line) {
+            ", standing alone"
+        } else {
+            ""
+        },
+        if leads_in(lines.get(i + 1)) {
+            ", followed by a dek, byline or date"
+        } else {
+            ""
+        },
+    );
+    if let Some(&(other, j)) = scored.get(1) {
+        how.push_str(&format!(" over “{}” ({other})", lines[j]));
+    }
+    (Some(i), Some(how))
+}
+
+/// The lines of the paste that stand alone, with a blank line before and after: a page's
+/// headline and paragraphs mostly do, its menus and controls mostly do not.
+fn alone(text: &str) -> std::collections::HashSet<String> {
+    let raw: Vec<&str> = text.lines().map(str::trim).collect();
+    let blank = |i: Option<usize>| i.is_none_or(|i| raw.get(i).is_none_or(|l| l.is_empty()));
+    (0..raw.len())
+        .filter(|&i| !raw[i].is_empty() && blank(i.checked_sub(1)) && blank(Some(i + 1)))
+        .map(|i| raw[i].split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// How far before the article's first line the headline is looked for.
+const TITLE_WINDOW: usize = 60;
+
+/// A headline candidate's score: longer is better (to 12 words), nearer the article is better, a
+/// line of six words or more that the page prints twice or more (in its header, its share box,
+/// its breadcrumb) is likely the page's own title, and so is a line that stands alone between
+/// blank lines.
+fn title_score(line: &str, distance: usize, printed: usize, alone: bool) -> isize {
+    let words = word_count(line).min(12) as isize;
+    // Menus and section labels repeat too, but they are short.
+    let repeated = if words >= 6 {
+        8 * printed.saturating_sub(1).min(2) as isize
+    } else {
+        0
+    };
+    let block = if alone { 4 } else { 0 };
+    2 * words + repeated + block - distance as isize / 3
+}
+
+/// Whether the line after a candidate is what follows a headline: its dek (a short line that
+/// ends like a sentence), its byline or its date. A teaser's title in a list is followed by
+/// another title instead.
+fn leads_in(next: Option<&String>) -> bool {
+    next.is_some_and(|n| {
+        (n.trim_end_matches(['"', '”', '’', ')'])
+            .ends_with(['.', '!', '?'])
+            && word_count(n) <= 25)
+            || byline(n).is_some()
+            || date(n).is_some()
+    })
+}
+
+/// A control of the page rather than a title: share and follow buttons, counters, prompts.
+fn is_page_control(line: &str) -> bool {
+    const CONTROLS: [&str; 14] = [
+        "share",
+        "tweet",
+        "follow",
+        "helpful",
+        "sign in",
+        "sign up",
+        "log in",
+        "subscribe",
+        "comments",
+        "print",
+        "email",
+        "newsletter",
+        "advertisement",
+        "skip",
+    ];
+    let lower = line.to_lowercase();
+    let short = word_count(line) <= 4;
+    CONTROLS.iter().any(|c| {
+        (short && lower.split_whitespace().any(|w| w == *c))
+            || lower
+                .split(|ch: char| !ch.is_alphanumeric() && ch != ' ')
+                .any(|part| part.trim() == *c || part.trim().starts_with(&format!("{c} ")))
+    })
 }
 
 /// A headline that ends with a quotation: `Pills “Burned Her Up From Within”`.
@@ -232,7 +380,7 @@ fn is_heading_like(line: &str) -> bool {
 
 /// "By Jane Doe" (or "by Jane Doe, Senior Writer", "By Jane Doe @jdoe May 1, 2016"): the
 /// name(s), if `line` is a byline.
-fn byline(line: &str) -> Option<&str> {
+pub(super) fn byline(line: &str) -> Option<&str> {
     let rest = line
         .strip_prefix("By ")
         .or_else(|| line.strip_prefix("BY "))
@@ -260,9 +408,18 @@ fn byline(line: &str) -> Option<&str> {
     .then_some(name)
 }
 
+/// Times and the words that label dates ("at 6:01 am", "Updated", "By"): not counted as the
+/// rest of a date line.
+static TIME_WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|at|by|updated|posted|published|on)\b",
+    )
+    .expect("the time pattern is valid")
+});
+
 /// A date in a short line ("posted on April 21, 2015", "Published Thursday 27 July 2017",
 /// "2016-02-01").
-fn date(line: &str) -> Option<String> {
+pub(super) fn date(line: &str) -> Option<String> {
     static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
         regex::Regex::new(&format!(
@@ -275,12 +432,16 @@ fn date(line: &str) -> Option<String> {
     let labelled = ["posted", "published", "updated", "first published"]
         .iter()
         .any(|w| lower.contains(w));
-    if word_count(line) > 14 || (line.ends_with(['.', '!', '?']) && !labelled) {
+    // A labelled line may carry two dates and times ("By April 28, 2019 at 6:01 am Updated
+    // April 29, 2019 at 3:33 pm").
+    let limit = if labelled { 24 } else { 14 };
+    if word_count(line) > limit || (line.ends_with(['.', '!', '?']) && !labelled) {
         return None;
     }
     let found = DATE.find(line)?;
-    let rest = word_count(&line.replace(found.as_str(), " "));
-    (rest <= 6).then(|| found.as_str().to_string())
+    let rest = DATE.replace_all(line, " ");
+    let rest = TIME_WORDS.replace_all(&rest, " ");
+    (word_count(&rest) <= 6).then(|| found.as_str().to_string())
 }
 
 const MONTHS: [&str; 12] = [
@@ -349,7 +510,10 @@ fn build_body(article: &mut Article, body: &[&str]) {
             close_section(article, &mut section, Some(heading));
         } else if is_scene_break(line) {
             close_section(article, &mut section, None);
-        } else if is_heading_like(line) && next_is_prose {
+        } else if is_heading_like(line)
+            && next_is_prose
+            && !leads_into_quotation(line, body.get(i + 1))
+        {
             close_section(article, &mut section, Some(line.to_string()));
         } else {
             let opening = article.dateline.is_none()
@@ -377,6 +541,12 @@ fn build_body(article: &mut Article, body: &[&str]) {
         }
     }
     close_section(article, &mut section, None);
+}
+
+/// A short line with a speech verb before a paragraph that opens with a quotation leads into
+/// it ("She drew her brows together and said abruptly"): narration, not a heading.
+fn leads_into_quotation(line: &str, next: Option<&&str>) -> bool {
+    next.is_some_and(|n| n.starts_with(['"', '“', '«', '„'])) && speakers::has_speech_verb(line)
 }
 
 pub(super) fn close_section(
@@ -631,6 +801,33 @@ mod tests {
     }
 
     #[test]
+    fn a_dated_by_line_is_the_date_not_the_byline() {
+        let line = "By April 28, 2019 at 6:01 am Updated April 29, 2019 at 3:33 pm";
+        assert_eq!(byline(line), None);
+        assert_eq!(date(line).as_deref(), Some("April 28, 2019"));
+        let a = parse_text(&format!(
+            "A Headline For The Story\n\n{line}\n\nThe story begins here, as stories do.\n"
+        ));
+        assert_eq!(a.byline, None);
+        assert_eq!(a.date.as_deref(), Some("April 28, 2019"));
+        assert_eq!(a.sections[0].heading, None);
+    }
+
+    #[test]
+    fn short_lines_above_the_headline_are_not_the_article() {
+        let a = parse_text(
+            "Minecraft News\n\nPowered by Tumblr\n\nThe Bountiful Update Is Out Today\n\n\
+             The update adds granite, andesite and diorite, and the villagers now plant crops.\n",
+        );
+        assert_eq!(
+            a.title.as_deref(),
+            Some("The Bountiful Update Is Out Today")
+        );
+        assert_eq!(a.paragraph_count(), 1);
+        assert!(a.dropped.iter().any(|d| d.text == "Powered by Tumblr"));
+    }
+
+    #[test]
     fn wrapped_lines_are_joined_into_one_paragraph() {
         let a = parse_text(
             "Title line\n\nThe first paragraph is wrapped\nacross two lines.\n\nSecond one.\n",
@@ -653,6 +850,16 @@ mod tests {
     fn scene_break_starts_a_new_section() {
         let a = parse_text("Title\n\nOne paragraph here.\n\n* * *\n\nAnother paragraph here.\n");
         assert_eq!(a.sections.len(), 2);
+    }
+
+    #[test]
+    fn a_line_that_leads_into_a_quotation_is_not_a_heading() {
+        let a = parse_text(
+            "Title\n\nIntro text here.\n\nShe drew her brows together and said abruptly\n\n\
+             \"I do not believe a word of it, not one word.\"\n",
+        );
+        assert_eq!(a.sections.len(), 1);
+        assert_eq!(a.paragraph_count(), 3);
     }
 
     #[test]

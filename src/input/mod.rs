@@ -3,6 +3,7 @@
 //! Article text is untrusted: nothing here panics on any byte sequence.
 
 pub mod expand;
+pub mod web;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -14,13 +15,18 @@ pub enum Source {
     File(PathBuf),
     /// Standard input (`-` on the command line).
     Stdin,
+    /// A web page (`http://` or `https://`), fetched and read as HTML.
+    Url(String),
 }
 
 impl Source {
-    /// Reads `-` as standard input and anything else as a path.
+    /// Reads `-` as standard input, `http://…` and `https://…` as web pages, and anything else
+    /// as a path.
     pub fn from_arg(arg: &str) -> Source {
         if arg == "-" {
             Source::Stdin
+        } else if web::is_url(arg) {
+            Source::Url(arg.to_string())
         } else {
             Source::File(PathBuf::from(arg))
         }
@@ -31,11 +37,12 @@ impl Source {
         match self {
             Source::File(path) => path.display().to_string(),
             Source::Stdin => "<stdin>".to_string(),
+            Source::Url(url) => url.clone(),
         }
     }
 
-    /// The file stem that names the outputs (`stdin` for standard input), made safe as a file
-    /// name on any system ([`safe_stem`]).
+    /// The file stem that names the outputs (`stdin` for standard input; for a web page, the
+    /// last segment of its path), made safe as a file name on any system ([`safe_stem`]).
     pub fn stem(&self) -> String {
         match self {
             Source::File(path) => path
@@ -43,6 +50,7 @@ impl Source {
                 .map(|s| safe_stem(&s.to_string_lossy()))
                 .unwrap_or_else(|| "article".to_string()),
             Source::Stdin => "stdin".to_string(),
+            Source::Url(url) => web::stem(url),
         }
     }
 }
@@ -139,9 +147,13 @@ impl InputText {
         }
     }
 
-    /// The format by file extension (`.html`, `.htm`, `.md`, `.markdown`), else by content (an
-    /// HTML document type or `<html>` tag at the start; Markdown headings), else plain text.
+    /// The format: HTML for a web page; else by file extension (`.html`, `.htm`, `.md`,
+    /// `.markdown`), else by content (an HTML document type or `<html>` tag at the start;
+    /// Markdown headings), else plain text.
     pub fn detect_format(&self) -> Format {
+        if let Source::Url(_) = &self.source {
+            return Format::Html;
+        }
         if let Source::File(path) = &self.source {
             let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
             match ext.as_deref() {
@@ -209,6 +221,9 @@ pub enum InputError {
         /// That byte.
         byte: u8,
     },
+    /// A web page could not be fetched.
+    #[error("{0}")]
+    Fetch(#[from] web::FetchError),
 }
 
 /// How much of the input the encoding detection and binary check look at.
@@ -286,6 +301,21 @@ pub fn read_as(
     forced: Option<&'static encoding_rs::Encoding>,
 ) -> Result<InputText, InputError> {
     let bytes = match source {
+        Source::Url(url) => {
+            let page = web::fetch(url)?;
+            let origin = match page.declared {
+                true => Origin::Declared,
+                false => Origin::ValidUtf8,
+            };
+            return Ok(InputText {
+                source: source.clone(),
+                text: page.html,
+                encoding: Decoding {
+                    encoding: page.encoding,
+                    origin,
+                },
+            });
+        }
         Source::File(path) => read_file(path)?,
         Source::Stdin => read_bounded(std::io::stdin().lock())?,
     };
