@@ -104,17 +104,6 @@ fn paragraphs(timing: &serde_json::Value) -> Vec<String> {
     texts(timing, "paragraphs")
 }
 
-/// Every word the engine was given, in order.
-fn words(timing: &serde_json::Value) -> Vec<String> {
-    timing["sentences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["words"].as_array().unwrap())
-        .map(|w| w["text"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// The texts a command engine is given for a plain-text article, one per call: every role is
 /// spoken by a profile whose program appends its text file to a log and writes 50 ms of
 /// silence with sox.
