@@ -1256,3 +1256,53 @@ fn a_cue_sheet_past_ninety_nine_markers_keeps_sections_as_tracks() {
         "4\n1 Section: Big\n2 Section: Part 1\n3 Section: Part 2\n4 Section: Part 3\n"
     );
 }
+
+// ---------------------------------------------------------------- fuzz regressions
+
+/// Every input kept in `fuzz/regressions/text_pipeline` (inputs that once hung, panicked or
+/// broke a promise) goes through the fuzz target's steps again: decode, parse as the first
+/// byte says, build the script; no panic, and no utterance over the engine limit.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    use articast::article::{self, ParseOptions};
+    use articast::input::{self, Format, InputText, Source};
+    use articast::script::{self, MAX_UTTERANCE_CHARS, ScriptOptions};
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/text_pipeline");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let Some((&choice, bytes)) = bytes.split_first() else {
+            continue;
+        };
+        seen += 1;
+        let Ok((text, encoding)) = input::decode_as(bytes, None) else {
+            continue;
+        };
+        let format = [
+            Some(Format::Text),
+            Some(Format::Markdown),
+            Some(Format::Html),
+            None,
+        ][usize::from(choice % 4)];
+        let options = ParseOptions {
+            format,
+            ..ParseOptions::default()
+        };
+        let input = InputText {
+            source: Source::Stdin,
+            text,
+            encoding,
+        };
+        if let Ok(article) = article::parse_with(&input, options) {
+            let script = script::build(&article, &ScriptOptions::default());
+            assert!(
+                script
+                    .utterances
+                    .iter()
+                    .all(|u| u.text.chars().count() <= MAX_UTTERANCE_CHARS)
+            );
+        }
+    }
+    assert!(seen >= 5, "only {seen} regression inputs");
+}
