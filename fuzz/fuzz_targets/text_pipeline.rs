@@ -36,7 +36,11 @@ fuzz_target!(|data: &[u8]| {
     let script = script::build(&article, &ScriptOptions::default());
     for u in &script.utterances {
         assert!(!u.text.is_empty());
-        assert!(u.text.chars().count() <= MAX_UTTERANCE_CHARS, "{}", u.text.len());
+        assert!(
+            u.text.chars().count() <= MAX_UTTERANCE_CHARS,
+            "{}",
+            u.text.len()
+        );
     }
     for m in &script.marks {
         assert!(m.first <= m.last && m.last < script.utterances.len());

@@ -48,8 +48,14 @@ fuzz_target!(|input: Input| {
 
     let reader = hound::WavReader::new(Cursor::new(&bytes)).expect("hound reads our WAV");
     assert_eq!(reader.spec().sample_rate, pcm.sample_rate);
-    assert_eq!((reader.spec().channels, reader.spec().bits_per_sample), (1, 16));
-    let back: Vec<i16> = reader.into_samples().collect::<Result<_, _>>().expect("samples");
+    assert_eq!(
+        (reader.spec().channels, reader.spec().bits_per_sample),
+        (1, 16)
+    );
+    let back: Vec<i16> = reader
+        .into_samples()
+        .collect::<Result<_, _>>()
+        .expect("samples");
     assert_eq!(back, pcm.samples);
 
     let points = cue_points(&bytes);
