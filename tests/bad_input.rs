@@ -1306,3 +1306,41 @@ fn fuzz_regressions_stay_fixed() {
     }
     assert!(seen >= 5, "only {seen} regression inputs");
 }
+
+// ---------------------------------------------------------------- interruption
+
+/// SIGTERM (or SIGINT) while the files are being written: exit 130, the one-line message, and
+/// not one file left, not even a temporary one.
+#[cfg(unix)]
+#[test]
+fn sigterm_while_writing_leaves_no_file() {
+    let case = Case::new();
+    let input = case.file("long.txt", one_line_paragraphs(1_000));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_articast"))
+        .args(["render", "-q", "--engine", "fake", "-o"])
+        .arg(case.out())
+        .arg(&input)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The temporary files appear when writing starts (mastering writes into them).
+    let started = Instant::now();
+    while files_in(&case.out()).is_empty() && started.elapsed() < HANG {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(
+        killed.success(),
+        "the render ended before it could be stopped"
+    );
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!("{}\n", error_line(&input, "interrupted; no file written"))
+    );
+    assert_eq!(files_in(&case.out()), Vec::<String>::new());
+}
