@@ -104,17 +104,6 @@ fn paragraphs(timing: &serde_json::Value) -> Vec<String> {
     texts(timing, "paragraphs")
 }
 
-/// Every word the engine was given, in order.
-fn words(timing: &serde_json::Value) -> Vec<String> {
-    timing["sentences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["words"].as_array().unwrap())
-        .map(|w| w["text"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// The texts a command engine is given for a plain-text article, one per call: every role is
 /// spoken by a profile whose program appends its text file to a log and writes 50 ms of
 /// silence with sox.
@@ -1266,4 +1255,92 @@ fn a_cue_sheet_past_ninety_nine_markers_keeps_sections_as_tracks() {
         String::from_utf8_lossy(&printed.stdout),
         "4\n1 Section: Big\n2 Section: Part 1\n3 Section: Part 2\n4 Section: Part 3\n"
     );
+}
+
+// ---------------------------------------------------------------- fuzz regressions
+
+/// Every input kept in `fuzz/regressions/text_pipeline` (inputs that once hung, panicked or
+/// broke a promise) goes through the fuzz target's steps again: decode, parse as the first
+/// byte says, build the script; no panic, and no utterance over the engine limit.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    use articast::article::{self, ParseOptions};
+    use articast::input::{self, Format, InputText, Source};
+    use articast::script::{self, MAX_UTTERANCE_CHARS, ScriptOptions};
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/text_pipeline");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let Some((&choice, bytes)) = bytes.split_first() else {
+            continue;
+        };
+        seen += 1;
+        let Ok((text, encoding)) = input::decode_as(bytes, None) else {
+            continue;
+        };
+        let format = [
+            Some(Format::Text),
+            Some(Format::Markdown),
+            Some(Format::Html),
+            None,
+        ][usize::from(choice % 4)];
+        let options = ParseOptions {
+            format,
+            ..ParseOptions::default()
+        };
+        let input = InputText {
+            source: Source::Stdin,
+            text,
+            encoding,
+        };
+        if let Ok(article) = article::parse_with(&input, options) {
+            let script = script::build(&article, &ScriptOptions::default());
+            assert!(
+                script
+                    .utterances
+                    .iter()
+                    .all(|u| u.text.chars().count() <= MAX_UTTERANCE_CHARS)
+            );
+        }
+    }
+    assert!(seen >= 5, "only {seen} regression inputs");
+}
+
+// ---------------------------------------------------------------- interruption
+
+/// SIGTERM (or SIGINT) while the files are being written: exit 130, the one-line message, and
+/// not one file left, not even a temporary one.
+#[cfg(unix)]
+#[test]
+fn sigterm_while_writing_leaves_no_file() {
+    let case = Case::new();
+    let input = case.file("long.txt", one_line_paragraphs(1_000));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_articast"))
+        .args(["render", "-q", "--engine", "fake", "-o"])
+        .arg(case.out())
+        .arg(&input)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The temporary files appear when writing starts (mastering writes into them).
+    let started = Instant::now();
+    while files_in(&case.out()).is_empty() && started.elapsed() < HANG {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(
+        killed.success(),
+        "the render ended before it could be stopped"
+    );
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!("{}\n", error_line(&input, "interrupted; no file written"))
+    );
+    assert_eq!(files_in(&case.out()), Vec::<String>::new());
 }

@@ -67,9 +67,7 @@ const FLAT_TAGS: [&str; 30] = [
 /// `script` and `style` are copied as they are.
 fn cap_depth(html: &str) -> Option<String> {
     // Cheap test first: a page with few tags cannot be deep.
-    if html.matches('<').nth(MAX_RAW_DEPTH).is_none() {
-        return None;
-    }
+    html.matches('<').nth(MAX_RAW_DEPTH)?;
     let mut out = String::with_capacity(html.len());
     let mut kept: Vec<bool> = Vec::new();
     let mut dropped = false;
@@ -145,7 +143,7 @@ fn flatten(html: &str) -> Option<String> {
         let mut child = node.first_child();
         while let Some(c) = child {
             if c.is_element() {
-                stack.push((c.clone(), depth + 1));
+                stack.push((c, depth + 1));
             }
             child = c.next_sibling();
         }

@@ -212,7 +212,7 @@ pub enum InputError {
         column: usize,
     },
     /// The bytes are not text in any encoding: control characters make up more than
-    /// [`BINARY_SHARE`] of the first [`SNIFF_BYTES`] bytes.
+    /// [`BINARY_SHARE`] of the first [`SNIFF_BYTES`] characters of the decoded text.
     #[error("binary data, not text (control byte 0x{byte:02X} at offset {offset})")]
     Binary {
         /// Offset (in bytes of the decoded text) of the first control character that is not a

@@ -15,7 +15,7 @@ pub use lexicon::{Lexicon, LexiconError};
 pub use speech::speech_text;
 
 /// The longest text (in characters) one engine call is given: longer sentences are cut at
-/// clause, else word boundaries ([`chunk::pieces`]), and a span's sentences are grouped into
+/// clause, else word boundaries (`chunk::pieces`), and a span's sentences are grouped into
 /// utterances up to this length. Well under what espeak-ng, Piper and command engines accept,
 /// and it keeps each call's audio a few minutes at most.
 pub const MAX_UTTERANCE_CHARS: usize = 1000;

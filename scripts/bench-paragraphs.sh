@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmark of many short paragraphs (#14): N one-line paragraphs rendered with the release build
+# and the espeak engine, against bare `espeak-ng -w` speaking the same text in the same run.
+# Prints both wall times, the ratio (target ≤ 2), peak memory and the render's stage times.
+#
+# Usage: scripts/bench-paragraphs.sh [N]   (N defaults to 100000)
+# Needs: GNU time (/usr/bin/time), espeak-ng.
+set -euo pipefail
+
+n="${1:-100000}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+bin="$root/target/release/articast"
+
+article="$work/paragraphs.txt"
+{
+    printf 'Many Paragraphs\n\n'
+    for ((i = 0; i < n; i++)); do printf 'Line %d is short.\n\n' "$i"; done
+} >"$article"
+
+/usr/bin/time -f '%M %e' -o "$work/espeak.time" espeak-ng -w "$work/espeak.wav" -f "$article"
+read -r espeak_kb espeak_s <"$work/espeak.time"
+rm -f "$work/espeak.wav"
+
+/usr/bin/time -f '%M %e' -o "$work/render.time" \
+    "$bin" render -q --timings --sidecars none -o "$work/out" "$article" 2>"$work/render.log"
+read -r rss_kb render_s <"$work/render.time"
+
+echo "article:   $n one-line paragraphs ($(wc -c <"$article") bytes)"
+echo "render:    $(grep -m1 'wrote' "$work/render.log" | sed 's/^[^:]*: //')"
+echo "stages:    $(grep -m1 '^timings:' "$work/render.log" | sed 's/^timings: //')"
+echo "wall time: articast ${render_s} s; espeak-ng alone ${espeak_s} s; ratio $(awk -v a="$render_s" -v b="$espeak_s" 'BEGIN { printf "%.2f", a / b }') (target ≤ 2)"
+echo "peak RSS:  articast $((rss_kb / 1024)) MB; espeak-ng alone $((espeak_kb / 1024)) MB"
