@@ -1054,7 +1054,7 @@ fn a_profile_with_a_syntax_error_points_at_it() {
 fn a_profile_with_an_unknown_key_names_the_known_ones() {
     refuse_profile(
         "name=\"x\"\nengine=\"espeak-ng\"\nvoice=\"en-us\"\ncolour=\"red\"\n",
-        "4:1: unknown field `colour`, expected one of `name`, `engine`, `voice`, `language`, `rate`, `pitch`, `volume`, `pauses`, `lexicon`, `command`",
+        "4:1: unknown field `colour`, expected one of `name`, `engine`, `voice`, `language`, `rate`, `pitch`, `volume`, `pauses`, `lexicon`, `command`, `piper`",
     );
 }
 
@@ -1078,7 +1078,7 @@ fn a_profile_value_of_the_wrong_type_is_named() {
 fn a_profile_with_an_unknown_engine_names_the_known_ones() {
     refuse_profile(
         "name=\"x\"\nengine=\"nope\"\nvoice=\"en-us\"\n",
-        "2:1: unknown engine 'nope' (use \"espeak-ng\", \"command\" or \"fake\")",
+        "2:1: unknown engine 'nope' (use \"espeak-ng\", \"piper\", \"command\" or \"fake\")",
     );
 }
 
