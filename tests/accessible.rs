@@ -530,11 +530,12 @@ fn a_corpus_article_with_sections_passes_epubcheck() {
     if !epub_tools() {
         return;
     }
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/articles/medium-1/source.html");
-    if !have("the development corpus (../shared/corpus)", source.exists()) {
+    // The corpus lives beside the repository: absent, the test fails unless
+    // ARTICAST_SKIP_CORPUS says to skip the corpus tests (as .ci/run does on such a machine).
+    let Some(articles) = crate::corpus::corpus_dir("articles") else {
         return;
-    }
+    };
+    let source = articles.join("medium-1/source.html");
     let dir = tempfile::tempdir().unwrap();
     let epub = render_epub(dir.path(), &source, &[]);
     let (report, clean) = epubcheck(&epub);

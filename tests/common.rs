@@ -106,8 +106,9 @@ pub fn files_in(dir: &Path) -> Vec<String> {
         .map(|rd| {
             rd.filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                // The render's manifest (`.<stem>.articast`) is its own business.
-                .filter(|name| !name.starts_with('.'))
+                // The render's manifest (`.<stem>.articast`) is its own business; any other
+                // file, a hidden temporary one included, is listed.
+                .filter(|name| !(name.starts_with('.') && name.ends_with(".articast")))
                 .collect()
         })
         .unwrap_or_default();
@@ -190,17 +191,8 @@ pub fn render_fake(dir: &Path, extra: &[&str]) {
 /// shared by every test that only reads it (the folder lives as long as the test process).
 pub fn sample_fake_render() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        articast()
-            .args(["render", "-q", "--engine", "fake", "-o"])
-            .arg(dir.path())
-            .arg(sample())
-            .assert()
-            .success();
-        dir
-    })
-    .path()
+    DIR.get_or_init(|| render_sample_once(&["--engine", "fake"]))
+        .path()
 }
 
 /// The sample article rendered once per test run with libespeak-ng and default settings,
@@ -208,17 +200,21 @@ pub fn sample_fake_render() -> &'static Path {
 #[cfg(feature = "espeak")]
 pub fn sample_espeak_render() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        articast()
-            .args(["render", "-q", "-o"])
-            .arg(dir.path())
-            .arg(sample())
-            .assert()
-            .success();
-        dir
-    })
-    .path()
+    DIR.get_or_init(|| render_sample_once(&[])).path()
+}
+
+/// Renders the sample with `args` into a new temporary folder.
+fn render_sample_once(args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    articast()
+        .args(["render", "-q"])
+        .args(args)
+        .arg("-o")
+        .arg(dir.path())
+        .arg(sample())
+        .assert()
+        .success();
+    dir
 }
 
 /// SHA-256 of a file, by the system's `sha256sum` (coreutils).
