@@ -238,6 +238,7 @@ impl Renderer {
         let mut by_role = HashMap::new();
         let mut phoneme_roles = Vec::new();
         let mut checked = Vec::new();
+        let cache = Arc::new(engine::cache::Counter::default());
         for (role, voice) in config.voices.roles() {
             let failed = |source| SetupError::Engine {
                 role: role_name(role),
@@ -246,7 +247,7 @@ impl Renderer {
             let at = match specs.iter().position(|s| *s == voice.engine) {
                 Some(at) => at,
                 None => {
-                    engines.push(engine::open(&voice.engine, &config.hosting).map_err(failed)?);
+                    engines.push(open_engine(&voice.engine, config, &cache).map_err(failed)?);
                     specs.push(voice.engine.clone());
                     engines.len() - 1
                 }
@@ -266,35 +267,20 @@ impl Renderer {
             phoneme_roles,
             ..config.script.clone()
         };
+        // Several sets speak at once only when every engine's speech depends on nothing but
+        // text and voice (otherwise the order of the calls would change the sound).
         let stateless = engines.iter().all(|e| e.info().stateless);
-        let cache = Arc::new(engine::cache::Counter::default());
         let mut sets = vec![engines];
-        if stateless {
-            for _ in 1..config.jobs.max(1) {
-                let set = specs
-                    .iter()
-                    .map(|spec| engine::open(spec, &config.hosting))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|source| SetupError::Engine {
-                        role: role_name(Role::Narrator),
-                        source,
-                    })?;
-                sets.push(set);
-            }
-            // Command engines read files articast does not see (a model, a lexicon): their
-            // speech is not kept.
-            if let Some(dir) = &config.cache {
-                for set in &mut sets {
-                    for (engine, spec) in set.iter_mut().zip(&specs) {
-                        if matches!(spec, EngineSpec::Command(_)) {
-                            continue;
-                        }
-                        let inner = std::mem::replace(engine, Box::new(engine::fake::FakeEngine));
-                        let counter = Arc::clone(&cache);
-                        *engine = Box::new(engine::cache::Cached::new(inner, dir, counter));
-                    }
-                }
-            }
+        for _ in 1..config.jobs.max(1) * usize::from(stateless) {
+            let set = specs
+                .iter()
+                .map(|spec| open_engine(spec, config, &cache))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|source| SetupError::Engine {
+                    role: role_name(Role::Narrator),
+                    source,
+                })?;
+            sets.push(set);
         }
         Ok(Renderer {
             sample_rate: config.audio.sample_rate.unwrap_or(narrator.sample_rate),
@@ -606,6 +592,23 @@ impl Renderer {
         })?;
         timings.assembly += assembling.elapsed();
         Ok(assembled)
+    }
+}
+
+/// Opens the engine of `spec`, its speech kept in the cache when there is one and the engine is
+/// stateless. Command engines are not cached: they read files articast does not see (a model,
+/// a lexicon of their own).
+fn open_engine(
+    spec: &EngineSpec,
+    config: &RenderConfig,
+    counter: &Arc<engine::cache::Counter>,
+) -> Result<Box<dyn Engine>, EngineError> {
+    let engine = engine::open(spec, &config.hosting)?;
+    match &config.cache {
+        Some(dir) if engine.info().stateless && !matches!(spec, EngineSpec::Command(_)) => Ok(
+            Box::new(engine::cache::Cached::new(engine, dir, Arc::clone(counter))),
+        ),
+        _ => Ok(engine),
     }
 }
 
