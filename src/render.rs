@@ -566,8 +566,11 @@ impl Renderer {
                 }
                 let at = by_role[&utterance.role];
                 // What this engine will be asked for next (an engine may speak ahead).
+                // Looked for within a bounded window, so a seldom-used engine (headings of
+                // their own) costs no scan to the script's end at every utterance.
                 let upcoming: Vec<(&str, &engine::Voice)> = script.utterances[i..]
                     .iter()
+                    .take(PREFETCH * 4)
                     .filter(|u| by_role[&u.role] == at)
                     .take(PREFETCH)
                     .map(|u| (u.text.as_str(), &config.voices.for_role(u.role).voice))
