@@ -96,6 +96,9 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
                     loudness.unwrap_or_default(),
                     cached.unwrap_or_default()
                 );
+                for reason in &done.retried {
+                    eprintln!("note: {name}: retried after: {reason}");
+                }
                 if args.timings {
                     eprintln!("timings: {}", done.timings.summary());
                 }
