@@ -290,11 +290,20 @@ const AFFIXED: isize = 10;
 const AFFIX_SEPARATORS: [&str; 6] = [" | ", "|", " - ", " — ", " – ", " :: "];
 
 /// The titles that the page prints again with an affix: the `<title>`-like line "Headline |
-/// Site", or a kicker before it, "Africa|Headline". The other part is short (a name, a section),
-/// the title is three words or more.
+/// Site", or a kicker before it, "Africa|Headline" (the other part is short: a name, a section),
+/// or in quotation marks in a longer line ("2 comments on “Headline”"); the title is three words
+/// or more.
 fn affixed_titles(lines: &[String]) -> std::collections::HashSet<&str> {
     let mut out = std::collections::HashSet::new();
     for line in lines {
+        // "2 comments on “These Weeks in Firefox: Issue 85”": the page names its own title.
+        if let Some((_, rest)) = line.split_once('“')
+            && let Some((quoted, _)) = rest.split_once('”')
+            && word_count(quoted) >= 3
+            && word_count(line) > word_count(quoted)
+        {
+            out.insert(quoted.trim());
+        }
         for sep in AFFIX_SEPARATORS {
             let parts: Vec<&str> = line.split(sep).map(str::trim).collect();
             if parts.len() != 2 {
