@@ -196,7 +196,7 @@ fn find_title(
             (is_heading_like(bare) || is_quoted_headline(line) || is_exclaimed_headline(bare))
                 && byline(line).is_none()
                 && !is_by_line(line)
-                && date(line).is_none()
+                && !is_date_line(line)
                 && !phrase_dropped
                 && !looks_like_page_furniture(line)
                 && !is_page_control(line)
@@ -522,16 +522,18 @@ static TIME_WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
     .expect("the time pattern is valid")
 });
 
+/// A date: "April 21, 2015", "27 July 2017", "2016-02-01".
+static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+    regex::Regex::new(&format!(
+        r"\b(?:{month}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {month}\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+    ))
+    .expect("the date pattern is valid")
+});
+
 /// A date in a short line ("posted on April 21, 2015", "Published Thursday 27 July 2017",
 /// "2016-02-01").
 pub(super) fn date(line: &str) -> Option<String> {
-    static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
-        regex::Regex::new(&format!(
-            r"\b(?:{month}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {month}\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
-        ))
-        .expect("the date pattern is valid")
-    });
     // A line that is the date, not a sentence that mentions one.
     let lower = line.to_lowercase();
     let labelled = ["posted", "published", "updated", "first published"]
@@ -544,9 +546,20 @@ pub(super) fn date(line: &str) -> Option<String> {
         return None;
     }
     let found = DATE.find(line)?;
+    (words_beside_date(line) <= 6).then(|| found.as_str().to_string())
+}
+
+/// The words of a line that are neither its dates nor times nor the words that label them.
+fn words_beside_date(line: &str) -> usize {
     let rest = DATE.replace_all(line, " ");
     let rest = TIME_WORDS.replace_all(&rest, " ");
-    (word_count(&rest) <= 6).then(|| found.as_str().to_string())
+    word_count(&rest)
+}
+
+/// A line that is a date and little else ("Posted on March 3, 2020 by Jane Doe"): never a
+/// headline. A headline may hold a date ("Weekly Edition for March 26, 2015").
+fn is_date_line(line: &str) -> bool {
+    date(line).is_some() && words_beside_date(line) <= 3
 }
 
 const MONTHS: [&str; 12] = [
