@@ -160,13 +160,13 @@ fn find_title(
         .filter(|l| clean::is_breadcrumb(l))
         .find_map(|l| clean::breadcrumb_tail(l))
         .filter(|tail| is_heading_like(tail));
-    if let Some(hint) = hint {
-        if let Some(i) = lines.iter().position(|l| l == hint) {
-            return (
-                Some(i),
-                Some("the line the breadcrumb trail ends with".into()),
-            );
-        }
+    if let Some(hint) = hint
+        && let Some(i) = lines.iter().position(|l| l == hint)
+    {
+        return (
+            Some(i),
+            Some("the line the breadcrumb trail ends with".into()),
+        );
     }
     let mut printed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for line in lines {
