@@ -289,6 +289,25 @@ pub struct InspectArgs {
     /// How the article is read.
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Narrator voice whose choice is shown, as for `render`: a profile name, a path to a
+    /// .toml file, or an espeak-ng voice id.
+    #[arg(long, value_name = "NAME|PATH|ID", default_value = "narrator")]
+    pub voice: String,
+    /// The engine `render --engine` would speak with.
+    #[arg(long, value_name = "ENGINE", value_parser = named(&EngineSpec::OVERRIDES))]
+    pub engine: Option<EngineSpec>,
+}
+
+impl InspectArgs {
+    /// The voices `render` would be given with these arguments.
+    pub fn voices(&self) -> anyhow::Result<config::Voices> {
+        let resolved = config::resolve(&VoiceChoice {
+            narrator: self.voice.clone(),
+            engine: self.engine.clone(),
+            ..VoiceChoice::default()
+        })?;
+        Ok(resolved.voices)
+    }
 }
 
 /// Options of reading an article, shared by `render` and `inspect`.

@@ -115,6 +115,13 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
 pub fn show(args: &cli::InspectArgs) -> ExitCode {
     let source = input::Source::from_arg(&args.input);
     let options = args.read.options();
+    let voices = match args.voices() {
+        Ok(voices) => voices,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(1);
+        }
+    };
     let article = input::read_as(&source, options.encoding)
         .map_err(|e| e.to_string())
         .and_then(|text| {
@@ -122,10 +129,14 @@ pub fn show(args: &cli::InspectArgs) -> ExitCode {
             Ok((article, text.encoding))
         });
     match article {
-        Ok((article, encoding)) if args.json => {
-            print_quietly(&format!("{}\n", inspect::json(&article, &encoding)))
+        Ok((article, encoding)) => {
+            let voice = inspect::narrator_voice(&voices, article.language.as_deref());
+            if args.json {
+                print_quietly(&format!("{}\n", inspect::json(&article, &encoding, &voice)))
+            } else {
+                print_quietly(&inspect::text(&article, &encoding, &voice))
+            }
         }
-        Ok((article, encoding)) => print_quietly(&inspect::text(&article, &encoding)),
         Err(err) => {
             eprintln!("error: {}: {err}", source.display_name());
             ExitCode::from(2)

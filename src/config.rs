@@ -20,6 +20,9 @@ pub struct VoiceSpec {
     pub engine: EngineSpec,
     /// Voice id, rate, pitch, volume.
     pub voice: Voice,
+    /// The profile named no voice (only a language): an espeak-ng voice then follows the
+    /// article's language ([`Voices::for_language`]).
+    pub from_language: bool,
 }
 
 impl Default for VoiceSpec {
@@ -27,7 +30,24 @@ impl Default for VoiceSpec {
         VoiceSpec {
             engine: EngineSpec::Espeak,
             voice: Voice::default(),
+            from_language: false,
         }
+    }
+}
+
+impl VoiceSpec {
+    /// The espeak-ng voice for an article in `language` (ISO 639-1, "de"), if this voice follows
+    /// the article's language and its own is another: espeak-ng names its voices by language.
+    /// `None` keeps this voice.
+    pub fn voice_for_language(&self, language: Option<&str>) -> Option<Voice> {
+        let language = language?;
+        let own = self.voice.id.split(['-', '+', '_']).next().unwrap_or("");
+        (self.from_language && self.engine == EngineSpec::Espeak && own != language).then(|| {
+            Voice {
+                id: language.to_string(),
+                ..self.voice.clone()
+            }
+        })
     }
 }
 
@@ -59,6 +79,31 @@ impl Voices {
             (Role::Quote, &self.quote),
             (Role::Heading, &self.heading),
         ]
+    }
+
+    /// The voices for an article in `language`: each espeak-ng voice whose profile names no
+    /// voice speaks the article's language ([`VoiceSpec::voice_for_language`]); `accept` says
+    /// whether the role's engine has that voice (else the profile's is kept).
+    pub fn for_language(
+        &self,
+        language: Option<&str>,
+        mut accept: impl FnMut(Role, &Voice) -> bool,
+    ) -> Voices {
+        let mut adapt = |role: Role, spec: &VoiceSpec| {
+            let mut out = spec.clone();
+            if let Some(voice) = spec
+                .voice_for_language(language)
+                .filter(|v| accept(role, v))
+            {
+                out.voice = voice;
+            }
+            out
+        };
+        Voices {
+            narrator: adapt(Role::Narrator, &self.narrator),
+            quote: adapt(Role::Quote, &self.quote),
+            heading: adapt(Role::Heading, &self.heading),
+        }
     }
 }
 
@@ -180,6 +225,7 @@ pub fn resolve(choice: &VoiceChoice) -> Result<Resolved, ConfigError> {
         profile.engine = narrator.engine.clone();
         profile.voice.id = narrator.voice.id.clone();
         profile.language = narrator.language.clone();
+        profile.voice_from_language = narrator.voice_from_language;
         Ok(profile)
     };
     let quote = match (&choice.quote, choice.quote_is_narrator) {
@@ -201,6 +247,7 @@ pub fn resolve(choice: &VoiceChoice) -> Result<Resolved, ConfigError> {
     let spec = |p: &Profile| VoiceSpec {
         engine: choice.engine.clone().unwrap_or_else(|| p.engine.clone()),
         voice: p.voice.clone(),
+        from_language: p.voice_from_language,
     };
     Ok(Resolved {
         voices: Voices {
@@ -224,6 +271,7 @@ fn find_voice(name: &str) -> Result<Profile, ProfileError> {
             profile.engine = EngineSpec::Espeak;
             profile.voice.id = name.to_string();
             profile.language = None;
+            profile.voice_from_language = false;
             profile.lexicon = None;
             Ok(profile)
         }
@@ -298,6 +346,36 @@ mod tests {
                 .roles()
                 .iter()
                 .all(|(_, s)| s.engine == EngineSpec::Fake)
+        );
+    }
+
+    #[test]
+    fn the_article_language_chooses_the_espeak_voice_only_when_the_profile_names_none() {
+        let resolved = resolve(&VoiceChoice::default()).unwrap();
+        assert_eq!(resolved.voices.narrator.voice.id, "en-us");
+        assert!(resolved.voices.narrator.from_language);
+        let german = resolved.voices.for_language(Some("de"), |_, _| true);
+        assert_eq!(german.narrator.voice.id, "de");
+        assert_eq!(german.quote.voice.id, "de");
+        assert_eq!(german.quote.voice.pitch, resolved.voices.quote.voice.pitch);
+        // English stays the profile's English; a voice the engine lacks is not taken.
+        assert_eq!(
+            resolved.voices.for_language(Some("en"), |_, _| true),
+            resolved.voices
+        );
+        assert_eq!(
+            resolved.voices.for_language(Some("xx"), |_, _| false),
+            resolved.voices
+        );
+        // A named voice stays.
+        let named = resolve(&VoiceChoice {
+            narrator: "en-gb".into(),
+            ..VoiceChoice::default()
+        })
+        .unwrap();
+        assert_eq!(
+            named.voices.for_language(Some("de"), |_, _| true),
+            named.voices
         );
     }
 

@@ -3,7 +3,10 @@
 use serde::Serialize;
 
 use crate::article::{Article, Attribution, DropReason, SpanKind};
+use crate::config::Voices;
+use crate::engine::{EngineSpec, Hosting};
 use crate::input::{Decoding, Origin};
+use crate::script::Role;
 use crate::script::speech_text;
 
 /// The JSON document of `articast inspect --json`.
@@ -25,6 +28,8 @@ pub struct Report<'a> {
     pub date: Option<&'a str>,
     /// Language (ISO 639-1), from the page or detected.
     pub language: Option<&'a str>,
+    /// The narrator's voice for this article, and why.
+    pub voice: &'a VoiceView,
     /// Headings and paragraphs in reading order.
     pub blocks: Vec<Block<'a>>,
     /// Lines removed by cleaning.
@@ -38,6 +43,46 @@ pub struct EncodingView {
     pub name: &'static str,
     /// Why it was chosen.
     pub origin: Origin,
+}
+
+/// The narrator's voice chosen for an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct VoiceView {
+    /// The engine (`espeak-ng`, `piper`, `command`, `fake`).
+    pub engine: String,
+    /// The voice id the engine is given (`en-us`, `de`).
+    pub id: String,
+    /// Why: `article language` (an espeak-ng voice the profile did not name, chosen by the
+    /// article's language) or `profile`.
+    pub from: &'static str,
+}
+
+/// The narrator's voice for an article in `language`, as the renderer chooses it: the
+/// article's language picks the espeak-ng voice when the profile names none and espeak-ng
+/// has a voice for that language.
+pub fn narrator_voice(voices: &Voices, language: Option<&str>) -> VoiceView {
+    let mut engine: Option<Box<dyn crate::engine::Engine>> = None;
+    let chosen = voices.for_language(language, |role, voice| {
+        if role != Role::Narrator {
+            return false;
+        }
+        if engine.is_none() {
+            engine = crate::engine::open(&EngineSpec::Espeak, &Hosting::default()).ok();
+        }
+        engine
+            .as_mut()
+            .is_some_and(|e| e.check_voice(voice).is_ok())
+    });
+    let narrator = &chosen.narrator;
+    VoiceView {
+        engine: narrator.engine.name().to_string(),
+        id: narrator.voice.id.clone(),
+        from: if narrator.voice != voices.narrator.voice {
+            "article language"
+        } else {
+            "profile"
+        },
+    }
 }
 
 /// A heading or paragraph.
@@ -80,7 +125,7 @@ pub struct DroppedLine<'a> {
 }
 
 /// Builds the report of an article read in `encoding`.
-pub fn report<'a>(article: &'a Article, encoding: &Decoding) -> Report<'a> {
+pub fn report<'a>(article: &'a Article, encoding: &Decoding, voice: &'a VoiceView) -> Report<'a> {
     let mut blocks = Vec::new();
     for section in &article.sections {
         if let Some(heading) = &section.heading {
@@ -126,6 +171,7 @@ pub fn report<'a>(article: &'a Article, encoding: &Decoding) -> Report<'a> {
         dateline: article.dateline.as_deref(),
         date: article.date.as_deref(),
         language: article.language.as_deref(),
+        voice,
         blocks,
         dropped: article
             .dropped
@@ -139,13 +185,13 @@ pub fn report<'a>(article: &'a Article, encoding: &Decoding) -> Report<'a> {
 }
 
 /// The report as pretty JSON.
-pub fn json(article: &Article, encoding: &Decoding) -> String {
-    serde_json::to_string_pretty(&report(article, encoding))
+pub fn json(article: &Article, encoding: &Decoding, voice: &VoiceView) -> String {
+    serde_json::to_string_pretty(&report(article, encoding, voice))
         .expect("the report holds only strings and arrays")
 }
 
 /// The indented human view.
-pub fn text(article: &Article, encoding: &Decoding) -> String {
+pub fn text(article: &Article, encoding: &Decoding, voice: &VoiceView) -> String {
     let mut out = String::new();
     let line = |out: &mut String, indent: usize, text: &str| {
         out.push_str(&"  ".repeat(indent));
@@ -172,6 +218,14 @@ pub fn text(article: &Article, encoding: &Decoding) -> String {
     if let Some(l) = &article.language {
         line(&mut out, 0, &format!("language: {l}"));
     }
+    line(
+        &mut out,
+        0,
+        &format!(
+            "voice:    {} ({}, from the {})",
+            voice.id, voice.engine, voice.from
+        ),
+    );
     if let Some(d) = &article.dateline {
         line(&mut out, 0, &format!("dateline: {d}"));
     }

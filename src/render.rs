@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use crate::article::{self, ArticleError};
 use crate::audio::{self, AudioError, AudioWriter, wav};
 use crate::chapters::{self, Sidecar, layout};
-use crate::config::RenderConfig;
+use crate::config::{RenderConfig, Voices};
 use crate::engine::retry::{Retries, Retrying};
 use crate::engine::{self, Engine, EngineError, EngineSpec, Markup};
 use crate::input::{self, InputError, Source};
@@ -375,6 +375,7 @@ impl Renderer {
         }
         let input = input::read_as(source, self.config.parse.encoding)?;
         let article = article::parse_with(&input, self.config.parse)?;
+        let voices = self.voices_for(article.language.as_deref());
         let script = script::build(&article, &self.script);
         if script.utterances.is_empty() {
             // Only emoji, zero-width or other unspoken characters: no audio to make.
@@ -385,7 +386,7 @@ impl Renderer {
             text: began.elapsed(),
             ..Timings::default()
         };
-        let mut assembled = self.speak(&script, &wav_path, observer, &mut timings)?;
+        let mut assembled = self.speak(&script, &voices, &wav_path, observer, &mut timings)?;
         let config = &self.config;
         let program = &assembled.program;
         let every = config
@@ -542,11 +543,26 @@ impl Renderer {
         }
     }
 
+    /// The voices of an article in `language`: an espeak-ng voice whose profile names none
+    /// speaks the article's language, when the engine has a voice for it.
+    pub fn voices_for(&mut self, language: Option<&str>) -> Voices {
+        let Renderer {
+            sets,
+            by_role,
+            config,
+            ..
+        } = self;
+        config.voices.for_language(language, |role, voice| {
+            sets[0][by_role[&role]].check_voice(voice).is_ok()
+        })
+    }
+
     /// Speaks every utterance and assembles the program, its audio spooled next to the output
     /// (an unnamed file: gone on close, even on a crash).
     fn speak(
         &mut self,
         script: &script::Script,
+        voices: &Voices,
         wav_path: &Path,
         observer: &mut dyn Observer,
         timings: &mut Timings,
@@ -564,12 +580,7 @@ impl Renderer {
             assembly += assembling.elapsed();
             Ok(())
         };
-        let Renderer {
-            sets,
-            by_role,
-            config,
-            ..
-        } = self;
+        let Renderer { sets, by_role, .. } = self;
         if let [set] = sets.as_mut_slice() {
             for (i, utterance) in script.utterances.iter().enumerate() {
                 if observer.cancelled() {
@@ -584,16 +595,16 @@ impl Renderer {
                     .take(PREFETCH * 4)
                     .filter(|u| by_role[&u.role] == at)
                     .take(PREFETCH)
-                    .map(|u| (u.text.as_str(), &config.voices.for_role(u.role).voice))
+                    .map(|u| (u.text.as_str(), &voices.for_role(u.role).voice))
                     .collect();
                 set[at].prefetch(&upcoming);
-                let voice = &config.voices.for_role(utterance.role).voice;
+                let voice = &voices.for_role(utterance.role).voice;
                 let speech = set[at].synthesize(&utterance.text, voice)?;
                 add(speech, utterance)?;
                 observer.spoke();
             }
         } else {
-            speak_in_parallel(sets, by_role, config, script, observer, &mut add)?;
+            speak_in_parallel(sets, by_role, voices, script, observer, &mut add)?;
         }
         timings.assembly += assembly;
         timings.synthesis += speaking.elapsed().saturating_sub(assembly);
@@ -639,7 +650,7 @@ const PREFETCH: usize = 24;
 fn speak_in_parallel(
     sets: &mut [Vec<Box<dyn Engine>>],
     by_role: &HashMap<Role, usize>,
-    config: &RenderConfig,
+    voices: &Voices,
     script: &script::Script,
     observer: &mut dyn Observer,
     add: &mut dyn FnMut(engine::Speech, &script::Utterance) -> Result<(), RenderError>,
@@ -658,7 +669,7 @@ fn speak_in_parallel(
                     let Some(utterance) = utterances.get(i) else {
                         break;
                     };
-                    let voice = &config.voices.for_role(utterance.role).voice;
+                    let voice = &voices.for_role(utterance.role).voice;
                     let speech = set[by_role[&utterance.role]].synthesize(&utterance.text, voice);
                     if tx.send((i, speech)).is_err() {
                         break;

@@ -40,7 +40,7 @@ fn novels_dialogue_is_found_and_attributed() {
             "--min-recall",
             "0.98",
             "--min-precision",
-            "0.94",
+            "0.95",
             "--min-attrib",
             "0.88",
         ])
@@ -51,7 +51,7 @@ fn novels_dialogue_is_found_and_attributed() {
     let [recall, precision, attribution, wrong] =
         figures(&text).expect("quote_score.py prints its figures");
     assert!(out.status.success(), "below the thresholds: {text}");
-    assert!(recall >= 0.98 && precision >= 0.94 && attribution >= 0.88);
+    assert!(recall >= 0.98 && precision >= 0.95 && attribution >= 0.88);
     assert!(wrong <= 0.05, "wrong speakers {wrong:.3}");
 }
 

@@ -303,3 +303,55 @@ fn an_espeak_voice_id_is_a_voice_and_an_unknown_one_a_set_up_error() {
         .code(1)
         .stderr(predicate::str::contains("unknown voice 'nobody'"));
 }
+
+/// A German page with the default narrator (a profile that names a language, not a voice) is
+/// read by espeak-ng's German voice: `inspect` says so, and the audio is the same as the one
+/// rendered with `--voice de` and not the one rendered with `--voice en-us`.
+#[test]
+fn a_german_page_is_read_by_the_german_espeak_voice() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/heise-de.txt");
+    let out = articast()
+        .args(["inspect", "--json", "--engine", "espeak"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["language"], "de");
+    assert_eq!(report["voice"]["id"], "de");
+    assert_eq!(report["voice"]["engine"], "espeak-ng");
+    assert_eq!(report["voice"]["from"], "article language");
+    let english = articast()
+        .args(["inspect", "--json"])
+        .arg(sample())
+        .output()
+        .unwrap();
+    let english: serde_json::Value = serde_json::from_slice(&english.stdout).unwrap();
+    assert_eq!(english["voice"]["id"], "en-us");
+    assert_eq!(english["voice"]["from"], "profile");
+
+    let dir = tempfile::tempdir().unwrap();
+    let render = |name: &str, voice: Option<&str>| {
+        let out = dir.path().join(name);
+        let mut cmd = articast();
+        cmd.args([
+            "render",
+            "--engine",
+            "espeak",
+            "--sidecars",
+            "none",
+            "--no-cache",
+        ])
+        .arg("-o")
+        .arg(&out)
+        .arg(&page);
+        if let Some(voice) = voice {
+            cmd.args(["--voice", voice]);
+        }
+        cmd.assert().success();
+        samples(&out.join("heise-de.wav")).1
+    };
+    let chosen = render("default", None);
+    assert_eq!(chosen, render("de", Some("de")), "not the German voice");
+    assert_ne!(chosen, render("en", Some("en-us")), "the English voice");
+}

@@ -371,7 +371,9 @@ pub fn breadcrumb_tail(line: &str) -> Option<&str> {
         .min_by_key(|tail| tail.len())
 }
 
-fn is_breadcrumb(line: &str) -> bool {
+/// A navigation trail: three or more short items ("Home » World » The Headline"), or two that
+/// start at "Home".
+pub fn is_breadcrumb(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
     // Each item of a trail is a short link (the last may be the headline); French quotation
     // marks (« … ») are no separators.

@@ -29,6 +29,7 @@ pub fn split(paragraph: &str) -> Vec<Piece> {
         };
         let quoted = *is_quote
             && (word_count(raw) >= MIN_QUOTE_WORDS
+                && !is_mention(raw, narration(k.checked_sub(1)))
                 || is_dialogue(
                     raw,
                     narration(k.checked_sub(1)),
@@ -116,6 +117,33 @@ fn scan(text: &str) -> Vec<(bool, String)> {
     out
 }
 
+/// Words after which a quoted phrase is part of the sentence's grammar, a title or a name that
+/// is mentioned rather than words said: the overture to “The Poet and the Peasant”, an account of
+/// a “Strange Story from Iping”, dismissed as “a plot by foreign agents”.
+const MENTION_LEADS: [&str; 19] = [
+    "a", "an", "the", "of", "to", "from", "for", "about", "into", "on", "at", "as", "entitled",
+    "titled", "headed", "named", "marked", "labelled", "labeled",
+];
+
+/// The longest quoted phrase taken for a mention (a title, a name, a phrase) after one of
+/// [`MENTION_LEADS`]; longer ones are quotations whatever precedes them.
+const MAX_MENTION_WORDS: usize = 10;
+
+/// A quoted phrase of a few words that the narration's sentence runs into without a comma or
+/// colon, straight after an article or a preposition: a mention (a title, a name, a sign's
+/// words), spoken as narration. Dialogue is set off from its narration by punctuation or a tag.
+fn is_mention(quoted: &str, before: &str) -> bool {
+    let lead = before.trim_end();
+    let last = lead
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    before.ends_with(char::is_whitespace)
+        && MENTION_LEADS.contains(&last.as_str())
+        && word_count(quoted) <= MAX_MENTION_WORDS
+}
+
 /// A short quoted phrase (fewer than [`MIN_QUOTE_WORDS`] words, marks included in `quoted`) is
 /// dialogue, not a scare quote, when its punctuation is inside the marks (“Yes,” “Well!”) and
 /// either it starts a sentence with a capital, or a speech tag stands next to it, or it goes on
@@ -196,6 +224,25 @@ mod tests {
 
     fn kinds(p: &[Piece]) -> Vec<(SpanKind, &str)> {
         p.iter().map(|p| (p.kind, p.text.as_str())).collect()
+    }
+
+    #[test]
+    fn a_title_run_into_the_sentence_is_narration() {
+        let p = split("The twins played the overture to \"The Poet and the Peasant.\"");
+        assert!(p.iter().all(|p| p.kind == SpanKind::Narration), "{p:?}");
+        let p = split("He read the account of a “Strange Story from Iping” twice.");
+        assert!(p.iter().all(|p| p.kind == SpanKind::Narration), "{p:?}");
+        // Set off by a comma, or after a verb, it is said.
+        let p = split("He read, “The sign of the four,” and stopped.");
+        assert!(p.iter().any(|p| p.kind == SpanKind::Quote), "{p:?}");
+        let p = split("She said “we will hold the line here” and left.");
+        assert!(p.iter().any(|p| p.kind == SpanKind::Quote), "{p:?}");
+        // A long quotation is one whatever precedes it.
+        let p = split(
+            "He turned to “the question of whether we can afford to keep the old bridge open for \
+             another winter at all” with care.",
+        );
+        assert!(p.iter().any(|p| p.kind == SpanKind::Quote), "{p:?}");
     }
 
     #[test]

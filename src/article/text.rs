@@ -154,19 +154,25 @@ fn find_title(
     first: usize,
     alone: &std::collections::HashSet<String>,
 ) -> (Option<usize>, Option<String>) {
-    let hint = lines.iter().find_map(|l| clean::breadcrumb_tail(l));
-    if let Some(hint) = hint {
-        if let Some(i) = lines.iter().position(|l| l == hint) {
-            return (
-                Some(i),
-                Some("the line the breadcrumb trail ends with".into()),
-            );
-        }
+    // Only a trail names the headline: a line such as "Help / Suggestions" is no trail.
+    let hint = lines
+        .iter()
+        .filter(|l| clean::is_breadcrumb(l))
+        .find_map(|l| clean::breadcrumb_tail(l))
+        .filter(|tail| is_heading_like(tail));
+    if let Some(hint) = hint
+        && let Some(i) = lines.iter().position(|l| l == hint)
+    {
+        return (
+            Some(i),
+            Some("the line the breadcrumb trail ends with".into()),
+        );
     }
     let mut printed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for line in lines {
         *printed.entry(line.as_str()).or_default() += 1;
     }
+    let affixed = affixed_titles(lines);
     // Short lines kept at the top (a blog's name, a menu entry) may come before the headline: it
     // is looked for up to a few lines into the article while every line before it is short.
     let after = (first + 1..lines.len().min(first + 4))
@@ -186,9 +192,11 @@ fn find_title(
                     DropReason::Navigation | DropReason::BeforeArticle | DropReason::Repeated
                 )
             });
-            (is_heading_like(line) || is_quoted_headline(line))
+            let bare = line.trim_start_matches(['\'', '‘', '"', '“']);
+            (is_heading_like(bare) || is_quoted_headline(line) || is_exclaimed_headline(bare))
                 && byline(line).is_none()
-                && date(line).is_none()
+                && !is_by_line(line)
+                && !is_date_line(line)
                 && !phrase_dropped
                 && !looks_like_page_furniture(line)
                 && !is_page_control(line)
@@ -198,7 +206,13 @@ fn find_title(
         .map(|i| {
             let line = lines[i].as_str();
             let score = title_score(line, first.abs_diff(i), printed[line], alone.contains(line))
-                + if leads_in(lines.get(i + 1)) { 6 } else { 0 };
+                + if leads_in(lines.get(i + 1)) { 6 } else { 0 }
+                + if affixed.contains(line) { AFFIXED } else { 0 }
+                - if in_list_of_titles(lines, i) {
+                    LISTED
+                } else {
+                    0
+                };
             (score, i)
         })
         .collect();
@@ -209,21 +223,23 @@ fn find_title(
     };
     let line = lines[i].as_str();
     let mut how = format!(
-        "heading-like line {} lines from the article's first line, printed {} time(s){}{}; score \
-         {score}",
+        "heading-like line {} lines from the article's first line, printed {} time(s)",
         first.abs_diff(i),
         printed[line],
-        if alone.contains(line) {
-            ", standing alone"
-        } else {
-            ""
-        },
-        if leads_in(lines.get(i + 1)) {
-            ", followed by a dek, byline or date"
-        } else {
-            ""
-        },
     );
+    if alone.contains(line) {
+        how.push_str(", standing alone");
+    }
+    if leads_in(lines.get(i + 1)) {
+        how.push_str(", followed by a dek, byline or date");
+    }
+    if affixed.contains(line) {
+        how.push_str(", printed again with the site's name or a kicker");
+    }
+    if in_list_of_titles(lines, i) {
+        how.push_str(", in a list of titles");
+    }
+    how.push_str(&format!("; score {score}"));
     if let Some(&(other, j)) = scored.get(1) {
         how.push_str(&format!(" over “{}” ({other})", lines[j]));
     }
@@ -249,7 +265,7 @@ const TITLE_WINDOW: usize = 60;
 /// its breadcrumb) is likely the page's own title, and so is a line that stands alone between
 /// blank lines.
 fn title_score(line: &str, distance: usize, printed: usize, alone: bool) -> isize {
-    let words = word_count(line).min(12) as isize;
+    let words = word_count(line).min(TITLE_WORDS) as isize;
     // Menus and section labels repeat too, but they are short.
     let repeated = if words >= 6 {
         8 * printed.saturating_sub(1).min(2) as isize
@@ -260,6 +276,69 @@ fn title_score(line: &str, distance: usize, printed: usize, alone: bool) -> isiz
     2 * words + repeated + block - distance as isize / 3
 }
 
+/// A candidate's length counts up to this many words: beyond it a line is no more title-like.
+const TITLE_WORDS: usize = 12;
+
+/// What standing in a list of titles takes off a candidate's score.
+const LISTED: isize = 10;
+
+/// What a line printed again with the site's name or a section kicker adds to its score.
+const AFFIXED: isize = 10;
+
+/// Separators between a page's title and its site's name or a kicker ("Title | Site",
+/// "Site - Title", "Africa|Title").
+const AFFIX_SEPARATORS: [&str; 6] = [" | ", "|", " - ", " — ", " – ", " :: "];
+
+/// The titles that the page prints again with an affix: the `<title>`-like line "Headline |
+/// Site", or a kicker before it, "Africa|Headline" (the other part is short: a name, a section),
+/// or in quotation marks in a longer line ("2 comments on “Headline”"); the title is three words
+/// or more.
+fn affixed_titles(lines: &[String]) -> std::collections::HashSet<&str> {
+    let mut out = std::collections::HashSet::new();
+    for line in lines {
+        // "2 comments on “These Weeks in Firefox: Issue 85”": the page names its own title.
+        if let Some((_, rest)) = line.split_once('“')
+            && let Some((quoted, _)) = rest.split_once('”')
+            && word_count(quoted) >= 3
+            && word_count(line) > word_count(quoted)
+        {
+            out.insert(quoted.trim());
+        }
+        for sep in AFFIX_SEPARATORS {
+            let parts: Vec<&str> = line.split(sep).map(str::trim).collect();
+            if parts.len() != 2 {
+                continue;
+            }
+            for (title, affix) in [(parts[0], parts[1]), (parts[1], parts[0])] {
+                if word_count(title) >= 3 && (1..=5).contains(&word_count(affix)) {
+                    out.insert(title);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A line that opens with "By" and a name: a byline, whatever follows the name ("By JEFFREY
+/// GETTLEMAN JAN. 13, 2017"), never a headline.
+fn is_by_line(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    matches!(words.next(), Some("By" | "by" | "BY"))
+        && words
+            .next()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// A headline of three words or more that ends with an exclamation ("Pearl Oscar Dress --
+/// STOLEN!!!").
+fn is_exclaimed_headline(line: &str) -> bool {
+    let bare = line.trim_end_matches('!');
+    bare.len() < line.len()
+        && word_count(bare) >= 3
+        && is_heading_like(bare)
+        && !bare.contains(". ")
+}
+
 /// Whether the line after a candidate is what follows a headline: its dek (a short line that
 /// ends like a sentence), its byline or its date. A teaser's title in a list is followed by
 /// another title instead.
@@ -267,10 +346,36 @@ fn leads_in(next: Option<&String>) -> bool {
     next.is_some_and(|n| {
         (n.trim_end_matches(['"', '”', '’', ')'])
             .ends_with(['.', '!', '?'])
+            && !is_cut_off(n)
             && word_count(n) <= 25)
             || byline(n).is_some()
             || date(n).is_some()
     })
+}
+
+/// A line cut off with an ellipsis: a teaser of another story, not a dek.
+fn is_cut_off(line: &str) -> bool {
+    line.ends_with("...") || line.ends_with('…')
+}
+
+/// A line shaped like a story's title (a capital, four to twenty words, no sentence in it and
+/// no full stop at the end unless it is cut off): in a list of them, each is a teaser.
+fn is_title_shaped(line: &str) -> bool {
+    let words = word_count(line);
+    (4..=MAX_HEADING_WORDS).contains(&words)
+        && line.chars().next().is_some_and(char::is_uppercase)
+        && (!line.ends_with(['.', ',', ';', ':']) || is_cut_off(line))
+        && !line.replace("...", "…").contains(". ")
+}
+
+/// A candidate between two other title-shaped lines is one of a list of stories (teasers,
+/// a "most read" box): a headline is followed by its dek, byline, date or text.
+fn in_list_of_titles(lines: &[String], i: usize) -> bool {
+    let shaped = |j: Option<usize>| {
+        j.and_then(|j| lines.get(j))
+            .is_some_and(|l| is_title_shaped(l))
+    };
+    shaped(i.checked_sub(1)) && shaped(Some(i + 1))
 }
 
 /// A control of the page rather than a title: share and follow buttons, counters, prompts.
@@ -417,16 +522,18 @@ static TIME_WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
     .expect("the time pattern is valid")
 });
 
+/// A date: "April 21, 2015", "27 July 2017", "2016-02-01".
+static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+    regex::Regex::new(&format!(
+        r"\b(?:{month}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {month}\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+    ))
+    .expect("the date pattern is valid")
+});
+
 /// A date in a short line ("posted on April 21, 2015", "Published Thursday 27 July 2017",
 /// "2016-02-01").
 pub(super) fn date(line: &str) -> Option<String> {
-    static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
-        regex::Regex::new(&format!(
-            r"\b(?:{month}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {month}\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
-        ))
-        .expect("the date pattern is valid")
-    });
     // A line that is the date, not a sentence that mentions one.
     let lower = line.to_lowercase();
     let labelled = ["posted", "published", "updated", "first published"]
@@ -439,9 +546,20 @@ pub(super) fn date(line: &str) -> Option<String> {
         return None;
     }
     let found = DATE.find(line)?;
+    (words_beside_date(line) <= 6).then(|| found.as_str().to_string())
+}
+
+/// The words of a line that are neither its dates nor times nor the words that label them.
+fn words_beside_date(line: &str) -> usize {
     let rest = DATE.replace_all(line, " ");
     let rest = TIME_WORDS.replace_all(&rest, " ");
-    (word_count(&rest) <= 6).then(|| found.as_str().to_string())
+    word_count(&rest)
+}
+
+/// A line that is a date and little else ("Posted on March 3, 2020 by Jane Doe"): never a
+/// headline. A headline may hold a date ("Weekly Edition for March 26, 2015").
+fn is_date_line(line: &str) -> bool {
+    date(line).is_some() && words_beside_date(line) <= 3
 }
 
 const MONTHS: [&str; 12] = [
@@ -825,6 +943,71 @@ mod tests {
         );
         assert_eq!(a.paragraph_count(), 1);
         assert!(a.dropped.iter().any(|d| d.text == "Powered by Tumblr"));
+    }
+
+    #[test]
+    fn a_title_printed_again_with_the_site_name_wins_over_a_longer_line() {
+        let page = "Morning Digest Of Stories From Around The Region Today\n\n\
+                    Council Votes To Close The Old Bridge | Valley News\n\nHome\n\n\
+                    Council Votes To Close The Old Bridge\n\n\
+                    The council voted on Tuesday to close the old bridge to traffic for repairs, \
+                    after engineers found that two of its supports had cracked in the winter.\n";
+        let a = parse_text(page);
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Council Votes To Close The Old Bridge")
+        );
+        assert!(a.title_found.unwrap().contains("site's name"));
+    }
+
+    #[test]
+    fn a_by_line_with_a_date_in_capitals_is_no_headline() {
+        assert!(is_by_line("By JEFFREY GETTLEMAN JAN. 13, 2017"));
+        assert!(!is_by_line("Bypass Roads Reopen"));
+        assert!(is_exclaimed_headline("Pearl Oscar Dress -- STOLEN!!!"));
+        assert!(!is_exclaimed_headline("Wow!"));
+    }
+
+    #[test]
+    fn a_headline_between_other_stories_titles_is_a_teaser() {
+        let lines: Vec<String> = [
+            "Drake Assaulted in Dubai Nightclub",
+            "Tom Cruise and Katie Holmes Not on Speaking Terms",
+            "Kylie Jenner -- When I Was 17 ...",
+            "Home",
+            "A Quoted Title That Stands Here",
+            "2/26/2015 7:11 AM PST",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert!(in_list_of_titles(&lines, 1));
+        assert!(!in_list_of_titles(&lines, 4));
+        // A caption with a credit is no title in a list.
+        assert!(!is_title_shaped(
+            "Whale expert Hori Parata. Photograph: Adrian Malloch"
+        ));
+    }
+
+    #[test]
+    fn a_headline_may_open_with_a_quotation_mark() {
+        let a = parse_text(
+            "‘Star Wars’ Original Cuts Might Get Released Again\n\nJames Akinaka\n\n\
+             Although Lucasfilm is already planning a birthday bash for the saga this April, \
+             fans might get an even better present, if the rumours are true.\n",
+        );
+        assert_eq!(
+            a.title.as_deref(),
+            Some("‘Star Wars’ Original Cuts Might Get Released Again")
+        );
+    }
+
+    #[test]
+    fn only_a_trail_names_the_headline() {
+        let a = parse_text(
+            "A Story About The River\n\nThe river rose by two metres overnight and the town \
+             closed its lower streets, said the mayor on Monday morning.\n\nHelp / Suggestions\n",
+        );
+        assert_eq!(a.title.as_deref(), Some("A Story About The River"));
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub struct Profile {
     pub voice: Voice,
     /// Its language (BCP 47, e.g. `en-US`), where given.
     pub language: Option<String>,
+    /// The profile names no voice: an espeak-ng voice comes from a language, the article's
+    /// when it has one, else the profile's.
+    pub voice_from_language: bool,
     /// Its pause table (milliseconds), where given.
     pub pauses: PauseTable,
     /// Its lexicon file (`lexicon = "file.toml"`, relative to the profile's folder), if any.
@@ -227,6 +230,7 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
         .voice
         .or_else(|| piper.as_ref().map(|p| p.model.clone()));
     // espeak-ng speaks a language by its name when no voice is given (`en-US` → `en-us`).
+    let voice_from_language = file_voice.is_none();
     let voice = match (file_voice, &language) {
         (Some(v), _) if v.trim().is_empty() => {
             return Err(invalid(at("voice"), "voice is empty".to_string()));
@@ -300,6 +304,7 @@ pub fn parse(text: &str, default_name: &str, origin: &str) -> Result<Profile, Pr
             volume,
         },
         language,
+        voice_from_language,
         pauses,
         lexicon: file.lexicon,
     })
