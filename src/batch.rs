@@ -20,6 +20,8 @@ pub struct Outcome {
     pub source: Source,
     /// Its files, or why there are none.
     pub result: Result<Rendered, RenderError>,
+    /// Whether its render began (an input not begun when the run was interrupted is not).
+    pub started: bool,
 }
 
 impl Outcome {
@@ -86,8 +88,7 @@ pub fn render_all(
         .map(|i| !taken.insert(i.name.clone()))
         .collect();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Rendered, RenderError>>>> =
-        Mutex::new(inputs.iter().map(|_| None).collect());
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(inputs.iter().map(|_| None).collect());
     let shared = Mutex::new(progress);
     std::thread::scope(|scope| {
         for (slot, renderer) in renderers.iter_mut().enumerate() {
@@ -99,7 +100,8 @@ pub fn render_all(
                     let Some(input) = inputs.get(i) else {
                         break;
                     };
-                    let result = if observer.cancelled() {
+                    let started = !observer.cancelled();
+                    let result = if !started {
                         Err(RenderError::Interrupted)
                     } else if duplicate[i] {
                         Err(RenderError::DuplicateOutput(
@@ -116,12 +118,13 @@ pub fn render_all(
                     let outcome = Outcome {
                         source: input.source.clone(),
                         result,
+                        started,
                     };
                     if let Ok(mut progress) = shared.lock() {
                         progress.finished(slot, i, &outcome);
                     }
                     if let Ok(mut results) = results.lock() {
-                        results[i] = Some(outcome.result);
+                        results[i] = Some(outcome);
                     }
                 }
             });
@@ -131,9 +134,12 @@ pub fn render_all(
     inputs
         .iter()
         .zip(results)
-        .map(|(input, result)| Outcome {
-            source: input.source.clone(),
-            result: result.unwrap_or(Err(RenderError::Interrupted)),
+        .map(|(input, outcome)| {
+            outcome.unwrap_or_else(|| Outcome {
+                source: input.source.clone(),
+                result: Err(RenderError::Interrupted),
+                started: false,
+            })
         })
         .collect()
 }
@@ -334,6 +340,7 @@ mod tests {
         let outcomes = vec![Outcome {
             source: inputs[0].source.clone(),
             result: Err(RenderError::Article(crate::article::ArticleError::Empty)),
+            started: true,
         }];
         let report = report(&inputs, &outcomes, std::time::Duration::from_secs(1));
         assert_eq!(report["summary"]["failed"], 1);

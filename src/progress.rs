@@ -133,8 +133,8 @@ impl Reporter {
                 }
                 lines
             }
-            // The run's last line speaks of the interrupted inputs.
-            Err(RenderError::Interrupted) => Vec::new(),
+            // The run's last line speaks of the inputs not begun.
+            Err(RenderError::Interrupted) if !outcome.started => Vec::new(),
             Err(err) => vec![format!("error: {name}: {err}")],
         }
     }
