@@ -5,7 +5,9 @@
 # the release build and the espeak engine, and reports:
 #   - peak RSS of the render (target: at most 64 MB, flat as articles grow),
 #   - the share of the render spent in each stage, and the passes over the audio (--timings),
-#   - the render's wall time against bare `espeak-ng -w` speaking the same text, in the same run.
+#   - the render's wall time against bare `espeak-ng -w` speaking the same text, in the same run,
+#   - then the batch measurements of scripts/bench-batch.sh (forty articles --jobs 2 against
+#     --jobs 1, a re-render after editing one paragraph against the cold render).
 #
 # Usage: scripts/bench.sh [REPEAT]   (REPEAT defaults to 10)
 # Needs: GNU time (/usr/bin/time), espeak-ng.
@@ -50,7 +52,9 @@ echo "peak RSS:       $((rss_kb / 1024)) MB (target ≤ 64 MB); espeak-ng alone:
 echo "wall time:      ${render_s} s; espeak-ng alone: ${espeak_s} s; ratio $(awk -v a="$render_s" -v b="$espeak_s" 'BEGIN { printf "%.2f", a / b }')"
 echo "stages:         $timings"
 echo "synthesis share: $(share synthesis)% of the render; mastering share: $(share mastering)%"
+source "$root/scripts/bench-batch.sh"
 if ((rss_kb > 64 * 1024)); then
     echo "FAIL: peak RSS above 64 MB" >&2
     exit 1
 fi
+

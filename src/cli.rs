@@ -37,6 +37,8 @@ pub enum Command {
     Inspect(InspectArgs),
     /// List the voice profiles found (and where from) and the voices of the engines installed.
     Voices,
+    /// Look after the utterance cache: its size, emptying it, trimming it to a size.
+    Cache(CacheArgs),
     /// Print the help of articast or of one of its subcommands.
     Help {
         /// The subcommand (`render`, `inspect`, `voices`, ...).
@@ -60,6 +62,35 @@ pub struct SpeakArgs {
     /// How the article is read.
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+/// Arguments of `cache`.
+#[derive(Debug, clap::Args)]
+pub struct CacheArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: CacheAction,
+    /// The cache folder [default: $ARTICAST_CACHE_DIR, else the platform's cache folder,
+    /// ~/.cache/articast/utterances on Linux].
+    #[arg(long, value_name = "DIR", global = true)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// What `cache` does.
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// The folder, its entries and their size.
+    Stats,
+    /// Remove every entry.
+    Clear,
+    /// Remove the least recently used entries until the cache is no larger than a size.
+    Prune {
+        /// The size to keep to: bytes, or with K, M, G, T (powers of 1024): `500M`, `2G`.
+        #[arg(long, value_name = "SIZE", value_parser = articast::engine::cache::parse_size)]
+        max_size: u64,
+    },
+    /// Read every entry and check its checksum; list the damaged ones.
+    Verify,
 }
 
 /// Arguments of `render`.
@@ -154,9 +185,16 @@ pub struct RenderArgs {
         conflicts_with = "max_part_duration"
     )]
     pub split: Option<SplitArg>,
-    /// No progress bar.
+    /// No progress bars: only one line per article finished or failed.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also print where each article's time went (text, synthesis, assembly, mastering).
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Render every input again, even those whose files were made from the same input and
+    /// settings by an earlier run (which are otherwise kept and reported as skipped).
+    #[arg(long)]
+    pub force: bool,
     /// Sample rate of the file in Hz [default: the narrator engine's rate].
     #[arg(long, value_name = "HZ", value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
     pub sample_rate: Option<u32>,

@@ -16,7 +16,25 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let inputs = match input::expand::expand(&args.inputs, &args.from_list, args.name.as_deref()) {
+    // `--name {title}` / `{date}`: the article is read for them (an unreadable one keeps its
+    // stem and the file's date; its render reports why).
+    let options = config.parse;
+    let about = |source: &input::Source| {
+        if !matches!(source, input::Source::File(_)) {
+            // Standard input and web pages are read once, by the render.
+            return input::expand::About::default();
+        }
+        let article = input::read_as(source, options.encoding)
+            .ok()
+            .and_then(|text| article::parse_with(&text, options).ok());
+        input::expand::About {
+            title: article.as_ref().and_then(|a| a.title.clone()),
+            date: article.and_then(|a| a.date),
+        }
+    };
+    let expanded =
+        input::expand::expand(&args.inputs, &args.from_list, args.name.as_deref(), &about);
+    let inputs = match expanded {
         Ok(inputs) => inputs,
         Err(err) => {
             eprintln!("error: {err}");
@@ -64,52 +82,94 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut bar = progress::Bar::new(!args.quiet, progress::ctrl_c_flag());
-    let mut worst = 0;
+    let detail = progress::Detail {
+        bars: !args.quiet,
+        timings: args.verbose || args.timings,
+    };
+    let mut reporter = progress::Reporter::new(inputs.len(), detail, progress::ctrl_c_flag());
     let began = std::time::Instant::now();
-    let outcomes = batch::render_all(&inputs, &mut renderers, &mut bar);
+    let options = batch::Options { force: args.force };
+    let outcomes = batch::render_all(&inputs, &mut renderers, options, &mut reporter);
+    reporter.finish();
+    let mut code = batch::exit_code(&outcomes);
     if let Some(path) = &args.report {
         let report = batch::report(&inputs, &outcomes, began.elapsed());
         if let Err(err) = write_atomically(path, &format!("{report:#}\n")) {
             eprintln!("error: {}: cannot write the report: {err}", path.display());
-            worst = worst.max(1);
+            code = code.max(1);
         }
     }
-    for outcome in outcomes {
-        let name = outcome.source.display_name();
-        match outcome.result {
-            Ok(done) => {
-                let loudness = done.loudness.map(|l| format!("; {}", l.summary()));
-                let cached = done.cache.filter(|c| c.hits > 0).map(|c| {
-                    format!(
-                        "; {} of {} utterances from the cache",
-                        c.hits,
-                        c.hits + c.misses
-                    )
-                });
-                eprintln!(
-                    "{name}: wrote {} ({:.1} s, {} section and {} quotation markers{}{})",
-                    done.files(),
-                    done.seconds,
-                    done.sections,
-                    done.quotes,
-                    loudness.unwrap_or_default(),
-                    cached.unwrap_or_default()
-                );
-                for reason in &done.retried {
-                    eprintln!("note: {name}: retried after: {reason}");
-                }
-                if args.timings {
-                    eprintln!("timings: {}", done.timings.summary());
-                }
+    if code == 130 {
+        let finished = outcomes.iter().filter(|o| o.result.is_ok()).count();
+        eprintln!(
+            "interrupted: {finished} of {} articles finished, no partial file left; run the same \
+             command again to resume (finished articles are kept, spoken utterances come from \
+             the cache)",
+            outcomes.len()
+        );
+    }
+    ExitCode::from(code)
+}
+
+/// `articast cache stats|clear|prune|verify`.
+pub fn cache(args: &cli::CacheArgs) -> ExitCode {
+    use articast::engine::cache;
+    let Some(dir) = args.cache_dir.clone().or_else(cache::default_dir) else {
+        eprintln!(
+            "error: no cache folder: this system names no cache folder; give --cache-dir DIR"
+        );
+        return ExitCode::from(2);
+    };
+    let shown = dir.display();
+    let result = match &args.action {
+        cli::CacheAction::Stats => cache::stats(&dir).map(|u| {
+            format!(
+                "folder:  {shown}\nentries: {}\nsize:    {} ({} bytes)\n",
+                u.entries,
+                cache::human_size(u.bytes),
+                u.bytes
+            )
+        }),
+        cli::CacheAction::Clear => cache::clear(&dir).map(|u| {
+            format!(
+                "removed {} entries ({}) from {shown}\n",
+                u.entries,
+                cache::human_size(u.bytes)
+            )
+        }),
+        cli::CacheAction::Prune { max_size } => cache::prune(&dir, *max_size).and_then(|u| {
+            let left = cache::stats(&dir)?;
+            Ok(format!(
+                "removed {} least recently used entries ({}) from {shown}; {} entries ({}) left\n",
+                u.entries,
+                cache::human_size(u.bytes),
+                left.entries,
+                cache::human_size(left.bytes)
+            ))
+        }),
+        cli::CacheAction::Verify => cache::verify_all(&dir).map(|(all, bad)| {
+            let mut text = String::new();
+            for (path, why) in &bad {
+                text.push_str(&format!("damaged: {}: {why}\n", path.display()));
             }
-            Err(err) => {
-                eprintln!("error: {name}: {err}");
-                worst = worst.max(err.exit_code());
+            text.push_str(&format!(
+                "{} of {} entries in {shown} verify\n",
+                all.entries - bad.len() as u64,
+                all.entries
+            ));
+            if !bad.is_empty() {
+                text.push_str("damaged entries are spoken again and replaced when next used\n");
             }
+            text
+        }),
+    };
+    match result {
+        Ok(text) => print_quietly(&text),
+        Err(err) => {
+            eprintln!("error: cache folder {shown}: {err}");
+            ExitCode::from(1)
         }
     }
-    ExitCode::from(worst)
 }
 
 pub fn show(args: &cli::InspectArgs) -> ExitCode {

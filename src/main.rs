@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Render(args) => commands::render(&args),
         Command::Inspect(args) => commands::show(&args),
+        Command::Cache(args) => commands::cache(&args),
         #[cfg(feature = "speak")]
         Command::Speak(args) => listen::run(&args),
         Command::Voices => commands::print_quietly(&articast::engine::profile::listing()),

@@ -52,6 +52,11 @@ pub struct Rendered {
     pub retried: Vec<String>,
     /// Time spent speaking, and in each audio stage.
     pub timings: Timings,
+    /// Lines the article's cleaning dropped (boilerplate, credits).
+    pub dropped: usize,
+    /// Whether the files were kept from an earlier render of the same input and settings
+    /// ([`Renderer::unchanged`]); the figures are then the earlier render's.
+    pub skipped: bool,
 }
 
 impl Rendered {
@@ -194,6 +199,10 @@ pub trait Observer: Send {
     fn begin(&mut self, _name: &str, _utterances: usize) {}
     /// One utterance was spoken.
     fn spoke(&mut self) {}
+    /// Every utterance is spoken; loudness and writing the files follow.
+    fn mastering(&mut self) {}
+    /// Something the user should know that does not stop the render (one line).
+    fn warning(&mut self, _line: &str) {}
     /// The input is finished (written or failed).
     fn end(&mut self) {}
     /// Whether the user asked to stop (Ctrl-C). Checked between utterances and before the
@@ -374,6 +383,7 @@ impl Renderer {
             self.refuse_existing(output_dir(&wav_path), &stem)?;
         }
         let input = input::read_as(source, self.config.parse.encoding)?;
+        let fingerprint = self.fingerprint(&input);
         let article = article::parse_with(&input, self.config.parse)?;
         let voices = self.voices_for(article.language.as_deref());
         let script = script::build(&article, &self.script);
@@ -386,7 +396,12 @@ impl Renderer {
             text: began.elapsed(),
             ..Timings::default()
         };
-        let mut assembled = self.speak(&script, &voices, &wav_path, observer, &mut timings)?;
+        let spoken = self.speak(&script, &voices, &wav_path, observer, &mut timings);
+        for line in self.cache.take_warnings() {
+            observer.warning(&line);
+        }
+        let mut assembled = spoken?;
+        observer.mastering();
         let config = &self.config;
         let program = &assembled.program;
         let every = config
@@ -458,7 +473,19 @@ impl Renderer {
             .chain(&epub)
             .cloned()
             .collect();
-        texts.push((manifest.clone(), "manifest", Manifest::text(&listed)));
+        let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
+        let figures = Figures {
+            fingerprint,
+            seconds,
+            sections: count(MarkKind::Section),
+            quotes: count(MarkKind::Quote),
+            dropped: article.dropped.len(),
+        };
+        texts.push((
+            manifest.clone(),
+            "manifest",
+            Manifest::text(&listed, &figures),
+        ));
         let format = wav::Format {
             sample_rate: program.pcm.sample_rate,
             channels: config.audio.channels,
@@ -499,15 +526,16 @@ impl Renderer {
         timings.mastering = mastering.elapsed();
         timings.passes = mastered.passes;
         timings.total = began.elapsed();
-        let count = |kind| chapters.iter().filter(|c| c.kind == kind).count();
         Ok(Rendered {
             wav: paths.first().cloned().unwrap_or(wav_path),
             parts: paths,
             playlist,
             sidecars,
             seconds,
-            sections: count(MarkKind::Section),
-            quotes: count(MarkKind::Quote),
+            sections: figures.sections,
+            quotes: figures.quotes,
+            dropped: figures.dropped,
+            skipped: false,
             loudness: Some(mastered.loudness),
             cache: self
                 .config
@@ -518,6 +546,7 @@ impl Renderer {
                     engine::cache::Counts {
                         hits: now.hits - cached_before.hits,
                         misses: now.misses - cached_before.misses,
+                        corrupt: now.corrupt - cached_before.corrupt,
                     }
                 })
                 .filter(|c| c.hits + c.misses > 0),
@@ -737,6 +766,135 @@ fn check_out_dir(dir: &Path) -> Result<(), SetupError> {
     Ok(())
 }
 
+/// Resuming a batch: what an earlier render left, and whether it still stands.
+impl Renderer {
+    /// The files of an earlier render of `source` into `name`, when they are all still there
+    /// and were made from the same input (the same decoded text) with every setting that
+    /// changes the output the same (the engines' versions and articast's included): a batch
+    /// keeps them instead of rendering again. Only files are checked this way (standard input
+    /// and web pages are read once, by the render).
+    pub fn unchanged(&self, source: &Source, name: &Path) -> Option<Rendered> {
+        let Source::File(_) = source else {
+            return None;
+        };
+        let wav_path = self.output_path(name);
+        let stem = wav_path.file_stem()?.to_string_lossy().into_owned();
+        let manifest = Manifest::path(output_dir(&wav_path), &stem);
+        let figures = Figures::read(&manifest)?;
+        let files = Manifest::read(&manifest);
+        if files.is_empty() || !files.iter().all(|f| f.is_file()) {
+            return None;
+        }
+        let input = input::read_as(source, self.config.parse.encoding).ok()?;
+        if figures.fingerprint != self.fingerprint(&input) {
+            return None;
+        }
+        let extension = |f: &PathBuf, e: &str| f.extension().is_some_and(|x| x == e);
+        let parts: Vec<PathBuf> = files
+            .iter()
+            .filter(|f| extension(f, "wav"))
+            .cloned()
+            .collect();
+        Some(Rendered {
+            wav: parts.first().cloned().unwrap_or(wav_path),
+            playlist: files.iter().find(|f| extension(f, "m3u")).cloned(),
+            sidecars: files
+                .iter()
+                .filter(|f| !extension(f, "wav") && !extension(f, "m3u"))
+                .cloned()
+                .collect(),
+            parts,
+            seconds: figures.seconds,
+            sections: figures.sections,
+            quotes: figures.quotes,
+            dropped: figures.dropped,
+            loudness: None,
+            cache: None,
+            retried: Vec::new(),
+            timings: Timings::default(),
+            skipped: true,
+        })
+    }
+
+    /// BLAKE3 of the input's text and name's extension (it chooses the reader), and of every
+    /// setting that changes the files: not the output folder, `--jobs`, the cache or
+    /// `--no-clobber`, which change none of their bytes.
+    fn fingerprint(&self, input: &input::InputText) -> String {
+        let settings = RenderConfig {
+            out_dir: PathBuf::new(),
+            jobs: 1,
+            cache: None,
+            no_clobber: false,
+            hosting: engine::Hosting::default(),
+            ..self.config.clone()
+        };
+        let engines: Vec<String> = self.sets[0]
+            .iter()
+            .map(|e| {
+                let info = e.info();
+                format!("{} {} {}", info.name, info.version, info.sample_rate)
+            })
+            .collect();
+        let extension = match &input.source {
+            Source::File(path) => path.extension().map(|e| e.to_string_lossy().into_owned()),
+            _ => None,
+        };
+        let mut hasher = blake3::Hasher::new();
+        for part in [
+            format!("articast {}", env!("CARGO_PKG_VERSION")),
+            format!("{settings:?}"),
+            format!("{engines:?} {} {extension:?}", self.sample_rate),
+            input.text.clone(),
+        ] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hasher.finalize().to_hex().to_string()
+    }
+}
+
+/// What the manifest records of a render besides its files: the fingerprint of its input and
+/// settings, and its figures (for the report of a batch that keeps the files).
+#[derive(Debug, Clone, PartialEq)]
+struct Figures {
+    fingerprint: String,
+    seconds: f64,
+    sections: usize,
+    quotes: usize,
+    dropped: usize,
+}
+
+impl Figures {
+    /// Comment lines of the manifest (older readers skip them).
+    fn lines(&self) -> String {
+        format!(
+            "# fingerprint {}\n# figures {} {} {} {}\n",
+            self.fingerprint, self.seconds, self.sections, self.quotes, self.dropped
+        )
+    }
+
+    fn read(manifest: &Path) -> Option<Figures> {
+        let text = std::fs::read_to_string(manifest).ok()?;
+        let field = |key: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(key))
+                .map(str::trim)
+        };
+        let fingerprint = field("# fingerprint ")?.to_string();
+        let numbers: Vec<&str> = field("# figures ")?.split_whitespace().collect();
+        let [seconds, sections, quotes, dropped] = numbers.as_slice() else {
+            return None;
+        };
+        Some(Figures {
+            fingerprint,
+            seconds: seconds.parse().ok()?,
+            sections: sections.parse().ok()?,
+            quotes: quotes.parse().ok()?,
+            dropped: dropped.parse().ok()?,
+        })
+    }
+}
+
 /// The list of files the last render of a stem wrote (`.<stem>.articast`, one path per line).
 struct Manifest;
 
@@ -759,8 +917,9 @@ impl Manifest {
             .unwrap_or_default()
     }
 
-    fn text(files: &[PathBuf]) -> String {
+    fn text(files: &[PathBuf], figures: &Figures) -> String {
         let mut out = String::from("# files written by the last articast render of this input\n");
+        out.push_str(&figures.lines());
         for file in files {
             if let Some(name) = file.file_name() {
                 out.push_str(&name.to_string_lossy());

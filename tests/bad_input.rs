@@ -1347,7 +1347,12 @@ fn sigterm_while_writing_leaves_no_file() {
     assert_eq!(output.status.code(), Some(130));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        format!("{}\n", error_line(&input, "interrupted; no file written"))
+        format!(
+            "{}\ninterrupted: 0 of 1 articles finished, no partial file left; run the same \
+             command again to resume (finished articles are kept, spoken utterances come from \
+             the cache)\n",
+            error_line(&input, "interrupted; no file written")
+        )
     );
     assert_eq!(
         everything(&case.out()),
@@ -1382,7 +1387,10 @@ fn a_second_ctrl_c_leaves_at_once_and_leaves_no_file() {
             .args(["-INT", &child.id().to_string()])
             .status()
             .unwrap();
-        assert!(sent.success(), "the render ended before it could be stopped");
+        assert!(
+            sent.success(),
+            "the render ended before it could be stopped"
+        );
     }
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130));

@@ -47,12 +47,23 @@ pub enum ExpandError {
     },
 }
 
+/// What `--name` may say of an article besides its path: read only when the template asks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct About {
+    /// The article's title (`{title}`).
+    pub title: Option<String>,
+    /// Its date as the article writes it (`{date}`), if found.
+    pub date: Option<String>,
+}
+
 /// Lists the inputs of `args` (files, folders, patterns, `-`) then of each list in `lists`,
-/// in that order, named as the module says; `template` (`--name`) renames them.
+/// in that order, named as the module says; `template` (`--name`) renames them, asking
+/// `about` for an article's title and date when it names `{title}` or `{date}`.
 pub fn expand(
     args: &[String],
     lists: &[String],
     template: Option<&str>,
+    about: &dyn Fn(&Source) -> About,
 ) -> Result<Vec<Input>, ExpandError> {
     let mut found: Vec<(Source, PathBuf)> = Vec::new();
     for arg in args {
@@ -67,7 +78,26 @@ pub fn expand(
         .enumerate()
         .map(|(i, (source, name))| {
             let name = match template {
-                Some(template) => fill(template, &name, i + 1, width),
+                Some(template) => {
+                    let wanted = template.contains("{title}") || template.contains("{date}");
+                    let about = if wanted {
+                        about(&source)
+                    } else {
+                        About::default()
+                    };
+                    let fields = Fields {
+                        n: i + 1,
+                        width,
+                        title: about.title.unwrap_or_else(|| source.stem()),
+                        date: about
+                            .date
+                            .as_deref()
+                            .and_then(iso_date)
+                            .or_else(|| modified_date(&source))
+                            .unwrap_or_else(|| "undated".to_string()),
+                    };
+                    fill(template, &name, &fields)
+                }
                 None => name,
             };
             Input {
@@ -167,15 +197,20 @@ fn literal_prefix(pattern: &str) -> PathBuf {
 
 /// `file` relative to `base`, without its extension, every part made safe.
 fn relative_name(file: &Path, base: &Path) -> PathBuf {
-    let relative = file.strip_prefix(base).unwrap_or(file);
+    safe_name(file.strip_prefix(base).unwrap_or(file), true)
+}
+
+/// `path` with every part made safe, and without `..`, root or prefix; without the last
+/// part's extension if `strip_extension`.
+fn safe_name(path: &Path, strip_extension: bool) -> PathBuf {
     let mut name = PathBuf::new();
-    let parts: Vec<Component> = relative.components().collect();
+    let parts: Vec<Component> = path.components().collect();
     for (i, part) in parts.iter().enumerate() {
         let Component::Normal(part) = part else {
             continue; // no `..`, root or prefix in a name
         };
         let part = Path::new(part);
-        let text = match i + 1 == parts.len() {
+        let text = match strip_extension && i + 1 == parts.len() {
             true => part.file_stem().unwrap_or(part.as_os_str()),
             false => part.as_os_str(),
         };
@@ -223,9 +258,22 @@ fn read_list(list: &str) -> Result<Vec<(Source, PathBuf)>, ExpandError> {
         .collect())
 }
 
+/// The fields of `--name` that do not come from the input's path.
+struct Fields {
+    /// Its number in the run.
+    n: usize,
+    /// Digits of the largest number.
+    width: usize,
+    /// The article's title, else its stem.
+    title: String,
+    /// `YYYY-MM-DD`: the article's date, else the file's modification date.
+    date: String,
+}
+
 /// `--name`: `{stem}` (the file's name), `{dir}` (its folders, as mirrored), `{n}` (its
-/// number in the run, zero-padded); the result is made safe part by part.
-fn fill(template: &str, name: &Path, n: usize, width: usize) -> PathBuf {
+/// number in the run, zero-padded), `{title}`, `{date}`; the result is made safe part by part
+/// (a title's slashes make no folders).
+fn fill(template: &str, name: &Path, fields: &Fields) -> PathBuf {
     let stem = name
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
@@ -234,11 +282,95 @@ fn fill(template: &str, name: &Path, n: usize, width: usize) -> PathBuf {
         .parent()
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let title: String = fields
+        .title
+        .chars()
+        .map(|c| if matches!(c, '/' | '\\') { '-' } else { c })
+        .take(80)
+        .collect();
+    let (n, width) = (fields.n, fields.width);
     let text = template
         .replace("{stem}", &stem)
         .replace("{dir}", &dir)
-        .replace("{n}", &format!("{n:0width$}"));
-    relative_name(Path::new(&text), Path::new(""))
+        .replace("{n}", &format!("{n:0width$}"))
+        .replace("{title}", title.trim())
+        .replace("{date}", &fields.date);
+    // The name has no extension: a dot in a title or stem stays ("v1.2 notes").
+    safe_name(Path::new(&text), false)
+}
+
+/// `YYYY-MM-DD` from a date as articles write it: `2015-04-21`, `April 21, 2015`,
+/// `Apr. 21, 2015`, `21 April 2015`, `Tuesday 21 Apr 2015 10:00`.
+fn iso_date(text: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let iso = regex::Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})").ok()?;
+    if let Some(c) = iso.captures(text) {
+        let (y, m, d) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+        return valid(y, m, d);
+    }
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    // A month's whole name or an abbreviation of three letters or more ("Sept").
+    let month = words.iter().find_map(|w| {
+        let at = MONTHS
+            .iter()
+            .position(|m| w.len() >= 3 && m.starts_with(w.as_str()))?;
+        Some(at + 1)
+    })?;
+    let numbers: Vec<u32> = words.iter().filter_map(|w| w.parse().ok()).collect();
+    let year = *numbers.iter().find(|&&n| (1000..=9999).contains(&n))?;
+    let day = *numbers.iter().find(|&&n| (1..=31).contains(&n))?;
+    valid(year, month as u32, day)
+}
+
+fn valid(year: u32, month: u32, day: u32) -> Option<String> {
+    ((1..=12).contains(&month) && (1..=31).contains(&day))
+        .then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// The modification date (UTC) of a file input.
+fn modified_date(source: &Source) -> Option<String> {
+    let Source::File(path) = source else {
+        return None;
+    };
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let secs = modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01 (H. Hinnant's
+/// `civil_from_days`, <https://howardhinnant.github.io/date_algorithms.html>).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// Gives later inputs with a taken name (compared case-insensitively, as some file systems
@@ -286,6 +418,10 @@ mod tests {
         dir
     }
 
+    fn none(_: &Source) -> About {
+        About::default()
+    }
+
     fn names(inputs: &[Input]) -> Vec<String> {
         inputs
             .iter()
@@ -303,7 +439,7 @@ mod tests {
             ".hidden/x.txt",
         ]);
         let arg = dir.path().to_string_lossy().into_owned();
-        let inputs = expand(&[arg], &[], None).unwrap();
+        let inputs = expand(&[arg], &[], None, &none).unwrap();
         assert_eq!(names(&inputs), ["a", "b/c/deep", "b/post"]);
     }
 
@@ -315,7 +451,7 @@ mod tests {
             .join("site/*/index.html")
             .to_string_lossy()
             .into_owned();
-        let inputs = expand(&[pattern], &[], None).unwrap();
+        let inputs = expand(&[pattern], &[], None, &none).unwrap();
         assert_eq!(names(&inputs), ["x/index", "y/index"]);
     }
 
@@ -326,10 +462,10 @@ mod tests {
             .iter()
             .map(|f| dir.path().join(f).to_string_lossy().into_owned())
             .collect();
-        let inputs = expand(&args, &[], None).unwrap();
+        let inputs = expand(&args, &[], None, &none).unwrap();
         assert_eq!(names(&inputs), ["index", "index-2"]);
         assert!(inputs[1].renamed.as_deref().unwrap().contains("index-2"));
-        let named = expand(&args, &[], Some("{n}-{stem}")).unwrap();
+        let named = expand(&args, &[], Some("{n}-{stem}"), &none).unwrap();
         assert_eq!(names(&named), ["1-index", "2-index"]);
     }
 
@@ -338,10 +474,10 @@ mod tests {
         let dir = tree(&["a/one.txt", "two.md"]);
         let list = dir.path().join("inputs.list");
         std::fs::write(&list, "# the run\n\na/one.txt\n  two.md  \n").unwrap();
-        let inputs = expand(&[], &[list.to_string_lossy().into_owned()], None).unwrap();
+        let inputs = expand(&[], &[list.to_string_lossy().into_owned()], None, &none).unwrap();
         assert_eq!(names(&inputs), ["a/one", "two"]);
         assert_eq!(inputs[0].source, Source::File(dir.path().join("a/one.txt")));
-        let missing = expand(&[], &["/no/such/list".to_string()], None).unwrap_err();
+        let missing = expand(&[], &["/no/such/list".to_string()], None, &none).unwrap_err();
         assert!(
             missing
                 .to_string()
@@ -356,9 +492,62 @@ mod tests {
             relative_name(Path::new("../../etc/passwd.txt"), Path::new("")),
             Path::new("etc/passwd")
         );
+        let fields = Fields {
+            n: 1,
+            width: 1,
+            title: "Up/../and away".to_string(),
+            date: "2015-04-21".to_string(),
+        };
         assert_eq!(
-            fill("{dir}/../{stem}", Path::new("a/b"), 1, 1),
+            fill("{dir}/../{stem}", Path::new("a/b"), &fields),
             Path::new("a/b")
         );
+        assert_eq!(
+            fill("{date}/{title}", Path::new("a/b"), &fields),
+            Path::new("2015-04-21/Up-..-and away")
+        );
+        assert_eq!(
+            fill("{stem}", Path::new("v1.2 notes"), &fields),
+            Path::new("v1.2 notes")
+        );
+    }
+
+    #[test]
+    fn titles_and_dates_name_outputs() {
+        let dir = tree(&["one/index.html", "two/index.html"]);
+        let args: Vec<String> = ["one/index.html", "two/index.html"]
+            .iter()
+            .map(|f| dir.path().join(f).to_string_lossy().into_owned())
+            .collect();
+        let about = |source: &Source| About {
+            title: Some(format!(
+                "A Story: {}",
+                source.display_name().contains("one")
+            )),
+            date: source
+                .display_name()
+                .contains("one")
+                .then(|| "April 21, 2015".to_string()),
+        };
+        let named = expand(&args, &[], Some("{date}-{title}"), &about).unwrap();
+        let today = modified_date(&Source::File(PathBuf::from(&args[1]))).unwrap();
+        assert_eq!(names(&named)[0], "2015-04-21-A Story_ true");
+        assert_eq!(names(&named)[1], format!("{today}-A Story_ false"));
+    }
+
+    #[test]
+    fn dates_as_articles_write_them() {
+        for (text, iso) in [
+            ("April 21, 2015", "2015-04-21"),
+            ("Apr. 3, 2015", "2015-04-03"),
+            ("Published 21 April 2015, 10:31", "2015-04-21"),
+            ("2024-02-29T10:00:00Z", "2024-02-29"),
+            ("Tuesday 5 Nov 2024", "2024-11-05"),
+        ] {
+            assert_eq!(iso_date(text).as_deref(), Some(iso), "{text}");
+        }
+        assert_eq!(iso_date("last week"), None);
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
     }
 }
