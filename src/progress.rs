@@ -198,10 +198,12 @@ impl Progress for Reporter {
     }
 
     fn finished(&mut self, slot: usize, index: usize, outcome: &Outcome) {
-        if let Some(bars) = &mut self.bars {
-            if let Some(bar) = bars.slots.get_mut(slot).and_then(Option::take) {
-                bar.finish_and_clear();
-            }
+        let bar = self
+            .bars
+            .as_mut()
+            .and_then(|b| b.slots.get_mut(slot)?.take());
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
         }
         if let Ok(done) = &outcome.result {
             self.audio_seconds += done.seconds;
