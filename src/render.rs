@@ -671,6 +671,10 @@ fn open_engine(
     }
 }
 
+/// How far past the last utterance assembled the parallel speakers may run (at least two
+/// utterances per speaker).
+const AHEAD: usize = 16;
+
 /// How many of the next utterances an engine is told of ([`Engine::prefetch`]).
 const PREFETCH: usize = 24;
 
@@ -686,18 +690,28 @@ fn speak_in_parallel(
 ) -> Result<(), RenderError> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
+    // Utterances handed to `add` so far: no speaker runs more than `ahead` past it, so the speech
+    // waiting in memory stays bounded however fast the engines (or the cache) are.
+    let added = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let utterances = &script.utterances;
+    let ahead = AHEAD.max(2 * sets.len());
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (tx, rx) = std::sync::mpsc::sync_channel(ahead);
         for set in sets.iter_mut() {
-            let (tx, next, stop) = (tx.clone(), &next, &stop);
+            let (tx, next, added, stop) = (tx.clone(), &next, &added, &stop);
             scope.spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(utterance) = utterances.get(i) else {
                         break;
                     };
+                    while i >= added.load(Ordering::SeqCst) + ahead {
+                        if stop.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
                     let voice = &voices.for_role(utterance.role).voice;
                     let speech = set[by_role[&utterance.role]].synthesize(&utterance.text, voice);
                     if tx.send((i, speech)).is_err() {
@@ -716,6 +730,7 @@ fn speak_in_parallel(
                     add(speech?, &utterances[wanted])?;
                     observer.spoke();
                     wanted += 1;
+                    added.store(wanted, Ordering::SeqCst);
                 }
                 if observer.cancelled() {
                     return Err(RenderError::Interrupted);
