@@ -46,6 +46,14 @@ pub fn parse(html: &str) -> Result<Article, ArticleError> {
         .map(|n| squash(&n.text()))
         .collect();
     article.dropped = left_out(html, &kept, &captions);
+    article.site_name = found
+        .site_name
+        .as_deref()
+        .map(squash)
+        .filter(|s| !s.is_empty());
+    if article.date.is_none() {
+        article.date = found.published_time.as_deref().map(squash);
+    }
     article.language = found
         .lang
         .as_deref()

@@ -33,7 +33,17 @@ pub fn detect(text: &str) -> Option<String> {
 /// ISO 639-3 (whatlang's codes) to ISO 639-1 (espeak-ng's voice names), for the languages both
 /// know.
 fn iso_639_1(code: &str) -> Option<&'static str> {
-    const TABLE: &[(&str, &str)] = &[
+    TABLE.iter().find(|(three, _)| *three == code).map(|(_, two)| *two)
+}
+
+/// ISO 639-1 to ISO 639-3 (what ID3 and MP4 language fields take), for the languages of
+/// [`detect`].
+pub fn iso_639_3(code: &str) -> Option<&'static str> {
+    TABLE.iter().find(|(_, two)| *two == code).map(|(three, _)| *three)
+}
+
+/// ISO 639-3 and ISO 639-1 codes of the same languages.
+const TABLE: &[(&str, &str)] = &[
         ("afr", "af"),
         ("ara", "ar"),
         ("aze", "az"),
@@ -92,12 +102,7 @@ fn iso_639_1(code: &str) -> Option<&'static str> {
         ("ukr", "uk"),
         ("urd", "ur"),
         ("vie", "vi"),
-    ];
-    TABLE
-        .iter()
-        .find(|(three, _)| *three == code)
-        .map(|(_, two)| *two)
-}
+];
 
 /// The function words of one language, for the share of them in a line.
 #[derive(Debug, Clone)]
