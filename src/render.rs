@@ -141,9 +141,7 @@ pub enum SetupError {
     #[error(transparent)]
     Format(#[from] audio::format::FormatError),
     /// The EPUB is asked for, but no format it can hold.
-    #[error(
-        "--sidecars epub holds the audio as MP3, AAC or WAV: add mp3, m4b or wav to --audio"
-    )]
+    #[error("--sidecars epub holds the audio as MP3, AAC or WAV: add mp3, m4b or wav to --audio")]
     EpubAudio,
     /// The output folder cannot be used.
     #[error("output folder {path}: {reason}")]
@@ -502,7 +500,11 @@ impl Renderer {
         // Part by part, each in every format.
         let audio_paths: Vec<PathBuf> = paths
             .iter()
-            .flat_map(|p| formats.iter().map(move |&f| p.with_extension(f.extension())))
+            .flat_map(|p| {
+                formats
+                    .iter()
+                    .map(move |&f| p.with_extension(f.extension()))
+            })
             .collect();
         let manifest = Manifest::path(dir, &stem);
         let old = Manifest::read(&manifest);

@@ -272,7 +272,10 @@ mod tests {
     #[test]
     fn formats_are_written_once_each_in_a_fixed_order() {
         use AudioFormat::*;
-        assert_eq!(AudioFormat::normalize(&[Opus, Mp3, Opus, Wav]), vec![Wav, Mp3, Opus]);
+        assert_eq!(
+            AudioFormat::normalize(&[Opus, Mp3, Opus, Wav]),
+            vec![Wav, Mp3, Opus]
+        );
         assert_eq!(AudioFormat::normalize(&[]), vec![Wav]);
     }
 

@@ -39,7 +39,11 @@ fn encode_error(e: impl std::fmt::Display) -> WavError {
 
 /// The `ffmpeg` program on `PATH`, if there is one.
 pub fn find_ffmpeg() -> Option<PathBuf> {
-    let name = if cfg!(windows) { "ffmpeg.exe" } else { "ffmpeg" };
+    let name = if cfg!(windows) {
+        "ffmpeg.exe"
+    } else {
+        "ffmpeg"
+    };
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|dir| dir.join(name))
         .find(|path| is_executable(path))
@@ -95,23 +99,40 @@ impl<W: Write> M4bWriter<W> {
     fn command(&self, metadata: &Path, cover: Option<&Path>, output: &Path) -> Command {
         let mut cmd = Command::new(&self.ffmpeg);
         cmd.args(["-nostdin", "-hide_banner", "-loglevel", "error", "-y"]);
-        cmd.args(["-f", "f32le", "-ar", &self.sample_rate.to_string(), "-ac", "1"]);
-        cmd.args(["-i", "pipe:0", "-f", "ffmetadata", "-i"]).arg(metadata);
+        cmd.args([
+            "-f",
+            "f32le",
+            "-ar",
+            &self.sample_rate.to_string(),
+            "-ac",
+            "1",
+        ]);
+        cmd.args(["-i", "pipe:0", "-f", "ffmetadata", "-i"])
+            .arg(metadata);
         if let Some(cover) = cover {
             cmd.arg("-i").arg(cover);
         }
         cmd.args(["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]);
         if cover.is_some() {
-            cmd.args(["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]);
+            cmd.args([
+                "-map",
+                "2:v",
+                "-c:v",
+                "copy",
+                "-disposition:v:0",
+                "attached_pic",
+            ]);
         }
         cmd.args(["-c:a", "aac", "-b:a", &format!("{}k", self.bitrate_kbps)]);
         cmd.args(["-ac", &self.channels.to_string()]);
         if let Some(language) = self.meta.language_639_2() {
-            cmd.arg("-metadata:s:a:0").arg(format!("language={language}"));
+            cmd.arg("-metadata:s:a:0")
+                .arg(format!("language={language}"));
         }
         // Same input, same bytes: no encoder version or creation time in the file.
         cmd.args(["-fflags", "+bitexact", "-flags:a", "+bitexact"]);
-        cmd.args(["-movflags", "+faststart", "-f", "ipod"]).arg(output);
+        cmd.args(["-movflags", "+faststart", "-f", "ipod"])
+            .arg(output);
         cmd
     }
 }
@@ -132,10 +153,17 @@ impl<W: Write> AudioWriter for M4bWriter<W> {
     ) -> Result<(), WavError> {
         let dir = tempfile::tempdir()?;
         let metadata = dir.path().join("metadata.txt");
-        std::fs::write(&metadata, ffmetadata(chapters, self.sample_rate, &self.meta))?;
+        std::fs::write(
+            &metadata,
+            ffmetadata(chapters, self.sample_rate, &self.meta),
+        )?;
         let cover = match &self.meta.cover {
             Some(cover) => {
-                let ext = if cover.mime_type == "image/png" { "png" } else { "jpg" };
+                let ext = if cover.mime_type == "image/png" {
+                    "png"
+                } else {
+                    "jpg"
+                };
                 let path = dir.path().join(format!("cover.{ext}"));
                 std::fs::write(&path, &cover.data)?;
                 Some(path)
@@ -190,7 +218,10 @@ pub fn ffmetadata(chapters: &[Chapter], sample_rate: u32, meta: &Metadata) -> St
         ("comment", meta.comment.as_deref()),
         ("description", meta.comment.as_deref()),
         ("genre", Some(meta.genre_or_default())),
-        ("encoder", Some(concat!("articast ", env!("CARGO_PKG_VERSION")))),
+        (
+            "encoder",
+            Some(concat!("articast ", env!("CARGO_PKG_VERSION"))),
+        ),
     ];
     for (key, value) in fields {
         if let Some(value) = value {

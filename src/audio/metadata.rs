@@ -221,8 +221,8 @@ impl Cover {
             )));
         }
         let data = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
-        let mime_type = image_type(&data)
-            .ok_or_else(|| fail("not a JPEG or PNG image".to_string()))?;
+        let mime_type =
+            image_type(&data).ok_or_else(|| fail("not a JPEG or PNG image".to_string()))?;
         Ok(Cover { mime_type, data })
     }
 }
@@ -274,8 +274,7 @@ pub fn iso_date(text: &str) -> Option<String> {
         .unwrap_or("")
         .split('-')
         .collect();
-    if head.first().is_some_and(|y| y.len() == 4 && digits(y)) && head.iter().all(|p| digits(p))
-    {
+    if head.first().is_some_and(|y| y.len() == 4 && digits(y)) && head.iter().all(|p| digits(p)) {
         let valid = match head.as_slice() {
             [_] => true,
             [_, m] => (1..=12).contains(&m.parse::<u32>().ok()?),
@@ -322,7 +321,10 @@ mod tests {
     fn dates_pages_write_become_iso_dates() {
         assert_eq!(iso_date("April 21, 2015").as_deref(), Some("2015-04-21"));
         assert_eq!(iso_date("21 April 2015").as_deref(), Some("2015-04-21"));
-        assert_eq!(iso_date("2015-04-21T10:00:00Z").as_deref(), Some("2015-04-21"));
+        assert_eq!(
+            iso_date("2015-04-21T10:00:00Z").as_deref(),
+            Some("2015-04-21")
+        );
         assert_eq!(iso_date("Sept. 2019").as_deref(), Some("2019-09"));
         assert_eq!(iso_date("2015-13-01"), None);
         assert_eq!(iso_date("yesterday"), None);
@@ -332,7 +334,10 @@ mod tests {
     fn a_long_first_paragraph_is_cut_after_a_word() {
         let text = "word ".repeat(100);
         let short = shorten(text.trim(), 30);
-        assert!(short.chars().count() <= 30 && short.ends_with("word…"), "{short}");
+        assert!(
+            short.chars().count() <= 30 && short.ends_with("word…"),
+            "{short}"
+        );
         assert_eq!(shorten("short", 30), "short");
     }
 
@@ -385,7 +390,10 @@ mod tests {
         let text = dir.path().join("a.txt");
         std::fs::write(&text, b"hello").unwrap();
         let err = Cover::load(&text).unwrap_err().to_string();
-        assert!(err.contains("a.txt") && err.contains("not a JPEG or PNG"), "{err}");
+        assert!(
+            err.contains("a.txt") && err.contains("not a JPEG or PNG"),
+            "{err}"
+        );
         let missing = Cover::load(&dir.path().join("none.jpg")).unwrap_err();
         assert!(missing.to_string().contains("none.jpg"), "{missing}");
     }

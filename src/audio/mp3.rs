@@ -164,10 +164,16 @@ impl<W: Write> Mp3Writer<W> {
             .map_err(encode_error)?;
         builder.set_sample_rate(sample_rate).map_err(encode_error)?;
         builder
-            .set_mode(if stereo { Mode::JointStereo } else { Mode::Mono })
+            .set_mode(if stereo {
+                Mode::JointStereo
+            } else {
+                Mode::Mono
+            })
             .map_err(encode_error)?;
         let kbps = encoding.bitrate(channels);
-        builder.set_brate(lame_bitrate(kbps)).map_err(encode_error)?;
+        builder
+            .set_brate(lame_bitrate(kbps))
+            .map_err(encode_error)?;
         if encoding.vbr {
             builder.set_vbr_mode(VbrMode::Mtrh).map_err(encode_error)?;
             builder
@@ -255,7 +261,10 @@ pub fn id3_tag(
     if let Some(album) = &meta.album {
         tag.set_album(album.as_str());
     }
-    if let Some(date) = meta.iso_date().and_then(|d| d.parse::<id3::Timestamp>().ok()) {
+    if let Some(date) = meta
+        .iso_date()
+        .and_then(|d| d.parse::<id3::Timestamp>().ok())
+    {
         tag.set_date_recorded(date);
     }
     tag.set_genre(meta.genre_or_default());
@@ -353,7 +362,10 @@ pub fn tables_of_contents(chapters: &[Chapter], title: Option<&str>) -> Vec<Tabl
     // Each nested table follows its section in the top-level list.
     let mut ordered = Vec::with_capacity(top.len() + nested.len());
     for id in top {
-        let sub = nested.iter().find(|n| n.section == id).map(|n| n.id.clone());
+        let sub = nested
+            .iter()
+            .find(|n| n.section == id)
+            .map(|n| n.id.clone());
         ordered.push(id);
         ordered.extend(sub);
     }
@@ -444,8 +456,14 @@ mod tests {
         assert!(tocs[0].top_level && tocs[0].ordered);
         assert_eq!(tocs[0].elements, ["chp0", "toc0", "chp2"]);
         assert!(!tocs[1].top_level);
-        assert_eq!((tocs[1].element_id.as_str(), &tocs[1].elements[..]), ("toc0", &["chp1".to_string()][..]));
-        assert_eq!(tag.get("TLAN").and_then(|f| f.content().text()), Some("eng"));
+        assert_eq!(
+            (tocs[1].element_id.as_str(), &tocs[1].elements[..]),
+            ("toc0", &["chp1".to_string()][..])
+        );
+        assert_eq!(
+            tag.get("TLAN").and_then(|f| f.content().text()),
+            Some("eng")
+        );
         assert_eq!(tag.comments().next().map(|c| c.lang.as_str()), Some("eng"));
         assert_eq!(tag.duration(), Some(5000));
     }

@@ -89,8 +89,8 @@ impl<W: Write> OpusWriter<W> {
             .set_bitrate(opus::Bitrate::Bits(bits))
             .map_err(encode_error)?;
         encoder.set_vbr(encoding.vbr).map_err(encode_error)?;
-        let pre_skip = u16::try_from(encoder.get_lookahead().map_err(encode_error)?)
-            .map_err(encode_error)?;
+        let pre_skip =
+            u16::try_from(encoder.get_lookahead().map_err(encode_error)?).map_err(encode_error)?;
         let resampler = resample::Stream::new(sample_rate, RATE).map_err(encode_error)?;
         Ok(OpusWriter {
             out,
@@ -224,7 +224,11 @@ fn opus_head(channels: u8, pre_skip: u16, input_rate: u32) -> Vec<u8> {
 
 /// The comment header (RFC 7845 §5.2) holding `comments`.
 fn opus_tags(comments: &[String]) -> Vec<u8> {
-    let vendor = format!("articast {} (libopus {})", env!("CARGO_PKG_VERSION"), opus::version());
+    let vendor = format!(
+        "articast {} (libopus {})",
+        env!("CARGO_PKG_VERSION"),
+        opus::version()
+    );
     let mut tags = Vec::new();
     tags.extend_from_slice(b"OpusTags");
     let mut field = |bytes: &[u8]| {
@@ -291,7 +295,10 @@ pub fn comments(
             "CHAPTER{n:03}={}",
             timestamp(chapter.start_frame, sample_rate)
         ));
-        out.push(format!("CHAPTER{n:03}NAME={}", one_line(chapter.plain_title())));
+        out.push(format!(
+            "CHAPTER{n:03}NAME={}",
+            one_line(chapter.plain_title())
+        ));
     }
     // Cover art as a FLAC picture block (METADATA_BLOCK_PICTURE, base64), as Opus files carry it.
     if let Some(cover) = &meta.cover {
@@ -306,7 +313,7 @@ pub fn comments(
 /// A FLAC `PICTURE` block of a front cover.
 fn picture_block(mime_type: &str, data: &[u8]) -> Vec<u8> {
     let mut block = Vec::with_capacity(data.len() + 64);
-    let mut u32be = |v: usize, block: &mut Vec<u8>| {
+    let u32be = |v: usize, block: &mut Vec<u8>| {
         block.extend_from_slice(&(v as u32).to_be_bytes());
     };
     u32be(3, &mut block); // front cover

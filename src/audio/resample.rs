@@ -156,8 +156,7 @@ impl Stream {
             let mut chunk = self.pending[..take].to_vec();
             chunk.resize(need, 0.0);
             self.pending.drain(..take);
-            let input =
-                InterleavedSlice::new(&chunk, 1, need).map_err(|e| fail(e.to_string()))?;
+            let input = InterleavedSlice::new(&chunk, 1, need).map_err(|e| fail(e.to_string()))?;
             let output = resampler
                 .process(&input, None)
                 .map_err(|e| fail(e.to_string()))?

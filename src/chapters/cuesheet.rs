@@ -133,7 +133,11 @@ pub fn render(
         };
         if current != Some(file) {
             // The CUE file type: MP3 for MP3 files, WAVE for the rest (players decode by content).
-            let kind = if name.ends_with(".mp3") { "MP3" } else { "WAVE" };
+            let kind = if name.ends_with(".mp3") {
+                "MP3"
+            } else {
+                "WAVE"
+            };
             let _ = writeln!(out, "FILE {} {kind}", quoted(name));
             current = Some(file);
         }

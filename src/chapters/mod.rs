@@ -357,7 +357,10 @@ pub(crate) mod tests {
             title: title.into(),
             note: String::new(),
         };
-        assert_eq!(c(MarkKind::Section, "Section: Intro").plain_title(), "Intro");
+        assert_eq!(
+            c(MarkKind::Section, "Section: Intro").plain_title(),
+            "Intro"
+        );
         assert_eq!(
             c(MarkKind::Quote, "Quote: Ivan – They are attacking us").plain_title(),
             "Ivan – They are attacking us"
