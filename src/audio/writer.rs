@@ -4,8 +4,11 @@
 //! calls [`AudioWriter::finish`] with that file's chapters (format-neutral
 //! [`Chapter`]s, in the file's own frames), the article's metadata and the loudness measured
 //! on exactly what was written. Each container turns those into its own form: the WAV writer
-//! into `cue ` + `LIST/adtl`, `LIST/INFO` and `bext`. A new output format is one type that
-//! implements this trait.
+//! into `cue ` + `LIST/adtl`, `LIST/INFO` and `bext`; the MP3 writer into ID3 `CHAP`/`CTOC`
+//! frames; the M4B writer into an MP4 chapter track; the Opus writer into `CHAPTERnnn`
+//! comments. A new output format is one type that implements this trait and one
+//! [`AudioFormat`](super::format::AudioFormat) variant; a part written in several formats goes
+//! to a [`FanOut`].
 
 use crate::chapters::Chapter;
 
