@@ -100,7 +100,7 @@ impl AudioFormat {
 pub const LOSSY_HEADROOM_DB: f64 = 1.0;
 
 /// Encoder settings of the lossy formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Encoding {
     /// Bit rate in kb/s (the average one with `vbr`); `None` takes the podcast defaults:
     /// 64 kb/s mono, 128 kb/s stereo for MP3 and AAC, 48 / 96 kb/s for Opus.
@@ -108,15 +108,6 @@ pub struct Encoding {
     /// Variable bit rate (MP3: LAME's VBR at the quality that averages about the bit rate;
     /// Opus: unconstrained VBR). Constant bit rate otherwise.
     pub vbr: bool,
-}
-
-impl Default for Encoding {
-    fn default() -> Self {
-        Encoding {
-            bitrate_kbps: None,
-            vbr: false,
-        }
-    }
 }
 
 impl Encoding {

@@ -74,15 +74,19 @@ pub fn from_wav(wav: &[u8]) -> Result<Vec<u8>, Mp3Error> {
     }
     out.reserve(7200);
     encoder.flush_to_vec::<FlushGap>(&mut out).map_err(encode)?;
-    // LAME left its first frame blank for the LAME tag: the encoder delay and padding, which
-    // let decoders drop them, so that times in the MP3 are the WAV's.
-    let mut tag = Vec::with_capacity(encoder.lame_tag_size());
-    if let Some(n) = encoder.lame_tag_encode_to_vec(&mut tag) {
-        if let Some(first) = out.get_mut(..n.get()) {
-            first.copy_from_slice(&tag[..n.get()]);
-        }
-    }
+    patch_lame_tag(&encoder, &mut out);
     Ok(out)
+}
+
+/// Writes the LAME tag into the first frame, which LAME left blank for it: the encoder delay
+/// and padding, which let decoders drop them, so that times in the MP3 are the WAV's.
+fn patch_lame_tag(encoder: &Encoder, audio: &mut [u8]) {
+    let mut tag = Vec::with_capacity(encoder.lame_tag_size());
+    if let Some(n) = encoder.lame_tag_encode_to_vec(&mut tag)
+        && let Some(first) = audio.get_mut(..n.get())
+    {
+        first.copy_from_slice(&tag[..n.get()]);
+    }
 }
 
 /// The nearest bit rate LAME offers, kb/s.
@@ -223,12 +227,7 @@ impl<W: Write> AudioWriter for Mp3Writer<W> {
         self.encoder
             .flush_to_vec::<FlushGap>(&mut self.audio)
             .map_err(encode_error)?;
-        let mut lame = Vec::with_capacity(self.encoder.lame_tag_size());
-        if let Some(n) = self.encoder.lame_tag_encode_to_vec(&mut lame) {
-            if let Some(first) = self.audio.get_mut(..n.get()) {
-                first.copy_from_slice(&lame[..n.get()]);
-            }
-        }
+        patch_lame_tag(&self.encoder, &mut self.audio);
         let tag = id3_tag(chapters, self.sample_rate, &self.meta, Some(loudness));
         let mut head = Vec::new();
         tag.write_to(&mut head, id3::Version::Id3v24)
