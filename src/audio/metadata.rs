@@ -199,9 +199,18 @@ impl Metadata {
     }
 }
 
+/// Short, but a different image reads differently (settings are compared by their `Debug`
+/// text, e.g. to tell whether an input must be rendered again).
 impl std::fmt::Debug for Cover {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Cover({}, {} bytes)", self.mime_type, self.data.len())
+        let hash = blake3::hash(&self.data);
+        write!(
+            f,
+            "Cover({}, {} bytes, blake3 {})",
+            self.mime_type,
+            self.data.len(),
+            hash.to_hex()
+        )
     }
 }
 
@@ -396,6 +405,16 @@ mod tests {
         );
         let missing = Cover::load(&dir.path().join("none.jpg")).unwrap_err();
         assert!(missing.to_string().contains("none.jpg"), "{missing}");
+    }
+
+    #[test]
+    fn covers_of_the_same_size_read_differently() {
+        let cover = |b: u8| Cover {
+            mime_type: "image/png",
+            data: vec![b; 64],
+        };
+        assert_ne!(format!("{:?}", cover(1)), format!("{:?}", cover(2)));
+        assert!(format!("{:?}", cover(1)).len() < 200);
     }
 
     #[test]
