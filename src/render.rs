@@ -857,9 +857,14 @@ impl Renderer {
             return None;
         }
         let extension = |f: &PathBuf, e: &str| f.extension().is_some_and(|x| x == e);
+        let audio_file = |f: &PathBuf| {
+            self.formats
+                .iter()
+                .any(|format| extension(f, format.extension()))
+        };
         let parts: Vec<PathBuf> = files
             .iter()
-            .filter(|f| extension(f, "wav"))
+            .filter(|f| extension(f, self.formats[0].extension()))
             .cloned()
             .collect();
         Some(Rendered {
@@ -867,9 +872,10 @@ impl Renderer {
             playlist: files.iter().find(|f| extension(f, "m3u")).cloned(),
             sidecars: files
                 .iter()
-                .filter(|f| !extension(f, "wav") && !extension(f, "m3u"))
+                .filter(|f| !audio_file(f) && !extension(f, "m3u"))
                 .cloned()
                 .collect(),
+            audio: files.iter().filter(|f| audio_file(f)).cloned().collect(),
             parts,
             seconds: figures.seconds,
             sections: figures.sections,

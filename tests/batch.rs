@@ -635,11 +635,7 @@ fn an_interrupted_batch_run_again_speaks_only_what_was_not_finished() {
     std::fs::create_dir(&articles).unwrap();
     let count = 41;
     for k in 0..count {
-        std::fs::write(
-            articles.join(format!("a{k:02}.txt")),
-            tagged(&text, k),
-        )
-        .unwrap();
+        std::fs::write(articles.join(format!("a{k:02}.txt")), tagged(&text, k)).unwrap();
     }
     let (out, cache) = (dir.path().join("out"), dir.path().join("cache"));
     let report = dir.path().join("report.json");

@@ -508,7 +508,7 @@ fn split_parts_are_written_in_every_format_and_the_playlist_names_the_first() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
             .unwrap();
-    let reported = report["articles"][0]["files"].as_array().unwrap().len();
+    let reported = report["articles"][0]["outputs"].as_array().unwrap().len();
     assert_eq!(
         reported,
         mp3.len() + opus.len() + 1,
