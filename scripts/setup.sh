@@ -2,7 +2,7 @@
 # Sets up a fresh Debian 12 / Ubuntu machine for articast, then renders the sample article.
 #
 # Installs the system packages the build and the tests need, a Python virtual environment
-# (.venv) with the independent readers the tests use (wavinfo, webvtt-py), the browser-test tools
+# (.venv) with the independent readers the tests use (wavinfo, webvtt-py, mutagen), the browser-test tools
 # (Debian's chromium and epubcheck; playwright-core and axe-core from npm into tests/tools), builds articast
 # and speaks tests/fixtures/free-russian-legion.txt into output/free-russian-legion.wav.
 set -euo pipefail
@@ -13,7 +13,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(
   build-essential pkg-config   # compiler and the library finder build.rs uses
   libespeak-ng-dev espeak-ng   # the default engine (library, headers, voice data) and its CLI
-  ffmpeg sox libsndfile1       # independent readers and checks used by the tests
+  libopus-dev                  # `--audio opus` (feature `opus`: libopus through the opus crate)
+  ffmpeg sox libsndfile1       # `--audio m4b` (AAC and MP4 by ffmpeg); independent readers and
+                               # checks used by the tests
   cuetools                     # an independent CUE sheet parser (cueprint) for the tests
   python3 python3-venv         # for the Python readers in tests/tools
   flite                        # a command-line engine

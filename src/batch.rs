@@ -252,7 +252,7 @@ fn entry(input: &Input, outcome: &Outcome) -> serde_json::Value {
     match &outcome.result {
         Ok(done) => {
             let outputs: Vec<String> = done
-                .parts
+                .audio
                 .iter()
                 .chain(&done.playlist)
                 .chain(&done.sidecars)

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use articast::article::ParseOptions;
 use articast::audio::AudioOptions;
+use articast::audio::format::{AudioFormat, Encoding};
+use articast::audio::metadata::{Cover, Metadata};
 use articast::chapters::Sidecar;
 use articast::config::{self, RenderConfig, VoiceChoice};
 use articast::engine::{EngineSpec, Hosting};
@@ -214,6 +216,28 @@ pub struct RenderArgs {
     /// pauses between utterances: seconds, or `90m`, `2h`, `1h30m`, `01:30:00`.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub max_part_duration: Option<u32>,
+    /// Audio formats to write, comma-separated: each part is written in every one, from the
+    /// same mastered audio, with the same chapters and tags.
+    #[arg(long, value_delimiter = ',', value_name = "FORMATS", default_value = "wav",
+          value_parser = named(&AudioFormat::NAMES))]
+    pub audio: Vec<AudioFormat>,
+    /// Bit rate of MP3, M4B and Opus in kb/s [default: 64 mono, 128 stereo; Opus 48 / 96].
+    #[arg(long, value_name = "KBPS", value_parser = clap::value_parser!(u32).range(16..=320))]
+    pub bitrate: Option<u32>,
+    /// Variable bit rate for MP3 (LAME VBR) and Opus, averaging about --bitrate.
+    #[arg(long)]
+    pub vbr: bool,
+    /// A tag of the audio files, over what the article gives: title, artist (author), album
+    /// (show), date, comment (description), language, genre. Repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    /// A TOML file of tags (the keys of --meta, and `cover`, a path relative to the file);
+    /// --meta and --cover win over it.
+    #[arg(long, value_name = "FILE")]
+    pub meta_file: Option<PathBuf>,
+    /// Cover art embedded in MP3, M4B and Opus files (JPEG or PNG).
+    #[arg(long, value_name = "IMAGE")]
+    pub cover: Option<PathBuf>,
     /// Print the time of each stage (for scripts/bench.sh).
     #[arg(long, hide = true)]
     pub timings: bool,
@@ -422,6 +446,12 @@ impl RenderArgs {
                     .clone()
                     .or_else(articast::engine::cache::default_dir),
             },
+            audio_formats: AudioFormat::normalize(&self.audio),
+            encoding: Encoding {
+                bitrate_kbps: self.bitrate,
+                vbr: self.vbr,
+            },
+            metadata: self.metadata()?,
             audio: AudioOptions {
                 sample_rate: self.sample_rate,
                 channels: self.channels,
@@ -431,6 +461,23 @@ impl RenderArgs {
                 max_part_seconds: self.max_part_duration,
             },
         })
+    }
+}
+
+impl RenderArgs {
+    /// The tags the user sets: the metadata file, then each `--meta`, then `--cover`.
+    fn metadata(&self) -> anyhow::Result<Metadata> {
+        let mut meta = match &self.meta_file {
+            Some(path) => Metadata::load(path)?,
+            None => Metadata::default(),
+        };
+        for pair in &self.meta {
+            meta.set_pair(pair)?;
+        }
+        if let Some(path) = &self.cover {
+            meta.cover = Some(Cover::load(path)?);
+        }
+        Ok(meta)
     }
 }
 

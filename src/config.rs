@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::article::ParseOptions;
 use crate::audio::AudioOptions;
+use crate::audio::format::{AudioFormat, Encoding};
+use crate::audio::metadata::Metadata;
 use crate::chapters::Sidecar;
 use crate::engine::profile::{self, Profile, ProfileError};
 use crate::engine::{EngineSpec, Hosting, Voice};
@@ -131,6 +133,12 @@ pub struct RenderConfig {
     pub split_sections: bool,
     /// Output format, loudness and true-peak ceiling.
     pub audio: AudioOptions,
+    /// The audio files written for each part, one per format (empty: WAV).
+    pub audio_formats: Vec<AudioFormat>,
+    /// Bit rate and mode of the lossy formats.
+    pub encoding: Encoding,
+    /// Tags the user sets (`--meta`, a metadata file, `--cover`), over those the article gives.
+    pub metadata: Metadata,
     /// Refuse an input whose output files already exist (`--no-clobber`), instead of replacing
     /// them after the render succeeds.
     pub no_clobber: bool,
@@ -153,6 +161,9 @@ impl Default for RenderConfig {
             chapter_every: None,
             split_sections: false,
             audio: AudioOptions::default(),
+            audio_formats: vec![AudioFormat::Wav],
+            encoding: Encoding::default(),
+            metadata: Metadata::default(),
             no_clobber: false,
             jobs: 1,
             cache: None,

@@ -12,7 +12,9 @@
 //! chapters::layout Program+Chapters → Layout   (the files: one, parts, or one per section)
 //! chapters::*      Chapter…+Timeline → sidecars (JSON/ffmeta/CUE chapters, captions, timing map)
 //! audio::master    spool → AudioWriter         (voices matched, loudness, true-peak limiter; the
-//!                                               WAV/RF64 writer turns chapters into cue/adtl)
+//!                                               WAV/RF64 writer turns chapters into cue/adtl,
+//!                                               MP3 into ID3 CHAP/CTOC, M4B into an MP4
+//!                                               chapter track, Opus into CHAPTERnnn comments)
 //! render::Renderer Source        → Rendered    (the chain above for one article, all files or none)
 //! batch            Source…       → Outcome…    (each input on its own; errors do not stop a run)
 //! ```
@@ -20,7 +22,7 @@
 //! Two seams take new kinds: a new engine implements [`engine::Engine`] (one file in
 //! `src/engine/`, one [`engine::EngineSpec`] variant), and a new audio container implements
 //! [`audio::AudioWriter`] (it receives the mastered samples, then the chapters, metadata and
-//! loudness).
+//! loudness) and one [`audio::format::AudioFormat`] variant.
 //!
 //! Rendering one article with the deterministic fake engine:
 //!

@@ -18,7 +18,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::article::{self, ArticleError};
-use crate::audio::{self, AudioError, AudioWriter, wav};
+use crate::audio::format::{AudioFormat, Output};
+use crate::audio::metadata::Metadata;
+use crate::audio::{self, AudioError, wav};
 use crate::chapters::{self, Sidecar, layout};
 use crate::config::{RenderConfig, Voices};
 use crate::engine::retry::{Retries, Retrying};
@@ -31,9 +33,12 @@ use crate::script::{self, MarkKind, Role, ScriptOptions};
 pub struct Rendered {
     /// The audio file (the first part when the program was split).
     pub wav: PathBuf,
-    /// Every audio file written, in order (one unless split with `--max-part-duration` or
-    /// `--split sections`).
+    /// The audio file of each part, in order (one unless split with `--max-part-duration` or
+    /// `--split sections`), in the first format of `--audio` (WAV when it is asked for): the
+    /// files the sidecars and the playlist point at.
     pub parts: Vec<PathBuf>,
+    /// Every audio file written: each part in every format of `--audio`, part by part.
+    pub audio: Vec<PathBuf>,
     /// The `.m3u` playlist of the parts (`--split sections`).
     pub playlist: Option<PathBuf>,
     /// The sidecar files written.
@@ -63,7 +68,7 @@ impl Rendered {
     /// The audio files written (and the playlist), comma-separated, and how many sidecars.
     pub fn files(&self) -> String {
         let names: Vec<String> = self
-            .parts
+            .audio
             .iter()
             .chain(&self.playlist)
             .map(|p| p.display().to_string())
@@ -131,6 +136,13 @@ pub enum SetupError {
         #[source]
         source: EngineError,
     },
+    /// An audio format cannot be written here (its encoder is not built in, or ffmpeg is
+    /// missing for M4B).
+    #[error(transparent)]
+    Format(#[from] audio::format::FormatError),
+    /// The EPUB is asked for, but no format it can hold.
+    #[error("--sidecars epub holds the audio as MP3, AAC or WAV: add mp3, m4b or wav to --audio")]
+    EpubAudio,
     /// The output folder cannot be used.
     #[error("output folder {path}: {reason}")]
     OutputDir {
@@ -231,6 +243,10 @@ pub struct Renderer {
     cache: Arc<engine::cache::Counter>,
     /// Engine failures its engines retried.
     retries: Arc<Retries>,
+    /// The audio formats written, each once, in order.
+    formats: Vec<AudioFormat>,
+    /// The ffmpeg program, when a format needs it.
+    ffmpeg: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -247,6 +263,11 @@ impl Renderer {
     /// program's sample rate (`--sample-rate`, else the narrator engine's).
     pub fn new(config: &RenderConfig) -> Result<Renderer, SetupError> {
         check_out_dir(&config.out_dir)?;
+        let formats = AudioFormat::normalize(&config.audio_formats);
+        let ffmpeg = audio::format::check(&formats)?;
+        if config.sidecars.contains(&Sidecar::Epub) && epub_source(&formats).is_none() {
+            return Err(SetupError::EpubAudio);
+        }
         let mut specs: Vec<EngineSpec> = Vec::new();
         let mut engines: Vec<Box<dyn Engine>> = Vec::new();
         let mut by_role = HashMap::new();
@@ -307,6 +328,8 @@ impl Renderer {
             script,
             cache,
             retries,
+            formats,
+            ffmpeg,
         })
     }
 
@@ -325,10 +348,12 @@ impl Renderer {
         self.sample_rate
     }
 
-    /// The audio file the outputs named `name` start with (`<out>/<name>.wav`).
+    /// The audio file the outputs named `name` start with (`<out>/<name>.wav`, or the first
+    /// format of `--audio`: `<out>/<name>.mp3`).
     pub fn output_path(&self, name: &Path) -> PathBuf {
         let mut file = self.config.out_dir.join(name).into_os_string();
-        file.push(".wav");
+        file.push(".");
+        file.push(self.formats[0].extension());
         PathBuf::from(file)
     }
 
@@ -413,7 +438,7 @@ impl Renderer {
             .audio
             .max_part_seconds
             .map(|s| u64::from(s) * u64::from(program.pcm.sample_rate));
-        let layout = layout::layout(
+        let mut layout = layout::layout(
             program,
             &all,
             &chapters,
@@ -421,6 +446,12 @@ impl Renderer {
             max_frames,
             &stem,
         );
+        // Every part is written in each format; the sidecars and the playlist point at the
+        // first format's files.
+        let formats = &self.formats;
+        for part in &mut layout.parts {
+            part.file_name = with_extension(&part.file_name, formats[0]);
+        }
         let dir = output_dir(&wav_path);
         let mut texts: Vec<(PathBuf, &'static str, String)> = Vec::new();
         let playlist = layout.playlist.then(|| wav_path.with_extension("m3u"));
@@ -454,9 +485,10 @@ impl Renderer {
             .sidecars
             .contains(&Sidecar::Epub)
             .then(|| dir.join(Sidecar::Epub.file_name(&stem)));
+        let meta = config.metadata.over(&Metadata::from_article(&article));
         let info = wav::Info {
-            title: script.title.clone(),
-            artist: script.byline.clone(),
+            title: meta.title.clone(),
+            artist: meta.artist.clone(),
             software: Some(format!("articast {}", env!("CARGO_PKG_VERSION"))),
         };
         let seconds = program.pcm.seconds();
@@ -465,9 +497,18 @@ impl Renderer {
             .iter()
             .map(|p| dir.join(&p.file_name))
             .collect();
+        // Part by part, each in every format.
+        let audio_paths: Vec<PathBuf> = paths
+            .iter()
+            .flat_map(|p| {
+                formats
+                    .iter()
+                    .map(move |&f| p.with_extension(f.extension()))
+            })
+            .collect();
         let manifest = Manifest::path(dir, &stem);
         let old = Manifest::read(&manifest);
-        let listed: Vec<PathBuf> = paths
+        let listed: Vec<PathBuf> = audio_paths
             .iter()
             .chain(texts.iter().map(|t| &t.0))
             .chain(&epub)
@@ -486,33 +527,56 @@ impl Renderer {
             "manifest",
             Manifest::text(&listed, &figures),
         ));
-        let format = wav::Format {
-            sample_rate: program.pcm.sample_rate,
-            channels: config.audio.channels,
-            bits: config.audio.bits,
+        let output = Output {
+            formats: formats.clone(),
+            pcm: wav::Format {
+                sample_rate: program.pcm.sample_rate,
+                channels: config.audio.channels,
+                bits: config.audio.bits,
+            },
+            encoding: config.encoding,
+            meta: Arc::new(meta),
+            ffmpeg: self.ffmpeg.clone(),
         };
-        let audio_options = config.audio.clone();
+        let mut audio_options = config.audio.clone();
+        if formats.iter().any(|f| f.is_lossy()) {
+            // Room for the codecs' overshoot, so every decoded file stays under the ceiling.
+            audio_options.true_peak -= audio::format::LOSSY_HEADROOM_DB;
+        }
+        let per_part = formats.len();
         let mastering = Instant::now();
-        let mastered = write_files_atomically(&paths, &texts, &|| observer.cancelled(), |outs| {
+        let write = |outs: Vec<BufWriter<&mut std::fs::File>>| {
+            let mut outs = outs.into_iter();
             let parts = layout
                 .parts
                 .into_iter()
-                .zip(outs)
-                .map(|(part, out)| {
+                .map(|part| {
                     let frames = part.frames.end - part.frames.start;
-                    let writer: Box<dyn AudioWriter + '_> =
-                        Box::new(wav::WavWriter::new(out, format, frames)?);
+                    let files: Vec<_> = outs.by_ref().take(per_part).collect();
                     Ok(audio::Part {
                         frames: part.frames,
                         chapters: part.chapters,
-                        writer,
+                        writer: output.writer(files, frames)?,
                     })
                 })
                 .collect::<Result<Vec<_>, wav::WavError>>()?;
-            audio::master(&mut assembled, &audio_options, parts, &info)
-        })?;
+            audio::master(&mut assembled, &audio_options, parts, &info).map_err(|e| {
+                // A part's first file names the failure.
+                audio::MasterError {
+                    part: e.part.map(|p| p * per_part),
+                    source: e.source,
+                }
+            })
+        };
+        let mastered =
+            write_files_atomically(&audio_paths, &texts, &|| observer.cancelled(), write)?;
         if let Some(path) = &epub {
-            write_epub(&whole, &paths, path)?;
+            let source = epub_source(formats).unwrap_or(AudioFormat::Wav);
+            let files: Vec<PathBuf> = paths
+                .iter()
+                .map(|p| p.with_extension(source.extension()))
+                .collect();
+            write_epub(&whole, &files, source, path)?;
             sidecars.push(path.clone());
         }
         // The new files are in place: remove what the last render of this stem wrote and this
@@ -529,6 +593,7 @@ impl Renderer {
         Ok(Rendered {
             wav: paths.first().cloned().unwrap_or(wav_path),
             parts: paths,
+            audio: audio_paths,
             playlist,
             sidecars,
             seconds,
@@ -564,7 +629,9 @@ impl Renderer {
             .iter()
             .map(|s| dir.join(s.file_name(stem)));
         let mut candidates: Vec<PathBuf> = Manifest::read(&Manifest::path(dir, stem));
-        candidates.push(dir.join(format!("{stem}.wav")));
+        for format in &self.formats {
+            candidates.push(dir.join(format!("{stem}.{}", format.extension())));
+        }
         candidates.extend(sidecars);
         match candidates.into_iter().find(|p| p.exists()) {
             Some(existing) => Err(RenderError::Exists(existing)),
@@ -805,9 +872,14 @@ impl Renderer {
             return None;
         }
         let extension = |f: &PathBuf, e: &str| f.extension().is_some_and(|x| x == e);
+        let audio_file = |f: &PathBuf| {
+            self.formats
+                .iter()
+                .any(|format| extension(f, format.extension()))
+        };
         let parts: Vec<PathBuf> = files
             .iter()
-            .filter(|f| extension(f, "wav"))
+            .filter(|f| extension(f, self.formats[0].extension()))
             .cloned()
             .collect();
         Some(Rendered {
@@ -815,9 +887,10 @@ impl Renderer {
             playlist: files.iter().find(|f| extension(f, "m3u")).cloned(),
             sidecars: files
                 .iter()
-                .filter(|f| !extension(f, "wav") && !extension(f, "m3u"))
+                .filter(|f| !audio_file(f) && !extension(f, "m3u"))
                 .cloned()
                 .collect(),
+            audio: files.iter().filter(|f| audio_file(f)).cloned().collect(),
             parts,
             seconds: figures.seconds,
             sections: figures.sections,
@@ -945,11 +1018,26 @@ impl Manifest {
     }
 }
 
+/// The format whose files the EPUB holds: the MP3 or M4B when one is written (EPUB reading
+/// systems play MP3 and AAC), else the WAV, encoded as MP3 when built with the `mp3` feature.
+fn epub_source(formats: &[AudioFormat]) -> Option<AudioFormat> {
+    [AudioFormat::Mp3, AudioFormat::M4b, AudioFormat::Wav]
+        .into_iter()
+        .find(|f| formats.contains(f))
+}
+
+/// A part's file name with the extension of `format` instead of `.wav`.
+fn with_extension(file_name: &str, format: AudioFormat) -> String {
+    let stem = file_name.strip_suffix(".wav").unwrap_or(file_name);
+    format!("{stem}.{}", format.extension())
+}
+
 /// Writes the EPUB talking book (`--sidecars epub`), made from the audio files just written
-/// (as MP3 when built with the `mp3` feature); returns its path.
+/// in `format` (a WAV as MP3 when built with the `mp3` feature); returns its path.
 fn write_epub(
     whole: &chapters::Whole,
     written: &[PathBuf],
+    format: AudioFormat,
     path: &Path,
 ) -> Result<PathBuf, RenderError> {
     let fail = |e: std::io::Error| RenderError::Output {
@@ -961,12 +1049,15 @@ fn write_epub(
     for (file, (_, start_frame)) in written.iter().zip(whole.audio) {
         let bytes = std::fs::read(file).map_err(fail)?;
         #[cfg(feature = "mp3")]
-        let (bytes, media_type) = (
-            audio::mp3::from_wav(&bytes).map_err(|e| fail(std::io::Error::other(e)))?,
-            "audio/mpeg",
-        );
+        let (bytes, media_type) = match format {
+            AudioFormat::Wav => (
+                audio::mp3::from_wav(&bytes).map_err(|e| fail(std::io::Error::other(e)))?,
+                "audio/mpeg",
+            ),
+            other => (bytes, other.media_type()),
+        };
         #[cfg(not(feature = "mp3"))]
-        let media_type = "audio/wav";
+        let media_type = format.media_type();
         audio.push(chapters::epub::Audio {
             bytes,
             media_type,

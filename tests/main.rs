@@ -16,6 +16,7 @@ mod cli;
 mod corpus;
 mod espeak;
 mod faults;
+mod formats;
 mod novels;
 mod piper;
 mod properties;

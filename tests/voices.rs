@@ -30,7 +30,8 @@ fn quote_regions(chapters_json: &Path, rate: u32) -> Vec<(usize, usize)> {
         .as_array()
         .expect("a chapters array")
         .iter()
-        .filter(|c| c["title"].as_str().unwrap_or("").starts_with("Quote: "))
+        // Quotations are the entries kept out of the table of contents.
+        .filter(|c| c["toc"] == false)
         .map(|c| {
             let frame =
                 |key: &str| (c[key].as_f64().expect("seconds") * f64::from(rate)).round() as usize;

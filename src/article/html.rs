@@ -46,6 +46,14 @@ pub fn parse(html: &str) -> Result<Article, ArticleError> {
         .map(|n| squash(&n.text()))
         .collect();
     article.dropped = left_out(html, &kept, &captions);
+    article.site_name = found
+        .site_name
+        .as_deref()
+        .map(squash)
+        .filter(|s| !s.is_empty());
+    if article.date.is_none() {
+        article.date = found.published_time.as_deref().map(squash);
+    }
     article.language = found
         .lang
         .as_deref()
@@ -308,6 +316,20 @@ fn broken_lines(html: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_site_name_and_publication_time_come_from_the_pages_metadata() {
+        let page = "<html><head><title>A Story</title>\
+            <meta property=\"og:site_name\" content=\"The  Daily\">\
+            <meta property=\"article:published_time\" content=\"2015-04-21T10:00:00Z\">\
+            </head><body><article><h1>A Story</h1><p>A first paragraph, long enough to count as \
+            the article's text, and then some more words so that readability keeps it.</p>\
+            <p>A second paragraph follows the first, with words of its own.</p></article>\
+            </body></html>";
+        let article = parse(page).unwrap();
+        assert_eq!(article.site_name.as_deref(), Some("The Daily"));
+        assert_eq!(article.date.as_deref(), Some("2015-04-21T10:00:00Z"));
+    }
 
     #[test]
     fn a_page_nested_twenty_thousand_deep_is_read_in_linear_time() {

@@ -39,6 +39,9 @@ pub struct Article {
     pub dateline: Option<String>,
     /// The publication date as the page writes it ("April 21, 2015"), if found near the top.
     pub date: Option<String>,
+    /// The site's name, from the page's metadata (`og:site_name`), if it gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
     /// The body, in reading order.
     pub sections: Vec<Section>,
     /// Every quotation of the body; spans refer to these by index.

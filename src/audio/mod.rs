@@ -11,16 +11,22 @@
 //! 2. [`master`] computes one gain per role that matches every voice to the narrator, then one
 //!    gain for the whole program that brings it to the loudness target once limited (measured
 //!    over the spool with the ebur128 crate, through the limiter where it will act).
-//! 3. It then streams the spool once more into the [`wav::WavWriter`]: role gains, the program
-//!    gain, a true-peak [`limiter`], the output format; and measures the finished audio, whose
-//!    figures go into the file and the report.
+//! 3. It then streams the spool once more into each part's [`AudioWriter`] (a [`wav::WavWriter`],
+//!    and the encoders of [`format`]: MP3, M4B, Opus): role gains, the program gain, a true-peak
+//!    [`limiter`], the output format; and measures the finished audio, whose figures go into the
+//!    file and the report.
 
 mod assembly;
+pub mod format;
 pub mod limiter;
 pub mod loudness;
+pub mod m4b;
 mod mastering;
+pub mod metadata;
 #[cfg(feature = "mp3")]
 pub mod mp3;
+#[cfg(feature = "opus")]
+pub mod opus;
 pub mod resample;
 mod timeline;
 pub mod trim;

@@ -72,6 +72,14 @@ pub enum WavError {
     /// split the program with `--max-part-duration`).
     #[error("the audio is too long for a WAV file ({0})")]
     TooLong(&'static str),
+    /// An encoder (MP3, AAC, Opus) or its container failed.
+    #[error("{format}: {message}")]
+    Encode {
+        /// The format being written (`MP3`, `M4B`, `Opus`).
+        format: &'static str,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// Sample layout of a WAV file.

@@ -132,7 +132,13 @@ pub fn render(
             break;
         };
         if current != Some(file) {
-            let _ = writeln!(out, "FILE {} WAVE", quoted(name));
+            // The CUE file type: MP3 for MP3 files, WAVE for the rest (players decode by content).
+            let kind = if name.ends_with(".mp3") {
+                "MP3"
+            } else {
+                "WAVE"
+            };
+            let _ = writeln!(out, "FILE {} {kind}", quoted(name));
             current = Some(file);
         }
         let _ = writeln!(out, "  TRACK {:02} AUDIO", n + 1);

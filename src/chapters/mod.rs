@@ -204,6 +204,29 @@ impl Chapter {
     pub fn frames(&self) -> u64 {
         self.end_frame - self.start_frame
     }
+
+    /// The title players show: the label without its kind (`Section: `, `Quote: `,
+    /// `Paragraph 3: `), i.e. the heading, or the speaker and first words of a quotation. The
+    /// prefixed label stays in the WAV markers and `inspect`, where kinds are mixed in one list.
+    pub fn plain_title(&self) -> &str {
+        let plain = match self.kind {
+            MarkKind::Section => self.title.strip_prefix("Section: "),
+            MarkKind::Quote => self.title.strip_prefix("Quote: "),
+            MarkKind::Paragraph => self
+                .title
+                .strip_prefix("Paragraph ")
+                .and_then(|rest| rest.split_once(": "))
+                .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+                .map(|(_, text)| text),
+        };
+        plain.filter(|p| !p.is_empty()).unwrap_or(&self.title)
+    }
+
+    /// Whether it is a table-of-contents entry (a section); quotations and paragraphs are
+    /// finer marks inside one.
+    pub fn in_toc(&self) -> bool {
+        self.kind == MarkKind::Section
+    }
 }
 
 /// Seconds at `frame`, for the exporters that speak in seconds.
@@ -323,6 +346,31 @@ pub(crate) mod tests {
         assert_eq!(millis(11, 22_050), 0);
         assert_eq!(millis(12, 22_050), 1);
         assert_eq!(seconds(11_025, 22_050), 0.5);
+    }
+
+    #[test]
+    fn plain_titles_drop_the_kind_but_keep_the_speaker() {
+        let c = |kind, title: &str| Chapter {
+            kind,
+            start_frame: 0,
+            end_frame: 1,
+            title: title.into(),
+            note: String::new(),
+        };
+        assert_eq!(
+            c(MarkKind::Section, "Section: Intro").plain_title(),
+            "Intro"
+        );
+        assert_eq!(
+            c(MarkKind::Quote, "Quote: Ivan – They are attacking us").plain_title(),
+            "Ivan – They are attacking us"
+        );
+        assert_eq!(
+            c(MarkKind::Paragraph, "Paragraph 12: One two").plain_title(),
+            "One two"
+        );
+        assert_eq!(c(MarkKind::Section, "Five six.").plain_title(), "Five six.");
+        assert_eq!(c(MarkKind::Section, "Section: ").plain_title(), "Section: ");
     }
 
     #[test]

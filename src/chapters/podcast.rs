@@ -2,12 +2,12 @@
 //! (<https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/examples/chapters/jsonChapters.md>).
 //!
 //! Sections are table-of-contents entries; quotations and paragraphs are `toc: false`, so apps
-//! list only the sections while still showing the finer marks as the episode plays.
+//! list only the sections while still showing the finer marks as the episode plays. Titles are
+//! the plain ones players show ([`Chapter::plain_title`]: no `Section:`/`Quote:` prefix).
 
 use serde::Serialize;
 
 use super::{Chapter, seconds};
-use crate::script::MarkKind;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -50,8 +50,8 @@ pub fn render(
             .map(|c| Entry {
                 start_time: time(c.start_frame, sample_rate),
                 end_time: time(c.end_frame, sample_rate),
-                title: &c.title,
-                toc: (c.kind != MarkKind::Section).then_some(false),
+                title: c.plain_title(),
+                toc: (!c.in_toc()).then_some(false),
             })
             .collect(),
     };
@@ -63,6 +63,7 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::script::MarkKind;
 
     fn chapter(kind: MarkKind, start_frame: u64, end_frame: u64, title: &str) -> Chapter {
         Chapter {
@@ -93,7 +94,8 @@ mod tests {
         assert_eq!(chapters[0]["startTime"], 0.0);
         assert_eq!(chapters[0]["endTime"], 3.0);
         assert!(chapters[0].get("toc").is_none());
-        assert_eq!(chapters[1]["title"], "Quote: “B”");
+        assert_eq!(chapters[0]["title"], "A");
+        assert_eq!(chapters[1]["title"], "“B”");
         assert_eq!(chapters[1]["startTime"], 1.0);
         assert_eq!(chapters[1]["toc"], false);
     }
