@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     }
     match Cli::parse().command {
         Command::Render(args) => commands::render(&args),
+        Command::Podcast(args) => commands::podcast(&args),
         Command::Inspect(args) => commands::show(&args),
         #[cfg(feature = "speak")]
         Command::Speak(args) => listen::run(&args),

@@ -16,6 +16,7 @@ mod cli;
 mod corpus;
 mod espeak;
 mod novels;
+mod podcast;
 mod piper;
 mod properties;
 mod renderer;
