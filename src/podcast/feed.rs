@@ -227,10 +227,10 @@ fn guid_permalinks(bytes: &[u8]) -> Vec<Option<bool>> {
             Event::Start(e) => {
                 depth += 1;
                 let name = e.local_name();
-                if name.as_ref() == b"item" && depth_in_item.is_none() {
+                if name.as_ref() == "item" && depth_in_item.is_none() {
                     depth_in_item = Some(depth);
                     found.push(None);
-                } else if name.as_ref() == b"guid" && depth_in_item == Some(depth - 1) {
+                } else if name.as_ref() == "guid" && depth_in_item == Some(depth - 1) {
                     if let Some(last) = found.last_mut() {
                         *last = Some(is_permalink(&e));
                     }
@@ -238,7 +238,7 @@ fn guid_permalinks(bytes: &[u8]) -> Vec<Option<bool>> {
             }
             Event::Empty(e) => {
                 let name = e.local_name();
-                if name.as_ref() == b"item" && depth_in_item.is_none() {
+                if name.as_ref() == "item" && depth_in_item.is_none() {
                     found.push(None);
                 }
             }
@@ -258,8 +258,8 @@ fn guid_permalinks(bytes: &[u8]) -> Vec<Option<bool>> {
 fn is_permalink(guid: &quick_xml::events::BytesStart) -> bool {
     guid.attributes()
         .flatten()
-        .find(|a| a.key.local_name().as_ref() == b"isPermaLink")
-        .is_none_or(|a| !a.value.as_ref().eq_ignore_ascii_case(b"false"))
+        .find(|a| a.key.local_name().as_ref() == "isPermaLink")
+        .is_none_or(|a| !a.value.as_ref().eq_ignore_ascii_case("false"))
 }
 
 #[cfg(test)]

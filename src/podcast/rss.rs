@@ -303,7 +303,7 @@ mod tests {
         let mut items = 0;
         loop {
             match reader.read_event().unwrap() {
-                Event::Start(e) if e.name().as_ref() == b"item" => items += 1,
+                Event::Start(e) if e.name().as_ref() == "item" => items += 1,
                 Event::Eof => break,
                 _ => {}
             }

@@ -140,7 +140,9 @@ impl State {
             });
         }
         // Only plain names in this folder: a state file never reaches elsewhere.
-        let plain = |f: &String| !f.is_empty() && Path::new(f).file_name() == Some(f.as_ref());
+        let plain = |f: &String| {
+            !f.is_empty() && Path::new(f).file_name() == Some(std::ffi::OsStr::new(f.as_str()))
+        };
         for episode in &state.episodes {
             let named = std::iter::once(&episode.audio)
                 .chain(&episode.files)
