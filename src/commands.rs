@@ -201,10 +201,17 @@ pub fn podcast(args: &cli::PodcastArgs) -> ExitCode {
         }
     }
     for episode in &run.removed {
-        eprintln!("{}: removed (older than the newest {} kept)", episode.title, run.episodes.len());
+        eprintln!(
+            "{}: removed (older than the newest {} kept)",
+            episode.title,
+            run.episodes.len()
+        );
     }
     if run.duplicates > 0 {
-        eprintln!("note: {}: {} items repeat an earlier guid and were left out", args.feed, run.duplicates);
+        eprintln!(
+            "note: {}: {} items repeat an earlier guid and were left out",
+            args.feed, run.duplicates
+        );
     }
     let count = |f: fn(&Status) -> bool| run.items.iter().filter(|i| f(&i.status)).count();
     match &run.feed_xml {
@@ -216,7 +223,10 @@ pub fn podcast(args: &cli::PodcastArgs) -> ExitCode {
             count(|s| matches!(s, Status::Unchanged)),
             run.failed()
         ),
-        None => eprintln!("error: {}: no episode to publish; feed.xml not written", args.feed),
+        None => eprintln!(
+            "error: {}: no episode to publish; feed.xml not written",
+            args.feed
+        ),
     }
     ExitCode::from(worst)
 }

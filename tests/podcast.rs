@@ -95,10 +95,18 @@ fn add_fourth_item(feed: &Path) {
 /// `articast podcast` with the fake engine.
 fn podcast(feed: &Path, out: &Path, extra: &[&str]) -> assert_cmd::Command {
     let mut cmd = articast();
-    cmd.args(["podcast", "-q", "--engine", "fake", "--base-url", BASE, "-o"])
-        .arg(out)
-        .arg(feed)
-        .args(extra);
+    cmd.args([
+        "podcast",
+        "-q",
+        "--engine",
+        "fake",
+        "--base-url",
+        BASE,
+        "-o",
+    ])
+    .arg(out)
+    .arg(feed)
+    .args(extra);
     cmd
 }
 
@@ -149,11 +157,19 @@ fn three_articles_become_three_episodes_in_a_feed_that_feedparser_reads() {
     let log = dir.path().join("run.json");
     let assert = podcast(&feed, &out, &["--report"])
         .arg(&log)
-        .args(["--meta", "author=The Gazette Desk", "--meta", "category=News"])
+        .args([
+            "--meta",
+            "author=The Gazette Desk",
+            "--meta",
+            "category=News",
+        ])
         .assert()
         .success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("3 episodes (3 rendered, 0 unchanged, 0 failed)"), "{stderr}");
+    assert!(
+        stderr.contains("3 episodes (3 rendered, 0 unchanged, 0 failed)"),
+        "{stderr}"
+    );
     assert_eq!(audio_files(&out, "wav").len(), 3, "{stderr}");
     assert_eq!(report(&log)["rendered"], 3);
 
@@ -177,16 +193,21 @@ fn three_articles_become_three_episodes_in_a_feed_that_feedparser_reads() {
 
     let entries = read["entries"].as_array().unwrap();
     // Newest first; guids as the source gives them, with their isPermaLink.
-    let ids: Vec<(&str, bool)> = entries
+    let ids: Vec<(&str, &str)> = entries
         .iter()
-        .map(|e| (e["id"].as_str().unwrap(), e["guidislink"].as_bool().unwrap()))
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap(),
+                e["ispermalink"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         ids,
         [
-            ("gazette-2024-0003", false),
-            ("https://gazette.example.com/2024/oysters", true),
-            ("gazette-2024-0001", false),
+            ("gazette-2024-0003", "false"),
+            ("https://gazette.example.com/2024/oysters", "true"),
+            ("gazette-2024-0001", "false"),
         ]
     );
     assert_eq!(
@@ -198,7 +219,12 @@ fn three_articles_become_three_episodes_in_a_feed_that_feedparser_reads() {
         assert_eq!(enclosures.len(), 1, "{entry}");
         let file = local(&out, enclosures[0]["href"].as_str().unwrap());
         let size = std::fs::metadata(&file).unwrap().len();
-        assert_eq!(enclosures[0]["length"], size.to_string(), "{}", file.display());
+        assert_eq!(
+            enclosures[0]["length"],
+            size.to_string(),
+            "{}",
+            file.display()
+        );
         assert_eq!(enclosures[0]["type"], "audio/wav");
         let duration = entry["itunes_duration"].as_str().unwrap();
         assert!(duration.starts_with("0:0"), "{duration}");
@@ -257,7 +283,10 @@ fn a_second_run_renders_only_the_new_item_and_keeps_the_others() {
         .assert()
         .success();
     let again = report(&log);
-    assert_eq!((again["rendered"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(3)));
+    assert_eq!(
+        (again["rendered"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(3))
+    );
 
     add_fourth_item(&feed);
     let log = dir.path().join("fourth.json");
@@ -266,8 +295,14 @@ fn a_second_run_renders_only_the_new_item_and_keeps_the_others() {
         .assert()
         .success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("4 episodes (1 rendered, 3 unchanged, 0 failed)"), "{stderr}");
-    assert!(stderr.contains("A New Bench on the Quay: wrote"), "{stderr}");
+    assert!(
+        stderr.contains("4 episodes (1 rendered, 3 unchanged, 0 failed)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("A New Bench on the Quay: wrote"),
+        "{stderr}"
+    );
     let fourth = report(&log);
     let statuses: Vec<(&str, &str)> = fourth["items"]
         .as_array()
@@ -309,7 +344,10 @@ fn a_second_run_renders_only_the_new_item_and_keeps_the_others() {
         .assert()
         .success();
     let changed = report(&log);
-    assert_eq!((changed["rendered"].as_u64(), changed["unchanged"].as_u64()), (Some(1), Some(3)));
+    assert_eq!(
+        (changed["rendered"].as_u64(), changed["unchanged"].as_u64()),
+        (Some(1), Some(3))
+    );
     assert_eq!(audio_files(&out, "wav").len(), 4);
 }
 
@@ -327,7 +365,13 @@ fn an_item_that_left_the_feed_stays_published_and_keep_drops_the_oldest() {
         .iter()
         .map(|e| e["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["gazette-2024-0003", "https://gazette.example.com/2024/oysters"]);
+    assert_eq!(
+        ids,
+        [
+            "gazette-2024-0003",
+            "https://gazette.example.com/2024/oysters"
+        ]
+    );
     assert_eq!(audio_files(&out, "wav").len(), 2);
 
     // A feed that now lists only the newest item: the other episode stays.
@@ -337,7 +381,13 @@ fn an_item_that_left_the_feed_stays_published_and_keep_drops_the_oldest() {
     let end = text.find("</channel>").unwrap();
     std::fs::write(&feed, format!("{}{}", &text[..second], &text[end..])).unwrap();
     podcast(&feed, &out, &[]).assert().success();
-    assert_eq!(read_feed(&out.join("feed.xml"))["entries"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        read_feed(&out.join("feed.xml"))["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 
     // A newer item with --keep 2: the oldest episode and its files go.
     add_fourth_item(&feed);
@@ -350,7 +400,10 @@ fn an_item_that_left_the_feed_stays_published_and_keep_drops_the_oldest() {
     assert!(oysters.len() >= 4, "{oysters:?}");
     let assert = podcast(&feed, &out, &["--keep", "2"]).assert().success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("Oysters Return to the Estuary: removed"), "{stderr}");
+    assert!(
+        stderr.contains("Oysters Return to the Estuary: removed"),
+        "{stderr}"
+    );
     for path in &oysters {
         assert!(!path.exists(), "{} is left", path.display());
     }
@@ -372,30 +425,45 @@ fn an_atom_feed_by_url_keeps_its_entry_ids() {
     let out = dir.path().join("pod");
     let url = format!("{server}/upland.atom");
     let mut cmd = articast();
-    cmd.args(["podcast", "-q", "--engine", "fake", "--base-url", "https://upland.example.org/audio", "-o"])
-        .arg(&out)
-        .arg(&url)
-        .args(["--meta", "title=Upland Notes, Read Aloud"]);
+    cmd.args([
+        "podcast",
+        "-q",
+        "--engine",
+        "fake",
+        "--base-url",
+        "https://upland.example.org/audio",
+        "-o",
+    ])
+    .arg(&out)
+    .arg(&url)
+    .args(["--meta", "title=Upland Notes, Read Aloud"]);
     cmd.assert().success();
     let read = read_feed(&out.join("feed.xml"));
     assert_eq!(read["bozo"], false, "{}", read["bozo_exception"]);
     assert_eq!(read["feed"]["title"], "Upland Notes, Read Aloud");
     assert_eq!(read["feed"]["language"], "en");
     let entries = read["entries"].as_array().unwrap();
-    let ids: Vec<(&str, bool)> = entries
+    let ids: Vec<(&str, &str)> = entries
         .iter()
-        .map(|e| (e["id"].as_str().unwrap(), e["guidislink"].as_bool().unwrap()))
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap(),
+                e["ispermalink"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         ids,
         [
-            ("tag:upland.example.org,2024:snow", false),
-            ("tag:upland.example.org,2024:chapel", false),
+            ("tag:upland.example.org,2024:snow", "false"),
+            ("tag:upland.example.org,2024:chapel", "false"),
         ]
     );
     for entry in entries {
         let href = entry["enclosures"][0]["href"].as_str().unwrap();
-        let name = href.strip_prefix("https://upland.example.org/audio/").unwrap();
+        let name = href
+            .strip_prefix("https://upland.example.org/audio/")
+            .unwrap();
         let size = std::fs::metadata(out.join(name)).unwrap().len();
         assert_eq!(entry["enclosures"][0]["length"], size.to_string());
     }
@@ -407,7 +475,15 @@ fn refused(feed: &str, what: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pod");
     let assert = articast()
-        .args(["podcast", "-q", "--engine", "fake", "--base-url", BASE, "-o"])
+        .args([
+            "podcast",
+            "-q",
+            "--engine",
+            "fake",
+            "--base-url",
+            BASE,
+            "-o",
+        ])
         .arg(&out)
         .arg(feed)
         .assert()
@@ -424,9 +500,15 @@ fn feeds_that_cannot_be_read_are_one_line_and_write_nothing() {
     let server = serve();
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.rss");
-    refused(missing.to_str().unwrap(), "missing.rss: cannot read the feed: no such file");
+    refused(
+        missing.to_str().unwrap(),
+        "missing.rss: cannot read the feed: no such file",
+    );
     let page = fixture("ferry.html");
-    refused(page.to_str().unwrap(), "ferry.html: not an RSS or Atom feed");
+    refused(
+        page.to_str().unwrap(),
+        "ferry.html: not an RSS or Atom feed",
+    );
     let empty = dir.path().join("empty.rss");
     std::fs::write(
         &empty,
@@ -439,7 +521,10 @@ fn feeds_that_cannot_be_read_are_one_line_and_write_nothing() {
     std::fs::write(&truncated, &text[..text.len() / 3]).unwrap();
     refused(truncated.to_str().unwrap(), "truncated.rss");
     let gone = format!("{server}/gone.rss");
-    refused(&gone, "gone.rss: cannot fetch the feed: the server answered 404");
+    refused(
+        &gone,
+        "gone.rss: cannot fetch the feed: the server answered 404",
+    );
 }
 
 #[test]
@@ -455,21 +540,49 @@ fn the_base_url_is_required_and_split_is_refused() {
         .code(2)
         .stderr(predicates::str::contains("--base-url URL is required"));
     articast()
-        .args(["podcast", "-q", "--engine", "fake", "--base-url", "pod/", "-o"])
+        .args([
+            "podcast",
+            "-q",
+            "--engine",
+            "fake",
+            "--base-url",
+            "pod/",
+            "-o",
+        ])
         .arg(&out)
         .arg(&feed)
         .assert()
         .code(2)
         .stderr(predicates::str::contains("is not an absolute URL"));
     articast()
-        .args(["podcast", "-q", "--engine", "fake", "--base-url", BASE, "--split", "sections", "-o"])
+        .args([
+            "podcast",
+            "-q",
+            "--engine",
+            "fake",
+            "--base-url",
+            BASE,
+            "--split",
+            "sections",
+            "-o",
+        ])
         .arg(&out)
         .arg(&feed)
         .assert()
         .code(2)
         .stderr(predicates::str::contains("one audio file"));
     articast()
-        .args(["podcast", "-q", "--engine", "fake", "--base-url", BASE, "--meta", "colour=red", "-o"])
+        .args([
+            "podcast",
+            "-q",
+            "--engine",
+            "fake",
+            "--base-url",
+            BASE,
+            "--meta",
+            "colour=red",
+            "-o",
+        ])
         .arg(&out)
         .arg(&feed)
         .assert()
@@ -486,7 +599,10 @@ fn a_failed_item_does_not_stop_the_others() {
     let text = std::fs::read_to_string(fixture("articles.rss"))
         .unwrap()
         // The linked page is not there, and one item has nothing to read.
-        .replace("{SERVER}/2024/ferry.html", &format!("{server}/2024/missing.html"))
+        .replace(
+            "{SERVER}/2024/ferry.html",
+            &format!("{server}/2024/missing.html"),
+        )
         .replacen(
             "<item>",
             "<item><title>Only a Title</title><guid>bare-1</guid></item>\n    <item>",
@@ -499,15 +615,22 @@ fn a_failed_item_does_not_stop_the_others() {
     let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors.len(), 2, "{stderr}");
     assert!(
-        errors.iter().any(|e| e.contains("item \"Only a Title\": neither content nor a link")),
+        errors
+            .iter()
+            .any(|e| e.contains("item \"Only a Title\": neither content nor a link")),
         "{stderr}"
     );
     assert!(
-        errors.iter().any(|e| e.contains("item \"The Ferry Timetable Nobody Can Read\"")
-            && e.contains("missing.html: the server answered 404")),
+        errors.iter().any(
+            |e| e.contains("item \"The Ferry Timetable Nobody Can Read\"")
+                && e.contains("missing.html: the server answered 404")
+        ),
         "{stderr}"
     );
-    assert!(stderr.contains("2 episodes (2 rendered, 0 unchanged, 2 failed)"), "{stderr}");
+    assert!(
+        stderr.contains("2 episodes (2 rendered, 0 unchanged, 2 failed)"),
+        "{stderr}"
+    );
     assert_eq!(audio_files(&out, "wav").len(), 2);
     let read = read_feed(&out.join("feed.xml"));
     assert_eq!(read["entries"].as_array().unwrap().len(), 2);

@@ -152,10 +152,7 @@ fn item(entry: &feed_rs::model::Entry, permalink: Option<bool>) -> Item {
         permalink: permalink.unwrap_or(false),
         title: entry.title.as_ref().and_then(|t| text(&t.content)),
         link: page_link(&entry.links),
-        published: entry
-            .published
-            .or(entry.updated)
-            .map(|d| d.timestamp()),
+        published: entry.published.or(entry.updated).map(|d| d.timestamp()),
         summary: entry.summary.as_ref().and_then(|t| text(&t.content)),
         content,
         author: entry
@@ -230,10 +227,11 @@ fn guid_permalinks(bytes: &[u8]) -> Vec<Option<bool>> {
                 if name.as_ref() == "item" && depth_in_item.is_none() {
                     depth_in_item = Some(depth);
                     found.push(None);
-                } else if name.as_ref() == "guid" && depth_in_item == Some(depth - 1) {
-                    if let Some(last) = found.last_mut() {
-                        *last = Some(is_permalink(&e));
-                    }
+                } else if name.as_ref() == "guid"
+                    && depth_in_item == Some(depth - 1)
+                    && let Some(last) = found.last_mut()
+                {
+                    *last = Some(is_permalink(&e));
                 }
             }
             Event::Empty(e) => {
@@ -317,7 +315,10 @@ mod tests {
     fn a_guid_without_is_perma_link_is_a_permalink_and_a_missing_one_is_none() {
         let feed = parse(RSS.as_bytes(), None).unwrap();
         assert!(feed.items[1].permalink);
-        assert_eq!(feed.items[1].guid.as_deref(), Some("https://example.com/two"));
+        assert_eq!(
+            feed.items[1].guid.as_deref(),
+            Some("https://example.com/two")
+        );
         assert_eq!(feed.items[2].guid, None);
         assert!(!feed.items[2].permalink);
         assert_eq!(feed.items[2].content, None);

@@ -306,7 +306,7 @@ pub fn publish(
         source,
     })?;
     let old = State::load(&dir)?;
-    let settings = settings_hash(&config);
+    let settings = settings_hash(config);
 
     // The items, each guid once.
     let mut guids = HashSet::new();
@@ -464,7 +464,10 @@ pub fn publish(
     for episode in dropped.iter().filter(|e| !e.audio.is_empty()) {
         episode.remove_files(&dir);
     }
-    let removed = dropped.into_iter().filter(|e| !e.audio.is_empty()).collect();
+    let removed = dropped
+        .into_iter()
+        .filter(|e| !e.audio.is_empty())
+        .collect();
 
     let feed_xml = if episodes.is_empty() {
         None
@@ -570,7 +573,10 @@ pub fn guid_of(item: &Item) -> (String, bool) {
             hasher.update(item.title.as_deref().unwrap_or("").as_bytes());
             hasher.update(b"\0");
             hasher.update(item.content.as_deref().unwrap_or("").as_bytes());
-            (format!("articast:{}", &hasher.finalize().to_hex()[..32]), false)
+            (
+                format!("articast:{}", &hasher.finalize().to_hex()[..32]),
+                false,
+            )
         }
     }
 }
@@ -701,7 +707,12 @@ fn unique_name(name: &str, taken: &HashSet<String>) -> String {
 
 /// The channel: the user's metadata over the source feed's; links made absolute.
 pub fn channel(source: &SourceFeed, meta: &[(MetaKey, String)], base: &url::Url) -> Channel {
-    let given = |key| meta.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v.clone());
+    let given = |key| {
+        meta.iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    };
     let title = given(MetaKey::Title)
         .or_else(|| source.title.clone())
         .unwrap_or_else(|| "Podcast".to_string());
@@ -777,8 +788,14 @@ mod tests {
     fn episode_names_are_slugs_with_a_guid_hash() {
         let a = episode_name("guid-1", Some("Ça va? The “Big” Story: Part 2"));
         assert!(a.starts_with("a-va-the-big-story-part-2-"), "{a}");
-        assert_eq!(a, episode_name("guid-1", Some("Ça va? The “Big” Story: Part 2")));
-        assert_ne!(a, episode_name("guid-2", Some("Ça va? The “Big” Story: Part 2")));
+        assert_eq!(
+            a,
+            episode_name("guid-1", Some("Ça va? The “Big” Story: Part 2"))
+        );
+        assert_ne!(
+            a,
+            episode_name("guid-2", Some("Ça va? The “Big” Story: Part 2"))
+        );
         let none = episode_name("g", Some("Всё"));
         assert!(none.starts_with("episode-") && none.len() == 18, "{none}");
         let long = episode_name("g", Some(&"word ".repeat(40)));
@@ -799,7 +816,11 @@ mod tests {
             MetaKey::parse("Title = My Show").unwrap(),
             (MetaKey::Title, "My Show".to_string())
         );
-        assert!(MetaKey::parse("colour=red").unwrap_err().contains("unknown key"));
+        assert!(
+            MetaKey::parse("colour=red")
+                .unwrap_err()
+                .contains("unknown key")
+        );
         assert!(MetaKey::parse("title").unwrap_err().contains("KEY=VALUE"));
         assert!(MetaKey::parse("explicit=maybe").is_err());
     }
@@ -836,7 +857,10 @@ mod tests {
         assert_eq!(c.description, "From the source");
         assert_eq!(c.language.as_deref(), Some("en"));
         assert_eq!(c.link, "https://example.com/pod/");
-        assert_eq!(c.image.as_deref(), Some("https://example.com/pod/cover.jpg"));
+        assert_eq!(
+            c.image.as_deref(),
+            Some("https://example.com/pod/cover.jpg")
+        );
         assert_eq!(c.self_url, "https://example.com/pod/feed.xml");
     }
 

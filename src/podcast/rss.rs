@@ -45,7 +45,8 @@ pub trait Urls {
 
 impl Urls for url::Url {
     fn url(&self, file: &str) -> String {
-        self.join(file).map_or_else(|_| file.to_string(), String::from)
+        self.join(file)
+            .map_or_else(|_| file.to_string(), String::from)
     }
 }
 
@@ -125,13 +126,14 @@ fn write_channel(
         text(out, "itunes:author", author)?;
     }
     if let Some((name, email)) = &channel.owner {
-        out.create_element("itunes:owner").write_inner_content(|out| {
-            if let Some(name) = name {
-                text(out, "itunes:name", name)?;
-            }
-            text(out, "itunes:email", email)?;
-            Ok(())
-        })?;
+        out.create_element("itunes:owner")
+            .write_inner_content(|out| {
+                if let Some(name) = name {
+                    text(out, "itunes:name", name)?;
+                }
+                text(out, "itunes:email", email)?;
+                Ok(())
+            })?;
     }
     if let Some(category) = &channel.category {
         out.create_element("itunes:category")
@@ -217,7 +219,9 @@ fn text(out: &mut Out, name: &str, value: &str) -> std::io::Result<()> {
 /// breaks, U+FFFE and U+FFFF).
 fn clean(text: &str) -> String {
     text.chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
         .collect()
 }
 
@@ -286,13 +290,19 @@ mod tests {
             "{xml}"
         );
         assert!(xml.contains(r#"<guid isPermaLink="false">tag:x,2024:&lt;1&gt;</guid>"#));
-        assert!(xml.contains("<pubDate>Tue, 2 Jan 2024 10:00:00 +0000</pubDate>"), "{xml}");
+        assert!(
+            xml.contains("<pubDate>Tue, 2 Jan 2024 10:00:00 +0000</pubDate>"),
+            "{xml}"
+        );
         assert!(xml.contains("<itunes:duration>1:02:05</itunes:duration>"));
         assert!(xml.contains(
             r#"<podcast:chapters url="https://cdn.example.com/pod/fish.chapters.json" type="application/json+chapters"/>"#
         ));
         assert!(xml.contains(r#"type="text/vtt""#));
-        assert!(!xml.contains("application/x-subrip"), "no SRT, no transcript");
+        assert!(
+            !xml.contains("application/x-subrip"),
+            "no SRT, no transcript"
+        );
     }
 
     #[test]

@@ -106,7 +106,9 @@ pub enum StateError {
         source: std::io::Error,
     },
     /// It is not a state file this version reads.
-    #[error("{path}: not a podcast state file articast can read ({reason}); move it away to start afresh")]
+    #[error(
+        "{path}: not a podcast state file articast can read ({reason}); move it away to start afresh"
+    )]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -136,7 +138,10 @@ impl State {
         if state.version != VERSION {
             return Err(StateError::Invalid {
                 path,
-                reason: format!("format version {}, this articast reads {VERSION}", state.version),
+                reason: format!(
+                    "format version {}, this articast reads {VERSION}",
+                    state.version
+                ),
             });
         }
         // Only plain names in this folder: a state file never reaches elsewhere.
@@ -204,7 +209,7 @@ mod tests {
 
     #[test]
     fn episodes_sort_by_date_then_place_in_the_feed() {
-        let mut all = vec![
+        let mut all = [
             episode("old", Some(10), 0),
             episode("undated", None, 5),
             episode("new-second", Some(200), 1),

@@ -5,7 +5,7 @@ feedparser keeps only once) and prints what a podcast app would see, as JSON.
     read_feed.py FILE
 
 Output: {"version", "bozo", "bozo_exception", "namespaces", "feed": {title, link, language,
-image}, "entries": [{id, guidislink, title, published, enclosures: [{href, length, type}],
+image}, "entries": [{id, guidislink, ispermalink, title, published, enclosures: [{href, length, type}],
 itunes_duration, chapters: {url, type}, transcripts: [{url, type, rel}]}]}
 """
 import json
@@ -27,6 +27,8 @@ def main(path):
             {
                 "id": entry.get("id"),
                 "guidislink": entry.get("guidislink"),
+                # feedparser takes a guid for the link only when the item has no link.
+                "ispermalink": item.find("guid").get("isPermaLink"),
                 "title": entry.get("title"),
                 "published": entry.get("published"),
                 "enclosures": [
