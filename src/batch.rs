@@ -143,6 +143,7 @@ pub fn report(
                     if let Some(c) = &done.cache {
                         entry["cache"] = json!({"hits": c.hits, "misses": c.misses});
                     }
+                    entry["retried"] = json!(done.retried);
                     let t = &done.timings;
                     entry["timings_seconds"] = json!({
                         "text": t.text.as_secs_f64(),

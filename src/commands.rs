@@ -96,6 +96,9 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
                     loudness.unwrap_or_default(),
                     cached.unwrap_or_default()
                 );
+                for reason in &done.retried {
+                    eprintln!("note: {name}: retried after: {reason}");
+                }
                 if args.settings.timings {
                     eprintln!("timings: {}", done.timings.summary());
                 }
@@ -187,6 +190,9 @@ pub fn podcast(args: &cli::PodcastArgs) -> ExitCode {
                     done.seconds,
                     cached.unwrap_or_default()
                 );
+                for reason in &done.retried {
+                    eprintln!("note: {}: retried after: {reason}", item.name);
+                }
             }
             Status::Unchanged => eprintln!("{}: unchanged", item.name),
             Status::NotKept => {}

@@ -21,6 +21,7 @@ use crate::article::{self, ArticleError};
 use crate::audio::{self, AudioError, AudioWriter, wav};
 use crate::chapters::{self, Sidecar, layout};
 use crate::config::RenderConfig;
+use crate::engine::retry::{Retries, Retrying};
 use crate::engine::{self, Engine, EngineError, EngineSpec, Markup};
 use crate::input::{self, InputError, Source};
 use crate::script::{self, MarkKind, Role, ScriptOptions};
@@ -47,6 +48,8 @@ pub struct Rendered {
     pub loudness: Option<wav::Loudness>,
     /// Utterances found in the cache and spoken afresh (`None`: no cache in use).
     pub cache: Option<engine::cache::Counts>,
+    /// Engine failures that were retried (and then succeeded), with their reasons.
+    pub retried: Vec<String>,
     /// Time spent speaking, and in each audio stage.
     pub timings: Timings,
 }
@@ -217,6 +220,8 @@ pub struct Renderer {
     sample_rate: u32,
     /// Lookups of its engines in the utterance cache.
     cache: Arc<engine::cache::Counter>,
+    /// Engine failures its engines retried.
+    retries: Arc<Retries>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -239,6 +244,7 @@ impl Renderer {
         let mut phoneme_roles = Vec::new();
         let mut checked = Vec::new();
         let cache = Arc::new(engine::cache::Counter::default());
+        let retries = Arc::new(Retries::default());
         for (role, voice) in config.voices.roles() {
             let failed = |source| SetupError::Engine {
                 role: role_name(role),
@@ -247,7 +253,9 @@ impl Renderer {
             let at = match specs.iter().position(|s| *s == voice.engine) {
                 Some(at) => at,
                 None => {
-                    engines.push(open_engine(&voice.engine, config, &cache).map_err(failed)?);
+                    engines.push(
+                        open_engine(&voice.engine, config, &cache, &retries).map_err(failed)?,
+                    );
                     specs.push(voice.engine.clone());
                     engines.len() - 1
                 }
@@ -274,7 +282,7 @@ impl Renderer {
         for _ in 1..config.jobs.max(1) * usize::from(stateless) {
             let set = specs
                 .iter()
-                .map(|spec| open_engine(spec, config, &cache))
+                .map(|spec| open_engine(spec, config, &cache, &retries))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|source| SetupError::Engine {
                     role: role_name(Role::Narrator),
@@ -289,6 +297,7 @@ impl Renderer {
             by_role,
             script,
             cache,
+            retries,
         })
     }
 
@@ -356,6 +365,7 @@ impl Renderer {
     ) -> Result<Rendered, RenderError> {
         let began = Instant::now();
         let cached_before = self.cache.counts();
+        let retried_before = self.retries.count();
         let wav_path = wav_path.to_path_buf();
         let stem = wav_path
             .file_stem()
@@ -510,6 +520,7 @@ impl Renderer {
                     }
                 })
                 .filter(|c| c.hits + c.misses > 0),
+            retried: self.retries.since(retried_before),
             timings,
         })
     }
@@ -598,15 +609,20 @@ impl Renderer {
     }
 }
 
-/// Opens the engine of `spec`, its speech kept in the cache when there is one and the engine is
-/// stateless. Command engines are not cached: they read files articast does not see (a model,
-/// a lexicon of their own).
+/// Opens the engine of `spec`: a failed utterance is tried again (a program killed or stopped
+/// at its timeout, a worker lost may do better the second time), and its speech is kept in the
+/// cache when there is one and the engine is stateless. Command engines are not cached: they
+/// read files articast does not see (a model, a lexicon of their own).
 fn open_engine(
     spec: &EngineSpec,
     config: &RenderConfig,
     counter: &Arc<engine::cache::Counter>,
+    retries: &Arc<Retries>,
 ) -> Result<Box<dyn Engine>, EngineError> {
-    let engine = engine::open(spec, &config.hosting)?;
+    let engine: Box<dyn Engine> = Box::new(Retrying::new(
+        engine::open(spec, &config.hosting)?,
+        Arc::clone(retries),
+    ));
     match &config.cache {
         Some(dir) if engine.info().stateless && !matches!(spec, EngineSpec::Command(_)) => Ok(
             Box::new(engine::cache::Cached::new(engine, dir, Arc::clone(counter))),

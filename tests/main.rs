@@ -15,6 +15,7 @@ mod books;
 mod cli;
 mod corpus;
 mod espeak;
+mod faults;
 mod novels;
 mod piper;
 mod podcast;

@@ -264,6 +264,73 @@ fn markers_can_be_paragraphs_and_sidecars_can_be_chosen() {
     assert_eq!(chapters, labels.len());
 }
 
+/// ffprobe's (start, end) frames of every chapter, by start.
+fn ffprobe_spans(path: &Path) -> Vec<(u64, u64, String)> {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-show_chapters", "-of", "json"])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut spans: Vec<(u64, u64, String)> = json["chapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["start"].as_u64().unwrap(),
+                c["end"].as_u64().unwrap(),
+                c["tags"]["title"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    spans.sort();
+    spans
+}
+
+#[test]
+fn with_paragraph_and_quotation_markers_ffprobe_ends_no_chapter_past_the_next() {
+    // FFmpeg ends a chapter where the next begins; a paragraph that opens with a quotation
+    // used to share its start and run to the end of the file.
+    let dir = tempfile::tempdir().unwrap();
+    render_fake(
+        dir.path(),
+        &[
+            "--markers",
+            "sections,quotes,paragraphs",
+            "--sidecars",
+            "json",
+        ],
+    );
+    let spans = ffprobe_spans(&dir.path().join(format!("{STEM}.wav")));
+    let json = json(dir.path(), "chapters.json");
+    let marks = json["chapters"].as_array().unwrap();
+    assert_eq!(spans.len(), marks.len());
+    // The sample has paragraphs that open with a quotation: their marks start together.
+    let rate = 22_050.0;
+    let together = marks
+        .windows(2)
+        .filter(|w| w[0]["startTime"] == w[1]["startTime"])
+        .count();
+    assert!(together > 0, "no paragraph opens with a quotation");
+    for pair in spans.windows(2) {
+        let ((start, end, title), (next, _, _)) = (&pair[0], &pair[1]);
+        assert!(start < next, "two chapters start at frame {start}");
+        assert!(
+            end <= next,
+            "{title}: ends at {end}, after the next start {next}"
+        );
+    }
+    // Every chapter starts within a frame or two of its mark in the JSON.
+    for ((start, _, _), mark) in spans.iter().zip(marks) {
+        let seconds = mark["startTime"].as_f64().unwrap();
+        assert!(
+            (*start as f64 / rate - seconds).abs() < 0.002,
+            "{start} vs {seconds}"
+        );
+    }
+}
+
 #[test]
 fn a_failed_sidecar_leaves_no_file_of_the_render() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,12 +1,13 @@
 //! Step 1: each utterance's speech trimmed, resampled and spooled as it comes, with the
-//! script's pauses, and every voice role measured (its loudness and peak: mastering turns them
-//! into gains).
+//! script's pauses, and the loudness measured on the way: each voice role's own, and the
+//! program's along its timeline (mastering turns them into gains, with no pass of its own).
 
 use std::collections::HashMap;
 use std::io::Write;
 
 use super::loudness::Meter;
 use super::resample::Converter;
+use super::timeline::Timeline;
 use super::{AudioError, Extent, Pcm, Placed, Program, trim};
 use crate::engine::{Event, Speech};
 use crate::script::{Role, Script};
@@ -20,7 +21,7 @@ pub struct Assembler<S: Write> {
     placed: Vec<Placed>,
     roles: Vec<Role>,
     meters: HashMap<Role, Meter>,
-    peaks: HashMap<Role, f32>,
+    timeline: Timeline,
     converters: Vec<Converter>,
     bytes: Vec<u8>,
 }
@@ -35,8 +36,8 @@ pub struct Assembled<S> {
     pub roles: Vec<Role>,
     /// Integrated loudness of each role's speech, LUFS (`-inf` when too short to measure).
     pub role_levels: HashMap<Role, f64>,
-    /// Highest sample of each role's speech.
-    pub role_peaks: HashMap<Role, f32>,
+    /// The program's loudness along its timeline, per role: mastering's program gain.
+    pub timeline: Timeline,
 }
 
 impl<S> Assembled<S> {
@@ -47,7 +48,7 @@ impl<S> Assembled<S> {
             program: self.program,
             roles: self.roles,
             role_levels: self.role_levels,
-            role_peaks: self.role_peaks,
+            timeline: self.timeline,
         })
     }
 }
@@ -58,6 +59,7 @@ impl<S: Write> Assembler<S> {
         // Checked here so a bad rate fails before any speech is made.
         Meter::integrated(sample_rate)?;
         Ok(Assembler {
+            timeline: Timeline::new(sample_rate)?,
             spool,
             sample_rate,
             frames: 0,
@@ -65,7 +67,6 @@ impl<S: Write> Assembler<S> {
             placed: Vec::new(),
             roles: Vec::new(),
             meters: HashMap::new(),
-            peaks: HashMap::new(),
             converters: Vec::new(),
             bytes: Vec::new(),
         })
@@ -132,6 +133,7 @@ impl<S: Write> Assembler<S> {
         self.owed_pause = 0;
         let start = self.frames;
         self.write(&audio)?;
+        self.timeline.speech(role, &audio)?;
         let meter = match self.meters.entry(role) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -139,8 +141,6 @@ impl<S: Write> Assembler<S> {
             }
         };
         meter.add(&audio)?;
-        let peak = self.peaks.entry(role).or_insert(0.0);
-        *peak = audio.iter().fold(*peak, |p, s| p.max(s.abs()));
         self.placed.push(Placed {
             frames: start..self.frames,
             events: events
@@ -167,7 +167,7 @@ impl<S: Write> Assembler<S> {
         }
         Ok(Assembled {
             role_levels,
-            role_peaks: self.peaks,
+            timeline: self.timeline,
             program: Program {
                 pcm: Extent {
                     sample_rate: self.sample_rate,
@@ -193,6 +193,7 @@ impl<S: Write> Assembler<S> {
     }
 
     fn silence(&mut self, frames: u64) -> Result<(), AudioError> {
+        self.timeline.silence(frames)?;
         let zeros = [0f32; 4_096];
         let mut left = frames;
         while left > 0 {

@@ -14,6 +14,8 @@ const HALF_TAPS: usize = 8;
 const LOOKAHEAD_MS: f64 = 2.0;
 /// Release time constant.
 const RELEASE_MS: f64 = 80.0;
+/// Release time constant, seconds (what mastering's loudness estimate assumes).
+pub const RELEASE_S: f64 = RELEASE_MS / 1000.0;
 /// The ceiling is set this far under the requested one, for what 4× oversampling misses.
 const SAFETY_DB: f64 = 0.3;
 
@@ -44,6 +46,11 @@ pub struct Limiter {
     given: u64,
 }
 
+/// The linear level a limiter for `ceiling_dbtp` holds peaks to.
+pub fn ceiling(ceiling_dbtp: f64) -> f32 {
+    10f64.powf((ceiling_dbtp - SAFETY_DB) / 20.0) as f32
+}
+
 impl Limiter {
     /// A limiter holding true peaks at or below `ceiling_dbtp`.
     pub fn new(sample_rate: u32, ceiling_dbtp: f64) -> Limiter {
@@ -55,7 +62,7 @@ impl Limiter {
             .map(|p| p.iter().map(|c| c.abs()).sum::<f32>())
             .fold(1.0, f32::max);
         Limiter {
-            ceiling: 10f64.powf((ceiling_dbtp - SAFETY_DB) / 20.0) as f32,
+            ceiling: ceiling(ceiling_dbtp),
             phases,
             phase_gain,
             history: [0.0; 4 * HALF_TAPS],

@@ -13,6 +13,13 @@ use super::wav::Loudness;
 #[error("loudness meter: {0}")]
 pub struct MeterError(String);
 
+impl MeterError {
+    /// A meter failure for `reason`.
+    pub fn new(reason: String) -> MeterError {
+        MeterError(reason)
+    }
+}
+
 impl From<ebur128::Error> for MeterError {
     fn from(e: ebur128::Error) -> Self {
         MeterError(e.to_string())

@@ -4,6 +4,8 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+
 use super::loudness::{self, Meter};
 use super::writer::AudioWriter;
 use std::collections::HashMap;
@@ -78,36 +80,59 @@ pub fn master<R: Read + Seek>(
 ) -> Result<Mastered, MasterError> {
     let rate = assembled.program.pcm.sample_rate;
     let ceiling = options.loudness.map(|_| options.true_peak);
-    let (roles, gain_db, passes) = match options.loudness {
+    let (roles, gain_db) = match options.loudness {
         Some(target) => {
             let matched = Matched::of(assembled);
             let roles = role_segments(assembled, &matched.gains);
-            let (gain, passes) =
-                program_gain(assembled, &roles, &matched, target, options.true_peak)?;
-            (roles, gain, passes)
+            let gain = program_gain(assembled, &matched, target, options.true_peak);
+            (roles, gain)
         }
-        None => (Vec::new(), 0.0, 0),
+        None => (Vec::new(), 0.0),
     };
-    let mut router = Router::new(rate, parts, info)?;
-    run_chain(assembled, &roles, gain_db, ceiling, |block| {
-        router.emit(block)
+    let split = parts.len() > 1;
+    let (loudness, parts) = std::thread::scope(|scope| {
+        let (meter, stream) = sync_channel(4);
+        let (answer, answers) = channel();
+        let measuring = scope.spawn(move || measure_stream(rate, split, stream, answer));
+        let mut router = Router {
+            info,
+            pending: parts.into_iter().enumerate(),
+            open: None,
+            meter,
+            answers,
+            figures: Vec::new(),
+        };
+        let written = run_chain(assembled, &roles, gain_db, ceiling, |block| {
+            router.emit(block)
+        })
+        .and_then(|()| router.finish());
+        // The router is gone (finished or failed): the stream has ended.
+        let measured = measuring.join().unwrap_or_else(|_| {
+            Err(loudness::MeterError::new(
+                "the loudness meter failed".into(),
+            ))
+        });
+        match (written, measured) {
+            (Ok(parts), Ok(whole)) => Ok((whole, parts)),
+            // A failure of the meter explains the router's.
+            (_, Err(e)) => Err(MasterError::from(e)),
+            (Err(e), _) => Err(e),
+        }
     })?;
-    let (loudness, parts) = router.finish()?;
     Ok(Mastered {
         loudness,
         parts,
         gain_db,
-        passes: passes + 1,
+        passes: 1,
     })
 }
 
 /// The voices matched: a gain per role that brings it to the narrator's loudness (or, without
-/// narration, to the loudest role's; roles too short to measure keep their level), the
-/// loudness they then share, and the highest sample once matched.
+/// narration, to the loudest role's; roles too short to measure keep their level) and the
+/// loudness they then share.
 struct Matched {
     gains: HashMap<Role, f64>,
     level: Option<f64>,
-    peak: f32,
 }
 
 impl Matched {
@@ -134,12 +159,7 @@ impl Matched {
                 (role, gain)
             })
             .collect();
-        let peak = assembled
-            .role_peaks
-            .iter()
-            .map(|(role, p)| p * loudness::factor(gains.get(role).copied().unwrap_or(0.0)))
-            .fold(0.0, f32::max);
-        Matched { gains, level, peak }
+        Matched { gains, level }
     }
 }
 
@@ -176,60 +196,81 @@ fn run_chain<R: Read + Seek, E: From<std::io::Error>>(
     Ok(())
 }
 
-/// The part being written: its index, writer, chapters, frames still to come and own meter.
-type OpenPart<'w> = (
-    usize,
-    Box<dyn AudioWriter + 'w>,
-    Vec<Chapter>,
-    u64,
-    Option<Meter>,
-);
+/// The part being written: its index, writer, chapters and frames still to come.
+type OpenPart<'w> = (usize, Box<dyn AudioWriter + 'w>, Vec<Chapter>, u64);
 
-/// Sends the mastered stream to the part files in turn, measuring the whole and each part.
-struct Router<'a, 'w> {
+/// What the measuring thread is sent: the written stream, and where each part ends.
+enum Measure {
+    Samples(Vec<f32>),
+    PartEnd,
+}
+
+/// Measures the written stream on a thread of its own (the meter costs about what the limiter
+/// does, so the two run side by side): the whole program, and each part when there are several.
+/// At each part's end it answers with that part's figures (the whole's, when there is one
+/// part); it returns the whole's.
+fn measure_stream(
     sample_rate: u32,
+    split: bool,
+    stream: Receiver<Measure>,
+    answers: Sender<Result<wav::Loudness, loudness::MeterError>>,
+) -> Result<wav::Loudness, loudness::MeterError> {
+    let mut whole = Meter::full(sample_rate)?;
+    let mut part = split.then(|| Meter::full(sample_rate)).transpose()?;
+    for message in stream {
+        match message {
+            Measure::Samples(samples) => {
+                whole.add(&samples)?;
+                if let Some(part) = &mut part {
+                    part.add(&samples)?;
+                }
+            }
+            Measure::PartEnd => {
+                let figures = part.as_ref().unwrap_or(&whole).figures();
+                if split {
+                    part = Some(Meter::full(sample_rate)?);
+                }
+                if answers.send(figures).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    whole.figures()
+}
+
+/// Sends the mastered stream to the part files in turn, and to the measuring thread.
+struct Router<'a, 'w> {
     info: &'a wav::Info,
     pending: std::iter::Enumerate<std::vec::IntoIter<Part<'w>>>,
     open: Option<OpenPart<'w>>,
-    whole: Meter,
-    split: bool,
+    meter: SyncSender<Measure>,
+    answers: Receiver<Result<wav::Loudness, loudness::MeterError>>,
     figures: Vec<wav::Loudness>,
 }
 
-impl<'a, 'w> Router<'a, 'w> {
-    fn new(
-        sample_rate: u32,
-        parts: Vec<Part<'w>>,
-        info: &'a wav::Info,
-    ) -> Result<Self, MasterError> {
-        Ok(Router {
-            sample_rate,
-            info,
-            split: parts.len() > 1,
-            pending: parts.into_iter().enumerate(),
-            open: None,
-            whole: Meter::full(sample_rate)?,
-            figures: Vec::new(),
-        })
-    }
+/// The measuring thread stopped (its own error is the one to report).
+fn meter_gone<T>(_: T) -> MasterError {
+    loudness::MeterError::new("the loudness meter stopped".to_string()).into()
+}
 
+impl<'a, 'w> Router<'a, 'w> {
     fn emit(&mut self, mut samples: &[f32]) -> Result<(), MasterError> {
-        self.whole.add(samples)?;
         while !samples.is_empty() {
             if self.open.is_none() && !self.open_next()? {
                 return Err(wav::WavError::TooLong("more audio than the parts hold").into());
             }
-            let Some((index, writer, _, left, meter)) = &mut self.open else {
+            let Some((index, writer, _, left)) = &mut self.open else {
                 continue;
             };
             let n = samples.len().min(*left as usize);
             let part = Some(*index);
+            self.meter
+                .send(Measure::Samples(samples[..n].to_vec()))
+                .map_err(meter_gone)?;
             writer
                 .write(&samples[..n])
                 .map_err(|source| MasterError { part, source })?;
-            if let Some(meter) = meter {
-                meter.add(&samples[..n])?;
-            }
             *left -= n as u64;
             samples = &samples[n..];
             if *left == 0 {
@@ -245,11 +286,7 @@ impl<'a, 'w> Router<'a, 'w> {
             return Ok(false);
         };
         let frames = part.frames.end - part.frames.start;
-        let meter = match self.split {
-            true => Some(Meter::full(self.sample_rate)?),
-            false => None,
-        };
-        self.open = Some((index, part.writer, part.chapters, frames, meter));
+        self.open = Some((index, part.writer, part.chapters, frames));
         if frames == 0 {
             self.close()?;
         }
@@ -257,8 +294,9 @@ impl<'a, 'w> Router<'a, 'w> {
     }
 
     fn close(&mut self) -> Result<(), MasterError> {
-        if let Some((index, writer, chapters, _, meter)) = self.open.take() {
-            let figures = meter.as_ref().unwrap_or(&self.whole).figures()?;
+        if let Some((index, writer, chapters, _)) = self.open.take() {
+            self.meter.send(Measure::PartEnd).map_err(meter_gone)?;
+            let figures = self.answers.recv().map_err(meter_gone)??;
             writer
                 .finish(&chapters, self.info, &figures)
                 .map_err(|source| MasterError {
@@ -270,80 +308,56 @@ impl<'a, 'w> Router<'a, 'w> {
         Ok(())
     }
 
-    /// Closes every part (parts with no audio are written empty).
-    fn finish(mut self) -> Result<(wav::Loudness, Vec<wav::Loudness>), MasterError> {
+    /// Closes every part (parts with no audio are written empty); the parts' figures.
+    fn finish(mut self) -> Result<Vec<wav::Loudness>, MasterError> {
         self.close()?;
         while self.open_next()? {
             self.close()?;
         }
-        Ok((self.whole.figures()?, self.figures))
+        Ok(self.figures)
     }
 }
 
-/// Integrated loudness of the spool after the role gains, `gain_db` and (with a ceiling) the
-/// limiter.
-fn measure<R: Read + Seek>(
-    assembled: &mut Assembled<R>,
-    roles: &[(Range<u64>, f32)],
-    gain_db: f64,
-    ceiling_dbtp: Option<f64>,
-) -> Result<f64, wav::WavError> {
-    let mut meter = Meter::integrated(assembled.program.pcm.sample_rate)?;
-    run_chain(assembled, roles, gain_db, ceiling_dbtp, |block| {
-        meter.add(block).map_err(wav::WavError::from)
-    })?;
-    Ok(meter.loudness()?)
-}
-
-/// The program gain that reaches `target` LUFS after the limiter.
+/// The program gain that brings the mastered program to `target` LUFS, from the loudness
+/// gathered while the program was assembled (no pass over the spool).
 ///
-/// The first guess is the matched voices' loudness. If the limiter will not touch the program
-/// (its highest sample stays 6 dB under the ceiling) one plain measurement gives the gain.
-/// Otherwise the limiter takes some loudness away, so the program is measured through it and
-/// the gain corrected by the difference; a small correction is close to exact, and after a
-/// large one (heavy limiting, where a dB of gain adds less than a dB of loudness) it measures
-/// again and steps by the measured slope, at most three times.
-/// Returns the gain and the number of passes over the spool it took.
-fn program_gain<R: Read + Seek>(
-    assembled: &mut Assembled<R>,
-    roles: &[(Range<u64>, f32)],
+/// Without limiting the program's loudness moves dB for dB with the gain. Where the limiter will
+/// act, its loss is estimated from the peaks of each 100 ms step and the gain raised to make it
+/// up, step by step while the estimate moves (a dB of gain adds less than a dB of loudness under
+/// heavy limiting); never more than [`MAX_MAKEUP_DB`] over the unlimited gain.
+fn program_gain<R>(
+    assembled: &Assembled<R>,
     matched: &Matched,
     target: f64,
     ceiling_dbtp: f64,
-) -> Result<(f64, usize), wav::WavError> {
-    let Some(level) = matched.level else {
-        return Ok((0.0, 0));
-    };
-    let mut gain = loudness::gain_to(target, level);
-    let peak_dbfs = 20.0 * f64::from(matched.peak.max(1e-9)).log10() + gain;
-    if peak_dbfs < ceiling_dbtp - 6.0 {
-        return Ok((
-            loudness::gain_to(target, measure(assembled, roles, 0.0, None)?),
-            1,
-        ));
+) -> f64 {
+    if matched.level.is_none() {
+        return 0.0;
     }
-    let mut passes = 0;
-    // Output loudness per dB of gain: 1 without limiting, less the harder it limits.
-    let mut slope = 1.0;
-    let mut last: Option<(f64, f64)> = None;
-    for _ in 0..3 {
-        let limited = measure(assembled, roles, gain, Some(ceiling_dbtp))?;
-        passes += 1;
+    let timeline = &assembled.timeline;
+    let free = timeline.integrated(&matched.gains, 0.0);
+    if !free.is_finite() {
+        return 0.0;
+    }
+    let unlimited = target - free;
+    let ceiling = limiter::ceiling(ceiling_dbtp);
+    let mut gain = unlimited;
+    for _ in 0..24 {
+        let limited = timeline.limited(&matched.gains, gain, ceiling, limiter::RELEASE_S);
         if !limited.is_finite() {
             break;
         }
-        if let Some((g, l)) = last.filter(|(g, _)| (gain - g).abs() > 1e-3) {
-            slope = ((limited - l) / (gain - g)).clamp(0.2, 1.0);
-        }
         let error = target - limited;
-        last = Some((gain, limited));
-        gain += error / slope;
-        if error.abs() <= 0.25 {
+        gain = (gain + error).clamp(unlimited, unlimited + MAX_MAKEUP_DB);
+        if error.abs() < 0.01 {
             break;
         }
     }
-    Ok((gain, passes))
+    gain
 }
+
+/// The most gain added to make up for what the limiter takes, dB.
+const MAX_MAKEUP_DB: f64 = 6.0;
 
 /// Each utterance's frames with the gain factor of its role.
 fn role_segments<R>(

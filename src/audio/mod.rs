@@ -22,6 +22,7 @@ mod mastering;
 #[cfg(feature = "mp3")]
 pub mod mp3;
 pub mod resample;
+mod timeline;
 pub mod trim;
 pub mod wav;
 pub mod writer;

@@ -314,12 +314,32 @@ impl<W: Write + Seek> super::writer::AudioWriter for WavWriter<W> {
 
 /// The cue points of a chapter list: a region per chapter (an `ltxt` of its length), with the
 /// full text as the note of quotations and paragraphs.
+///
+/// No two cue points share a frame: FFmpeg ends each chapter where the next one (by start)
+/// begins and gives a chapter whose follower starts at the same frame the file's end. Where
+/// marks start together (a paragraph that opens with a quotation; a section and its first
+/// paragraph) the later one in the list moves one frame on, so the enclosing mark shows in
+/// ffprobe as ending where the enclosed one begins, and the enclosed one runs on as it should.
+/// Its `ltxt` length shrinks by the same frame, so it still ends where the mark ends.
 pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
+    let mut order: Vec<usize> = (0..chapters.len()).collect();
+    order.sort_by_key(|&i| (chapters[i].start_frame, i));
+    let mut starts = vec![0u64; chapters.len()];
+    let mut last: Option<u64> = None;
+    for i in order {
+        let start = match last {
+            Some(previous) if chapters[i].start_frame <= previous => previous + 1,
+            _ => chapters[i].start_frame,
+        };
+        starts[i] = start;
+        last = Some(start);
+    }
     chapters
         .iter()
-        .map(|c| Cue {
-            start_frame: c.start_frame,
-            length: Some(c.frames()),
+        .zip(starts)
+        .map(|(c, start)| Cue {
+            start_frame: start,
+            length: Some(c.end_frame.saturating_sub(start)),
             label: c.title.clone(),
             note: (c.kind != MarkKind::Section).then(|| c.note.clone()),
         })
@@ -584,6 +604,32 @@ mod tests {
         assert_eq!(riff, bytes.len() - 8);
         let ids: Vec<[u8; 4]> = chunks(&bytes).into_iter().map(|(id, _)| id).collect();
         assert_eq!(ids, vec![*b"fmt ", *b"data", *b"cue ", *b"LIST", *b"LIST"]);
+    }
+
+    #[test]
+    fn marks_that_start_together_get_distinct_cue_points_and_keep_their_ends() {
+        let chapter = |kind, start, end| Chapter {
+            kind,
+            start_frame: start,
+            end_frame: end,
+            title: String::new(),
+            note: String::new(),
+        };
+        // A section, its first paragraph and the quotation that opens it, all at frame 100.
+        let chapters = [
+            chapter(MarkKind::Section, 100, 9_000),
+            chapter(MarkKind::Paragraph, 100, 4_000),
+            chapter(MarkKind::Quote, 100, 2_000),
+            chapter(MarkKind::Paragraph, 4_000, 9_000),
+        ];
+        let cues = super::cues(&chapters);
+        let starts: Vec<u64> = cues.iter().map(|c| c.start_frame).collect();
+        assert_eq!(starts, vec![100, 101, 102, 4_000]);
+        let ends: Vec<u64> = cues
+            .iter()
+            .map(|c| c.start_frame + c.length.unwrap())
+            .collect();
+        assert_eq!(ends, vec![9_000, 4_000, 2_000, 9_000]);
     }
 
     #[test]

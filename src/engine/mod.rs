@@ -13,6 +13,7 @@ pub mod cache;
 pub mod command;
 pub mod fake;
 pub mod profile;
+pub mod retry;
 pub mod worker;
 
 #[cfg(feature = "espeak")]

@@ -254,6 +254,7 @@ impl Run {
                             .collect();
                         entry["files"] = json!(files);
                         entry["seconds"] = json!(done.seconds);
+                        entry["retried"] = json!(done.retried);
                         if let Some(c) = &done.cache {
                             entry["cache"] = json!({"hits": c.hits, "misses": c.misses});
                         }

@@ -27,7 +27,7 @@ pub const CUT_PAUSE_MS: u32 = 120;
 pub const MAX_LABEL_CHARS: usize = 60;
 
 /// Which voice speaks an utterance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// The article's narration.
