@@ -171,9 +171,11 @@ fn page_link(links: &[feed_rs::model::Link]) -> Option<String> {
         .and_then(|l| text(&l.href))
 }
 
-/// Trimmed, and `None` when empty.
+/// Without the characters XML cannot hold (an entity such as `&#1;` may bring them in: the
+/// podcast feed could not carry them, so a guid would not survive the trip), trimmed, and
+/// `None` when empty.
 fn text(s: &str) -> Option<String> {
-    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+    Some(super::rss::clean(s).trim().to_string()).filter(|s| !s.is_empty())
 }
 
 fn first_line(s: &str) -> String {

@@ -217,7 +217,7 @@ fn text(out: &mut Out, name: &str, value: &str) -> std::io::Result<()> {
 
 /// The text without the characters XML 1.0 forbids (control characters but tab and line
 /// breaks, U+FFFE and U+FFFF).
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     text.chars()
         .filter(|&c| {
             matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
