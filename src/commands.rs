@@ -145,7 +145,8 @@ pub fn podcast(args: &cli::PodcastArgs) -> ExitCode {
     sidecars.extend(settings.sidecars.iter().filter(|s| *s != "none").cloned());
     config.sidecars = Sidecar::select(&sidecars);
     config.parse.format = Some(articast::input::Format::Html);
-    // The episodes' audio format is the render config's (WAV).
+    // The episodes' audio is in the format the render config asks for; of the files written,
+    // `podcast::episode_audio` publishes the first podcast format (MP3, M4A, Opus, then WAV).
     let options = podcast::Options {
         feed: args.feed.clone(),
         base_url,
