@@ -3,7 +3,8 @@
 # and the espeak engine, against bare `espeak-ng -w` speaking the same text in the same run.
 # Prints both wall times, the ratio (target ≤ 2), peak memory and the render's stage times.
 #
-# Usage: scripts/bench-paragraphs.sh [N]   (N defaults to 100000)
+# Usage: scripts/bench-paragraphs.sh [N] [BINARY]   (N defaults to 100000; BINARY to the
+# release build, built when missing)
 # Needs: GNU time (/usr/bin/time), espeak-ng.
 set -euo pipefail
 
@@ -12,8 +13,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-bin="$root/target/release/articast"
+bin="${2:-$root/target/release/articast}"
+[ -x "$bin" ] || cargo build --release --quiet --all-features --manifest-path "$root/Cargo.toml"
 
 article="$work/paragraphs.txt"
 {

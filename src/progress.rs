@@ -27,12 +27,13 @@ impl Bar {
 }
 
 /// The flag that the first Ctrl-C sets, so the run stops at the next utterance and removes its
-/// unfinished files; a second Ctrl-C leaves at once (exit 130).
+/// unfinished files; a second Ctrl-C removes the temporary files and leaves at once (exit 130).
 pub fn ctrl_c_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let seen = Arc::clone(&flag);
     let installed = ctrlc::set_handler(move || {
         if seen.swap(true, Ordering::SeqCst) {
+            articast::render::remove_unfinished();
             std::process::exit(130);
         }
     });

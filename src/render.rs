@@ -845,6 +845,40 @@ fn output_dir(path: &Path) -> &Path {
 /// Writes each file through a temporary file in its folder and renames them all into place
 /// once every one is written, so a failed or interrupted write leaves no partial file under a
 /// final name.
+/// Temporary files of the renders in progress, so that a process about to exit at once (a
+/// second Ctrl-C) can remove them first.
+static UNFINISHED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the temporary files of every render in progress; for a process that is about to
+/// exit without unwinding.
+pub fn remove_unfinished() {
+    if let Ok(paths) = UNFINISHED.lock() {
+        for path in paths.iter() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Temporary files listed in [`UNFINISHED`] while it lives.
+struct Unfinished(Vec<PathBuf>);
+
+impl Unfinished {
+    fn new(paths: Vec<PathBuf>) -> Unfinished {
+        if let Ok(mut list) = UNFINISHED.lock() {
+            list.extend(paths.iter().cloned());
+        }
+        Unfinished(paths)
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Ok(mut list) = UNFINISHED.lock() {
+            list.retain(|p| !self.0.contains(p));
+        }
+    }
+}
+
 fn write_files_atomically(
     paths: &[PathBuf],
     texts: &[(PathBuf, &'static str, String)],
@@ -881,6 +915,7 @@ fn write_files_atomically(
             .map_err(|e| fail(path, what, e.into()))?;
         temps.push(temp);
     }
+    let _listed = Unfinished::new(temps.iter().map(|t| t.path().to_path_buf()).collect());
     for (temp, (path, what, text)) in temps[paths.len()..].iter_mut().zip(texts) {
         std::io::Write::write_all(temp.as_file_mut(), text.as_bytes())
             .map_err(|e| fail(path, what, e.into()))?;

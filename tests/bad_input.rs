@@ -1355,3 +1355,43 @@ fn sigterm_while_writing_leaves_no_file() {
         "not even a hidden file"
     );
 }
+
+/// A second Ctrl-C leaves at once, without waiting for the render to stop: it still removes
+/// the temporary files first.
+#[cfg(unix)]
+#[test]
+fn a_second_ctrl_c_leaves_at_once_and_leaves_no_file() {
+    let case = Case::new();
+    let input = case.file("long.txt", one_line_paragraphs(1_000));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_articast"))
+        .args(["render", "-q", "--engine", "fake", "-o"])
+        .arg(case.out())
+        .arg(&input)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let entries = |dir: &Path| std::fs::read_dir(dir).map(|rd| rd.count()).unwrap_or(0);
+    while entries(&case.out()) == 0 && started.elapsed() < HANG {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    for pause in [0, 30] {
+        // Signals sent together arrive as one: the second comes once the first was handled.
+        std::thread::sleep(Duration::from_millis(pause));
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "the render ended before it could be stopped");
+    }
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    let left: Vec<String> = std::fs::read_dir(case.out())
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(left, Vec::<String>::new(), "not even a hidden file");
+}
