@@ -35,6 +35,9 @@ pub struct Cli {
 pub enum Command {
     /// Speak articles into WAV files with section and quotation markers.
     Render(Box<RenderArgs>),
+    /// Turn a feed of articles (RSS or Atom) into a podcast: each new or changed item rendered
+    /// into the output folder, and `feed.xml`, an RSS podcast feed of every episode.
+    Podcast(Box<PodcastArgs>),
     /// Show how an article was understood: structure, quotations and dropped lines.
     Inspect(InspectArgs),
     /// List the voice profiles found (and where from) and the voices of the engines installed.
@@ -117,6 +120,41 @@ pub struct RenderArgs {
     /// the folder, pattern or list it came from), `{n}` (its number in the run).
     #[arg(long, value_name = "TEMPLATE")]
     pub name: Option<String>,
+    /// How articles are spoken and written.
+    #[command(flatten)]
+    pub settings: RenderSettings,
+}
+
+/// Arguments of `podcast`.
+#[derive(Debug, clap::Args)]
+pub struct PodcastArgs {
+    /// The source feed (RSS or Atom): a web address or a file.
+    #[arg(value_name = "FEED")]
+    pub feed: String,
+    /// The address the output folder is published at: enclosures, chapters, captions and the
+    /// cover are linked under it (`https://example.com/podcast/` → `…/podcast/<episode>.wav`).
+    /// Required: podcast apps only follow absolute links.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Keep only the newest N episodes: older ones leave feed.xml and their files are removed.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep: Option<u32>,
+    /// Channel metadata over the source feed's (repeatable): title, link, description,
+    /// language, image (a URL, or a file name under --base-url), author, owner, email,
+    /// category, explicit (true/false), copyright.
+    #[arg(long = "channel", value_name = "KEY=VALUE", value_parser = articast::podcast::MetaKey::parse)]
+    pub meta: Vec<(articast::podcast::MetaKey, String)>,
+    /// Write a JSON report of the run (each item: rendered, unchanged, not kept or failed).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// How articles are spoken and written (the output folder is the podcast's).
+    #[command(flatten)]
+    pub settings: RenderSettings,
+}
+
+/// The settings of a render, shared by `render` and `podcast`.
+#[derive(Debug, clap::Args)]
+pub struct RenderSettings {
     /// How articles are read.
     #[command(flatten)]
     pub read: ReadArgs,
@@ -171,9 +209,8 @@ pub struct RenderArgs {
           value_parser = named(&MarkKind::NAMES))]
     pub markers: Vec<MarkKind>,
     /// Sidecar files to write beside the audio, comma-separated (`all`: every one but the EPUB,
-    /// or `none`).
-    #[arg(long, value_delimiter = ',', value_name = "FILES", default_value = "all",
-          value_parser = sidecar_names())]
+    /// or `none`) [default: all; `podcast`: json,vtt,srt, which it always writes].
+    #[arg(long, value_delimiter = ',', value_name = "FILES", value_parser = sidecar_names())]
     pub sidecars: Vec<String>,
     /// For an article without headings: chapters of paragraphs about this long (`2m`, `90s`),
     /// each labelled by its first words.
@@ -218,7 +255,8 @@ pub struct RenderArgs {
     pub max_part_duration: Option<u32>,
     /// Audio formats to write, comma-separated: each part is written in every one, from the
     /// same mastered audio, with the same chapters and tags.
-    #[arg(long, value_delimiter = ',', value_name = "FORMATS", default_value = "wav",
+    /// [default: wav; `podcast`: mp3]
+    #[arg(long, value_delimiter = ',', value_name = "FORMATS",
           value_parser = named(&AudioFormat::NAMES))]
     pub audio: Vec<AudioFormat>,
     /// Bit rate of MP3, M4B and Opus in kb/s [default: 64 mono, 128 stereo; Opus 48 / 96].
@@ -398,7 +436,7 @@ impl ReadArgs {
     }
 }
 
-impl RenderArgs {
+impl RenderSettings {
     /// How many things happen at once: `--jobs`, else the number of cores.
     pub fn jobs(&self) -> usize {
         match self.jobs {
@@ -434,7 +472,10 @@ impl RenderArgs {
             out_dir: self.output.clone(),
             parse: self.read.options(),
             markers: self.markers.clone(),
-            sidecars: Sidecar::select(&self.sidecars),
+            sidecars: match self.sidecars.is_empty() {
+                true => Sidecar::defaults(),
+                false => Sidecar::select(&self.sidecars),
+            },
             chapter_every: self.chapter_every,
             split_sections: self.split == Some(SplitArg::Sections),
             no_clobber: self.no_clobber,
@@ -464,7 +505,7 @@ impl RenderArgs {
     }
 }
 
-impl RenderArgs {
+impl RenderSettings {
     /// The tags the user sets: the metadata file, then each `--meta`, then `--cover`.
     fn metadata(&self) -> anyhow::Result<Metadata> {
         let mut meta = match &self.meta_file {
@@ -564,9 +605,12 @@ mod tests {
         let Command::Render(args) = cli.command else {
             panic!("render")
         };
-        assert_eq!(args.engine, Some(EngineSpec::Fake));
-        assert_eq!(args.markers, vec![MarkKind::Paragraph, MarkKind::Quote]);
-        assert_eq!(args.read.format, Some(Format::Html));
+        assert_eq!(args.settings.engine, Some(EngineSpec::Fake));
+        assert_eq!(
+            args.settings.markers,
+            vec![MarkKind::Paragraph, MarkKind::Quote]
+        );
+        assert_eq!(args.settings.read.format, Some(Format::Html));
         assert!(Cli::try_parse_from(["articast", "render", "--markers", "nope", "x"]).is_err());
     }
 }

@@ -1,4 +1,4 @@
-//! The subcommands that read articles: `render` and `inspect`, with their reports.
+//! The subcommands that read articles: `render`, `podcast` and `inspect`, with their reports.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -9,7 +9,7 @@ use articast::{article, batch, input, inspect};
 use crate::{cli, progress};
 
 pub fn render(args: &cli::RenderArgs) -> ExitCode {
-    let config = match args.config() {
+    let config = match args.settings.config() {
         Ok(config) => config,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -67,7 +67,7 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
         }
     }
     // `--jobs` is spread over articles first, then over the utterances of each.
-    let jobs = args.jobs();
+    let jobs = args.settings.jobs();
     let articles = jobs.min(inputs.len()).max(1);
     let config = articast::config::RenderConfig {
         jobs: (jobs / articles).max(1),
@@ -83,12 +83,14 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
         }
     };
     let detail = progress::Detail {
-        bars: !args.quiet,
-        timings: args.verbose || args.timings,
+        bars: !args.settings.quiet,
+        timings: args.settings.verbose || args.settings.timings,
     };
     let mut reporter = progress::Reporter::new(inputs.len(), detail, progress::ctrl_c_flag());
     let began = std::time::Instant::now();
-    let options = batch::Options { force: args.force };
+    let options = batch::Options {
+        force: args.settings.force,
+    };
     let outcomes = batch::render_all(&inputs, &mut renderers, options, &mut reporter);
     reporter.finish();
     let mut code = batch::exit_code(&outcomes);
@@ -170,6 +172,136 @@ pub fn cache(args: &cli::CacheArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+pub fn podcast(args: &cli::PodcastArgs) -> ExitCode {
+    use articast::chapters::Sidecar;
+    use articast::podcast::{self, Status};
+    let usage = |message: &str| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let settings = &args.settings;
+    if settings.split.is_some() || settings.max_part_duration.is_some() {
+        return usage(
+            "a podcast episode is one audio file: leave out --split and --max-part-duration",
+        );
+    }
+    let Some(base) = &args.base_url else {
+        return usage(
+            "--base-url URL is required: podcast apps follow only absolute links, so give the \
+             address the output folder is published at (e.g. --base-url https://example.com/podcast/)",
+        );
+    };
+    let base_url = match podcast::base_url(base) {
+        Ok(url) => url,
+        Err(err) => return usage(&format!("--base-url: {err}")),
+    };
+    let mut config = match settings.config() {
+        Ok(config) => config,
+        Err(err) => return usage(&format!("{err:#}")),
+    };
+    // Every episode has its JSON chapters and its captions (feed.xml links them); other
+    // sidecars only when asked for.
+    let mut sidecars = vec!["json".to_string(), "vtt".to_string(), "srt".to_string()];
+    sidecars.extend(settings.sidecars.iter().filter(|s| *s != "none").cloned());
+    config.sidecars = Sidecar::select(&sidecars);
+    config.parse.format = Some(articast::input::Format::Html);
+    if settings.audio.is_empty() {
+        // Podcast apps take MP3 (and read its ID3 chapters); WAV only when asked for.
+        config.audio_formats = vec![articast::audio::format::AudioFormat::Mp3];
+    }
+    // The episodes' audio is in the format the render config asks for; of the files written,
+    // `podcast::episode_audio` publishes the first podcast format (MP3, M4A, Opus, then WAV).
+    let options = podcast::Options {
+        feed: args.feed.clone(),
+        base_url,
+        keep: args.keep.map(|n| n as usize),
+        meta: args.meta.clone(),
+        now: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    };
+    // The episodes are listed below, once the feed is written: only Ctrl-C is watched here.
+    let mut watch = progress::Cancel(progress::ctrl_c_flag());
+    let began = std::time::Instant::now();
+    let run = match podcast::publish(&options, &config, settings.jobs(), &mut watch) {
+        Ok(run) => run,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(err.exit_code());
+        }
+    };
+    let mut worst = 0;
+    if let Some(path) = &args.report {
+        let report = run.report(began.elapsed());
+        if let Err(err) = write_atomically(path, &format!("{report:#}\n")) {
+            eprintln!("error: {}: cannot write the report: {err}", path.display());
+            worst = 1;
+        }
+    }
+    for item in &run.items {
+        match &item.status {
+            Status::Rendered(done) => {
+                let cached = done.cache.filter(|c| c.hits > 0).map(|c| {
+                    format!(
+                        "; {} of {} utterances from the cache",
+                        c.hits,
+                        c.hits + c.misses
+                    )
+                });
+                eprintln!(
+                    "{}: wrote {} ({:.1} s{})",
+                    item.name,
+                    done.files(),
+                    done.seconds,
+                    cached.unwrap_or_default()
+                );
+                for reason in &done.retried {
+                    eprintln!("note: {}: retried after: {reason}", item.name);
+                }
+            }
+            Status::Unchanged => eprintln!("{}: unchanged", item.name),
+            Status::NotKept => {}
+            Status::Failed(err) => {
+                eprintln!("error: {}: item \"{}\": {err}", args.feed, item.name);
+                let code = match err {
+                    podcast::ItemError::Render(e) if e.exit_code() == 130 => 130,
+                    _ => 1,
+                };
+                worst = worst.max(code);
+            }
+        }
+    }
+    for episode in &run.removed {
+        eprintln!(
+            "{}: removed (older than the newest {} kept)",
+            episode.title,
+            run.episodes.len()
+        );
+    }
+    if run.duplicates > 0 {
+        eprintln!(
+            "note: {}: {} items repeat an earlier guid and were left out",
+            args.feed, run.duplicates
+        );
+    }
+    let count = |f: fn(&Status) -> bool| run.items.iter().filter(|i| f(&i.status)).count();
+    match &run.feed_xml {
+        Some(path) => eprintln!(
+            "{}: {} episodes ({} rendered, {} unchanged, {} failed)",
+            path.display(),
+            run.episodes.len(),
+            count(|s| matches!(s, Status::Rendered(_))),
+            count(|s| matches!(s, Status::Unchanged)),
+            run.failed()
+        ),
+        None => eprintln!(
+            "error: {}: no episode to publish; feed.xml not written",
+            args.feed
+        ),
+    }
+    ExitCode::from(worst)
 }
 
 pub fn show(args: &cli::InspectArgs) -> ExitCode {

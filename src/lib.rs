@@ -17,6 +17,8 @@
 //!                                               chapter track, Opus into CHAPTERnnn comments)
 //! render::Renderer Source        → Rendered    (the chain above for one article, all files or none)
 //! batch            Source…       → Outcome…    (each input on its own; errors do not stop a run)
+//! podcast::publish Feed          → feed.xml    (a feed's new and changed items rendered into a
+//!                                               podcast folder with an RSS podcast feed)
 //! ```
 //!
 //! Two seams take new kinds: a new engine implements [`engine::Engine`] (one file in
@@ -60,6 +62,7 @@ pub mod input;
 pub mod inspect;
 #[cfg(feature = "speak")]
 pub mod live;
+pub mod podcast;
 pub mod render;
 pub mod script;
 pub mod toml_file;

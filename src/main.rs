@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     }
     match Cli::parse().command {
         Command::Render(args) => commands::render(&args),
+        Command::Podcast(args) => commands::podcast(&args),
         Command::Inspect(args) => commands::show(&args),
         Command::Cache(args) => commands::cache(&args),
         #[cfg(feature = "speak")]

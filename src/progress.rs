@@ -244,3 +244,12 @@ pub fn ctrl_c_flag() -> Arc<AtomicBool> {
     }
     flag
 }
+
+/// Progress that draws nothing and only passes on Ctrl-C (for commands that report at the end).
+pub struct Cancel(pub Arc<AtomicBool>);
+
+impl Progress for Cancel {
+    fn cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}

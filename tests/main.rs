@@ -19,6 +19,7 @@ mod faults;
 mod formats;
 mod novels;
 mod piper;
+mod podcast;
 mod properties;
 mod renderer;
 mod sidecars;

@@ -149,3 +149,214 @@ proptest! {
         }
     }
 }
+
+/// Feed-shaped text: the tags, attributes, entities and text of RSS and Atom, in any order.
+fn feedish() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "<?xml version=\"1.0\"?>",
+        "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">",
+        "<channel>",
+        "</channel>",
+        "<item>",
+        "</item>",
+        "<item/>",
+        "<guid isPermaLink=\"false\">",
+        "<guid isPermaLink=\"&#0;\">",
+        "</guid>",
+        "<title>",
+        "</title>",
+        "<link>",
+        "</link>",
+        "<content:encoded><![CDATA[<p>Body",
+        "]]></content:encoded>",
+        "<pubDate>",
+        "</pubDate>",
+        "Tue, 02 Jan 2024 10:00:00 GMT",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"\">",
+        "</feed>",
+        "<entry>",
+        "</entry>",
+        "<content type=\"xhtml\">",
+        "<content type=\"text\">",
+        "</content>",
+        "<id>",
+        "</id>",
+        "&amp;",
+        "&bogus;",
+        "&#xFFFF;",
+        "\u{0}",
+        "\u{1}",
+        "é",
+        "<",
+        ">",
+        "\"",
+        "https://example.com/a?b=1&c=2",
+        "x",
+        " ",
+    ]);
+    prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+}
+
+/// Hostile text for a feed's fields: markup, entities, control characters, quotes.
+fn field() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "Title",
+        " ",
+        "&amp;",
+        "&lt;b&gt;",
+        "&#1;",
+        "&#xFFFE;",
+        "\u{1}",
+        "\u{7f}",
+        "é",
+        "“",
+        "\"",
+        "'",
+        "<",
+        ">",
+        "]]>",
+        "https://example.com/a?b=1&amp;c=2",
+        "\n",
+        "\t",
+    ]);
+    prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+}
+
+/// An RSS or Atom document whose items have hostile fields (some left out).
+fn feed_document() -> impl Strategy<Value = String> {
+    let item = (
+        prop::option::of(field()),
+        prop::option::of(field()),
+        prop::option::of(field()),
+        prop::option::of(field()),
+        any::<bool>(),
+    );
+    (any::<bool>(), prop::collection::vec(item, 1..5)).prop_map(|(atom, items)| {
+        let text = |tag: &str, value: &Option<String>| {
+            value.as_ref().map_or(String::new(), |v| {
+                let v = v.replace('<', "&lt;").replace('>', "&gt;");
+                format!("<{tag}>{v}</{tag}>")
+            })
+        };
+        let body: String = items
+            .iter()
+            .map(|(title, guid, link, content, permalink)| {
+                let content = content
+                    .as_ref()
+                    .map(|c| c.replace("]]>", "]]]]><![CDATA[>"));
+                if atom {
+                    format!(
+                        "<entry>{}{}{}{}</entry>",
+                        text("title", title),
+                        text("id", guid),
+                        link.as_ref().map_or(String::new(), |l| format!(
+                            "<link href=\"{}\"/>",
+                            l.replace('"', "&quot;").replace('<', "&lt;")
+                        )),
+                        content.map_or(String::new(), |c| format!(
+                            "<content type=\"html\"><![CDATA[{c}]]></content>"
+                        )),
+                    )
+                } else {
+                    format!(
+                        "<item>{}{}{}{}</item>",
+                        text("title", title),
+                        guid.as_ref().map_or(String::new(), |g| format!(
+                            "<guid isPermaLink=\"{permalink}\">{}</guid>",
+                            g.replace('<', "&lt;").replace('>', "&gt;")
+                        )),
+                        text("link", link),
+                        content.map_or(String::new(), |c| format!(
+                            "<content:encoded><![CDATA[{c}]]></content:encoded>"
+                        )),
+                    )
+                }
+            })
+            .collect();
+        if atom {
+            format!("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>F</title>{body}</feed>")
+        } else {
+            format!(
+                "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\
+                 <channel><title>F</title>{body}</channel></rss>"
+            )
+        }
+    })
+}
+
+/// What `articast podcast` would publish for a source feed: its feed.xml, read back.
+fn republished(source: &articast::podcast::SourceFeed) -> Result<usize, String> {
+    use articast::podcast::{self, feed, rss};
+    let base = podcast::base_url("https://example.com/pod/").unwrap();
+    let episodes: Vec<podcast::Episode> = source
+        .items
+        .iter()
+        .map(|item| {
+            let (guid, permalink) = podcast::guid_of(item);
+            let name = podcast::episode_name(&guid, item.title.as_deref());
+            podcast::Episode {
+                guid,
+                permalink,
+                title: item.title.clone().unwrap_or_default(),
+                link: item.link.clone(),
+                description: item.summary.clone(),
+                published: item.published,
+                first_seen: 0,
+                position: 0,
+                audio: format!("{name}.wav"),
+                name,
+                content_hash: String::new(),
+                settings_hash: String::new(),
+                mime: "audio/wav".into(),
+                bytes: 1,
+                seconds: 1.0,
+                chapters: None,
+                vtt: None,
+                srt: None,
+                files: Vec::new(),
+            }
+        })
+        .collect();
+    let channel = podcast::channel(source, &[], &base);
+    let xml = rss::render(&channel, &episodes, &base);
+    let again = feed::parse(xml.as_bytes(), None).map_err(|e| format!("{e}: {xml}"))?;
+    if again.items.len() != episodes.len() {
+        return Err(format!(
+            "{} items read back of {}: {xml}",
+            again.items.len(),
+            episodes.len()
+        ));
+    }
+    // Guids survive the trip (as the feed parser trims them).
+    for (item, episode) in again.items.iter().zip(&episodes) {
+        let guid = episode.guid.trim();
+        if !guid.is_empty() && item.guid.as_deref() != Some(guid) {
+            return Err(format!(
+                "guid {:?} read back as {:?}: {xml}",
+                episode.guid, item.guid
+            ));
+        }
+    }
+    Ok(again.items.len())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_feed_shaped_text_reads_or_fails_cleanly(text in feedish()) {
+        if let Ok(source) = articast::podcast::feed::parse(text.as_bytes(), None) {
+            prop_assert!(!source.items.is_empty());
+            let republished = republished(&source);
+            prop_assert!(republished.is_ok(), "{}", republished.unwrap_err());
+        }
+    }
+
+    #[test]
+    fn a_feed_with_hostile_fields_is_republished_as_a_well_formed_podcast_feed(text in feed_document()) {
+        let source = articast::podcast::feed::parse(text.as_bytes(), None);
+        prop_assert!(source.is_ok(), "{text}");
+        let republished = republished(&source.unwrap());
+        prop_assert!(republished.is_ok(), "{}", republished.unwrap_err());
+    }
+}

@@ -17,6 +17,13 @@ pub enum Source {
     Stdin,
     /// A web page (`http://` or `https://`), fetched and read as HTML.
     Url(String),
+    /// An HTML document already in memory (a feed item's content), read as HTML.
+    Html {
+        /// What messages call it (a feed item's title).
+        name: String,
+        /// The document.
+        html: String,
+    },
 }
 
 impl Source {
@@ -38,6 +45,7 @@ impl Source {
             Source::File(path) => path.display().to_string(),
             Source::Stdin => "<stdin>".to_string(),
             Source::Url(url) => url.clone(),
+            Source::Html { name, .. } => name.clone(),
         }
     }
 
@@ -51,6 +59,7 @@ impl Source {
                 .unwrap_or_else(|| "article".to_string()),
             Source::Stdin => "stdin".to_string(),
             Source::Url(url) => web::stem(url),
+            Source::Html { name, .. } => safe_stem(name),
         }
     }
 }
@@ -151,7 +160,7 @@ impl InputText {
     /// `.markdown`), else by content (an HTML document type or `<html>` tag at the start;
     /// Markdown headings), else plain text.
     pub fn detect_format(&self) -> Format {
-        if let Source::Url(_) = &self.source {
+        if let Source::Url(_) | Source::Html { .. } = &self.source {
             return Format::Html;
         }
         if let Source::File(path) = &self.source {
@@ -315,6 +324,13 @@ pub fn read_as(
                     origin,
                 },
             });
+        }
+        Source::Html { html, .. } => {
+            if html.len() as u64 > MAX_INPUT_BYTES {
+                return Err(InputError::TooLarge);
+            }
+            check_text(html)?;
+            return Ok(InputText::new(source.clone(), html.clone()));
         }
         Source::File(path) => read_file(path)?,
         Source::Stdin => read_bounded(std::io::stdin().lock())?,

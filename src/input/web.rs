@@ -77,7 +77,27 @@ fn timeout_seconds() -> u64 {
         .unwrap_or(TIMEOUT_SECONDS)
 }
 
+/// Fetches the bytes of a feed (RSS, Atom) as they are: the feed parser reads the encoding
+/// its XML declares. Any content type is taken (servers label feeds in many ways); the parser
+/// tells a feed from anything else. Not kept for the run: a feed is read once.
+pub fn fetch_feed(url: &str) -> Result<Vec<u8>, FetchError> {
+    get(url, |_| true).map(|(_, bytes)| bytes)
+}
+
 fn fetch_now(url: &str) -> Result<Page, FetchError> {
+    let html = |mime: &str| mime == "text/html" || mime == "application/xhtml+xml";
+    let (content_type, bytes) = get(url, html)?;
+    let (html, encoding, declared) = decode(&bytes, charset_param(&content_type).as_deref());
+    Ok(Page {
+        html,
+        encoding,
+        declared,
+    })
+}
+
+/// One GET within the limits: its `Content-Type` header and body, refused unless the type
+/// (lower case, without parameters; empty when the header is missing) is one `accept` takes.
+fn get(url: &str, accept: impl Fn(&str) -> bool) -> Result<(String, Vec<u8>), FetchError> {
     let seconds = timeout_seconds();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(seconds)))
@@ -106,7 +126,7 @@ fn fetch_now(url: &str) -> Result<Page, FetchError> {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    if !mime.is_empty() && mime != "text/html" && mime != "application/xhtml+xml" {
+    if !mime.is_empty() && !accept(&mime) {
         return Err(FetchError::NotHtml(mime));
     }
     let bytes = response
@@ -115,12 +135,7 @@ fn fetch_now(url: &str) -> Result<Page, FetchError> {
         .limit(MAX_BYTES)
         .read_to_vec()
         .map_err(|e| failure(e, seconds))?;
-    let (html, encoding, declared) = decode(&bytes, charset_param(&content_type).as_deref());
-    Ok(Page {
-        html,
-        encoding,
-        declared,
-    })
+    Ok((content_type, bytes))
 }
 
 fn failure(err: ureq::Error, seconds: u64) -> FetchError {
