@@ -7,7 +7,9 @@
 #   - the share of the render spent in each stage, and the passes over the audio (--timings),
 #   - the render's wall time against bare `espeak-ng -w` speaking the same text, in the same run,
 #   - then the batch measurements of scripts/bench-batch.sh (forty articles --jobs 2 against
-#     --jobs 1, a re-render after editing one paragraph against the cold render).
+#     --jobs 1, a re-render after editing one paragraph against the cold render),
+#   - and scripts/bench-sample.sh: the sample article end to end against bare espeak-ng on its
+#     cleaned text (medians of interleaved runs).
 #
 # Usage: scripts/bench.sh [REPEAT]   (REPEAT defaults to 10)
 # Needs: GNU time (/usr/bin/time), espeak-ng.
@@ -19,7 +21,7 @@ sample="$root/tests/fixtures/free-russian-legion.txt"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+cargo build --release --quiet --all-features --manifest-path "$root/Cargo.toml"
 bin="$root/target/release/articast"
 
 # Title block once, then the body REPEAT times: one long article.
@@ -53,6 +55,7 @@ echo "wall time:      ${render_s} s; espeak-ng alone: ${espeak_s} s; ratio $(awk
 echo "stages:         $timings"
 echo "synthesis share: $(share synthesis)% of the render; mastering share: $(share mastering)%"
 source "$root/scripts/bench-batch.sh"
+bash "$root/scripts/bench-sample.sh" 7 "$bin"
 if ((rss_kb > 64 * 1024)); then
     echo "FAIL: peak RSS above 64 MB" >&2
     exit 1

@@ -333,10 +333,20 @@ const CAPTION: &[&str] = &[
 /// "Headline Headline Headline": a link text repeated by the page's markup. The repeated
 /// opening must hold four different words, so prose that happens to repeat a short phrase
 /// ("Soldiers and officials, soldiers and officials, ...") is not taken for one.
+/// A link's title printed twice by the page's markup: its opening words come again, with no
+/// sentence ending before they do (a paragraph that says one sentence twice is still prose).
 fn repeats_itself(lower: &str) -> bool {
     let head: String = lower.chars().take(24).collect();
     let distinct: std::collections::HashSet<&str> = head.split_whitespace().collect();
-    head.chars().count() >= 12 && distinct.len() >= 4 && lower.matches(head.as_str()).count() >= 2
+    if head.chars().count() < 12 || distinct.len() < 4 {
+        return false;
+    }
+    let skip = lower.chars().next().map_or(0, char::len_utf8);
+    let Some(again) = lower[skip..].find(head.as_str()) else {
+        return false;
+    };
+    let before = lower[..skip + again].trim_end();
+    !before.ends_with(['.', '!', '?', '…'])
 }
 
 fn phrase(lower: &str, phrases: &[&str]) -> bool {
@@ -498,6 +508,12 @@ mod tests {
         assert_eq!(
             classify(
                 "River officials soldiers river officials soldiers the the. The the the the the."
+            ),
+            None
+        );
+        assert_eq!(
+            classify(
+                "After found crossed they the the the the. After found crossed they the the the the."
             ),
             None
         );
