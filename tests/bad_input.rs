@@ -692,8 +692,14 @@ fn a_hundred_thousand_one_line_paragraphs_are_read_in_linear_time() {
     let case = Case::new();
     let small = case.file("p10k.txt", one_line_paragraphs(10_000));
     let big = case.file("p100k.txt", one_line_paragraphs(100_000));
-    let (t_small, n_small) = inspect_timed(&small);
-    let (t_big, n_big) = inspect_timed(&big);
+    // The fastest of three runs each: a loaded machine slows single runs unevenly.
+    let fastest = |path: &Path| {
+        (0..3)
+            .map(|_| inspect_timed(path))
+            .fold((f64::INFINITY, 0), |(t, _), (s, n)| (t.min(s), n))
+    };
+    let (t_small, n_small) = fastest(&small);
+    let (t_big, n_big) = fastest(&big);
     assert_eq!((n_small, n_big), (10_000, 100_000));
     within_ratio(
         "100,000 paragraphs against 10,000 (read)",
