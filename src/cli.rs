@@ -142,8 +142,8 @@ pub struct PodcastArgs {
     /// Channel metadata over the source feed's (repeatable): title, link, description,
     /// language, image (a URL, or a file name under --base-url), author, owner, email,
     /// category, explicit (true/false), copyright.
-    #[arg(long = "channel", value_name = "KEY=VALUE", value_parser = articast::podcast::MetaKey::parse)]
-    pub meta: Vec<(articast::podcast::MetaKey, String)>,
+    #[arg(long, value_name = "KEY=VALUE", value_parser = articast::podcast::MetaKey::parse)]
+    pub channel: Vec<(articast::podcast::MetaKey, String)>,
     /// Write a JSON report of the run (each item: rendered, unchanged, not kept or failed).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

@@ -217,7 +217,7 @@ pub fn podcast(args: &cli::PodcastArgs) -> ExitCode {
         feed: args.feed.clone(),
         base_url,
         keep: args.keep.map(|n| n as usize),
-        meta: args.meta.clone(),
+        meta: args.channel.clone(),
         now: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64),
