@@ -392,16 +392,28 @@ fn read_spool<R: Read + Seek, E: From<std::io::Error>>(
         let n = (total - frame).min(CHUNK as u64) as usize;
         assembled.spool.read_exact(&mut bytes[..n * 4])?;
         samples.clear();
-        for (i, b) in bytes[..n * 4].chunks_exact(4).enumerate() {
-            let at = frame + i as u64;
+        samples.extend(
+            bytes[..n * 4]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+        // Each role's gain over the frames of its stretch within this chunk.
+        let end = frame + n as u64;
+        let mut at = frame;
+        while at < end {
             while roles.get(segment).is_some_and(|(r, _)| r.end <= at) {
                 segment += 1;
             }
-            let gain = match roles.get(segment) {
-                Some((r, g)) if r.start <= at => *g,
-                _ => 1.0,
+            let (until, gain) = match roles.get(segment) {
+                Some((r, g)) if r.start <= at => (r.end.min(end), *g),
+                Some((r, _)) => (r.start.min(end), 1.0),
+                None => (end, 1.0),
             };
-            samples.push(f32::from_le_bytes([b[0], b[1], b[2], b[3]]) * gain);
+            if gain != 1.0 {
+                let range = (at - frame) as usize..(until - frame) as usize;
+                samples[range].iter_mut().for_each(|s| *s *= gain);
+            }
+            at = until;
         }
         each(&mut samples)?;
         frame += n as u64;

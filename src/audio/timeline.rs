@@ -17,13 +17,8 @@
 
 use std::collections::HashMap;
 
-use super::loudness::MeterError;
+use super::loudness::{ABSOLUTE_GATE, KWeighting, MeterError, RELATIVE_GATE, to_loudness};
 use crate::script::Role;
-
-/// BS.1770's absolute gate, LUFS.
-const ABSOLUTE_GATE: f64 = -70.0;
-/// BS.1770's relative gate, LU under the ungated mean.
-const RELATIVE_GATE: f64 = 10.0;
 
 /// One role's steps.
 #[derive(Default)]
@@ -209,73 +204,6 @@ impl Timeline {
     }
 }
 
-/// BS.1770's K-weighting: a high shelf (the head's effect) then a high-pass (RLB), with the
-/// coefficients BS.1770 gives at 48 kHz re-derived for the sample rate as libebur128 does.
-struct KWeighting {
-    stages: [Biquad; 2],
-}
-
-impl KWeighting {
-    fn new(rate: f64) -> KWeighting {
-        let (f0, gain_db, q) = (
-            1_681.974_450_955_533,
-            3.999_843_853_973_347,
-            0.707_175_236_955_419_6,
-        );
-        let k = (std::f64::consts::PI * f0 / rate).tan();
-        let vh = 10f64.powf(gain_db / 20.0);
-        let vb = vh.powf(0.499_666_774_154_541_6);
-        let a0 = 1.0 + k / q + k * k;
-        let shelf = Biquad::new(
-            [
-                (vh + vb * k / q + k * k) / a0,
-                2.0 * (k * k - vh) / a0,
-                (vh - vb * k / q + k * k) / a0,
-            ],
-            [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
-        );
-        let (f0, q) = (38.135_470_876_024_44, 0.500_327_037_323_877_3);
-        let k = (std::f64::consts::PI * f0 / rate).tan();
-        let a0 = 1.0 + k / q + k * k;
-        let high_pass = Biquad::new(
-            [1.0, -2.0, 1.0],
-            [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
-        );
-        KWeighting {
-            stages: [shelf, high_pass],
-        }
-    }
-
-    fn next(&mut self, x: f64) -> f64 {
-        let y = self.stages[0].next(x);
-        self.stages[1].next(y)
-    }
-
-    fn reset(&mut self) {
-        self.stages.iter_mut().for_each(|s| s.z = [0.0; 2]);
-    }
-}
-
-/// One second-order section, transposed direct form II.
-struct Biquad {
-    b: [f64; 3],
-    a: [f64; 2],
-    z: [f64; 2],
-}
-
-impl Biquad {
-    fn new(b: [f64; 3], a: [f64; 2]) -> Biquad {
-        Biquad { b, a, z: [0.0; 2] }
-    }
-
-    fn next(&mut self, x: f64) -> f64 {
-        let y = self.b[0] * x + self.z[0];
-        self.z[0] = self.b[1] * x - self.a[0] * y + self.z[1];
-        self.z[1] = self.b[2] * x - self.a[1] * y;
-        y
-    }
-}
-
 /// BS.1770 gated loudness of a timeline of 100 ms step energies.
 fn gated(steps: &[f64]) -> f64 {
     let blocks: Vec<f64> = steps
@@ -295,13 +223,6 @@ fn gated(steps: &[f64]) -> f64 {
     match count {
         0 => f64::NEG_INFINITY,
         _ => to_loudness(sum / count as f64),
-    }
-}
-
-fn to_loudness(energy: f64) -> f64 {
-    match energy > 0.0 {
-        true => -0.691 + 10.0 * energy.log10(),
-        false => f64::NEG_INFINITY,
     }
 }
 

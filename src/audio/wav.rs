@@ -214,10 +214,21 @@ impl<W: Write + Seek> WavWriter<W> {
 
     /// Appends mono samples in [-1, 1] (clipped beyond), one frame each, on every channel.
     pub fn write_mono(&mut self, samples: &[f32]) -> Result<(), WavError> {
+        let channels = usize::from(self.format.channels);
+        let width = usize::from(self.format.bits / 8);
+        // Every frame's bytes, then each sample's at its place (a loop the compiler vectorizes).
         self.buffer.clear();
-        for &s in samples {
-            for _ in 0..self.format.channels {
-                encode(&mut self.buffer, s, self.format.bits);
+        self.buffer.resize(samples.len() * channels * width, 0);
+        let frames = self.buffer.chunks_exact_mut(channels * width);
+        if width == 3 {
+            for (frame, &s) in frames.zip(samples) {
+                let bytes = quantize(s, 8_388_608.0).to_le_bytes();
+                frame.chunks_exact_mut(3).for_each(|c| c.copy_from_slice(&bytes[..3]));
+            }
+        } else {
+            for (frame, &s) in frames.zip(samples) {
+                let bytes = (quantize(s, 32_768.0) as i16).to_le_bytes();
+                frame.chunks_exact_mut(2).for_each(|c| c.copy_from_slice(&bytes));
             }
         }
         self.out.write_all(&self.buffer)?;
@@ -355,16 +366,11 @@ pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
 }
 
 /// One sample, little-endian, rounded and clipped to the integer range.
-fn encode(out: &mut Vec<u8>, sample: f32, bits: u16) {
-    if bits == 24 {
-        let v = (sample * 8_388_608.0)
-            .round()
-            .clamp(-8_388_608.0, 8_388_607.0) as i32;
-        out.extend_from_slice(&v.to_le_bytes()[..3]);
-    } else {
-        let v = (sample * 32_768.0).round().clamp(-32_768.0, 32_767.0) as i16;
-        out.extend_from_slice(&v.to_le_bytes());
-    }
+/// `sample` × `full_scale`, rounded half away from zero and clamped to the integer range
+/// (`f32::round` without its library call: the sum is exact in `f64` and the cast truncates).
+fn quantize(sample: f32, full_scale: f64) -> i32 {
+    let x = (f64::from(sample) * full_scale).clamp(-full_scale, full_scale - 1.0);
+    (x + 0.5f64.copysign(x)) as i32
 }
 
 /// Writes `pcm` as a 16-bit mono WAV with markers and metadata.
@@ -539,6 +545,20 @@ fn truncate(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantizing_rounds_half_away_from_zero_and_clamps_as_rounding_the_float_does() {
+        let mut values = vec![0.0f32, -0.0, 1.0, -1.0, 1.5, -1.5, f32::NAN, f32::INFINITY];
+        values.extend((-70_000..70_000).map(|i| i as f32 * 0.5 / 32_768.0));
+        values.extend((0..10_000).map(|i| ((i as f32) * 0.737).sin() * 1.01));
+        values.extend([0.499_999_97 / 32_768.0, -0.499_999_97 / 32_768.0]);
+        for x in values {
+            let rounded = (x * 32_768.0).round().clamp(-32_768.0, 32_767.0) as i32;
+            assert_eq!(quantize(x, 32_768.0), rounded, "{x}");
+            let rounded = (x * 8_388_608.0).round().clamp(-8_388_608.0, 8_388_607.0) as i32;
+            assert_eq!(quantize(x, 8_388_608.0), rounded, "{x}");
+        }
+    }
     use std::io::Cursor;
 
     /// Top-level chunks after the RIFF header: (id, body).
