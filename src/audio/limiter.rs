@@ -59,9 +59,9 @@ pub struct Limiter {
     /// Envelope values of exactly 1 in a row (the window is all ones after `lookahead`).
     ones: usize,
     /// At rest: no loud sample in the history, the envelope and the whole window at 1, so
-    /// quiet samples only pass through, delayed ([`Limiter::pass_run`]). Most of a program is.
+    /// quiet samples only pass through, delayed ([`Limiter::quiet_run`]). Most of a program is.
     resting: bool,
-    /// Room for [`Limiter::pass_run`].
+    /// Room for [`Limiter::quiet_run`].
     stream: Vec<f32>,
 }
 
@@ -112,28 +112,40 @@ impl Limiter {
         output.reserve(input.len());
         let mut rest = input;
         while let Some((&sample, after)) = rest.split_first() {
-            if self.resting {
+            if self.quiet() {
                 let quiet = rest
                     .iter()
                     .position(|s| s.abs() > self.threshold)
                     .unwrap_or(rest.len());
                 if quiet > 0 {
                     self.taken += quiet as u64;
-                    self.pass_run(&rest[..quiet], output);
+                    self.quiet_run(&rest[..quiet], output);
                     rest = &rest[quiet..];
                     continue;
                 }
-                self.resting = false;
             }
+            self.resting = false;
             self.taken += 1;
             self.push(sample, output);
             rest = after;
         }
     }
 
-    /// [`Limiter::pass`] over a run of quiet samples at once: the output is the stream of the
-    /// delay line, the history's samples not yet at its centre, and the run, delayed.
-    fn pass_run(&mut self, run: &[f32], output: &mut Vec<f32>) {
+    /// Whether a quiet sample now needs no gain of its own: nothing loud in the history or just
+    /// before it, and no lower gain held in the look-ahead (the release may still be going on).
+    fn quiet(&self) -> bool {
+        self.resting
+            || (self.loud == 0
+                && self.previous_peak <= self.ceiling
+                && self.index >= HALF_TAPS as u64
+                && self.minima.len() == 1
+                && self.minima.front().is_some_and(|&(_, g)| g == 1.0))
+    }
+
+    /// [`Limiter::push`] over a run of quiet samples when [`Limiter::quiet`]: every gain needed
+    /// is 1, so only the release goes on (nothing at all at rest). The output is the head of the
+    /// stream of the delay line, the history's samples not yet at its centre, and the run.
+    fn quiet_run(&mut self, run: &[f32], output: &mut Vec<f32>) {
         let mut stream = std::mem::take(&mut self.stream);
         stream.clear();
         while let Some(x) = self.delayed.pop_front() {
@@ -146,9 +158,37 @@ impl Limiter {
         stream.extend_from_slice(&oldest_first[HALF_TAPS..]);
         stream.extend_from_slice(run);
         let steps = run.len();
-        // One sample out per step once the delay line is full.
+        // One sample out per step once the delay line is full: from step `first` on.
         let emitted = (waiting + steps).saturating_sub(self.lookahead - 1);
-        output.extend_from_slice(&stream[..emitted]);
+        let first = steps - emitted;
+        if self.resting {
+            output.extend_from_slice(&stream[..emitted]);
+            self.window_at = (self.window_at + steps) % self.lookahead;
+        } else {
+            for step in 0..steps {
+                // `gain_in` with a held gain of 1.
+                self.envelope = 1f64.min(self.envelope + (1.0 - self.envelope) * self.release);
+                if self.envelope > 1.0 - SNAP {
+                    self.envelope = 1.0;
+                }
+                self.ones = if self.envelope == 1.0 { self.ones + 1 } else { 0 };
+                let envelope = self.envelope as f32;
+                let oldest = std::mem::replace(&mut self.window[self.window_at], envelope);
+                self.window_sum += f64::from(envelope) - f64::from(oldest);
+                self.window_at += 1;
+                if self.window_at == self.lookahead {
+                    self.window_at = 0;
+                }
+                if step >= first {
+                    let gain = (self.window_sum / self.lookahead as f64).min(1.0) as f32;
+                    output.push(stream[step - first] * gain);
+                }
+                if self.ones >= self.lookahead {
+                    self.window_sum = self.lookahead as f64;
+                    self.resting = true;
+                }
+            }
+        }
         for &x in &stream[emitted..waiting + steps] {
             self.delayed.push_back(x);
         }
@@ -165,17 +205,16 @@ impl Limiter {
         self.given += emitted as u64;
         self.minima.pop_back();
         self.minima.push_back((self.index - 1, 1.0));
-        self.window_at = (self.window_at + steps) % self.lookahead;
         self.stream = stream;
     }
 
     /// Everything still held, so the output is exactly as long as the input.
     pub fn flush(&mut self, output: &mut Vec<f32>) {
-        // Each push emits at most one sample, so this stops exactly at the input's length.
+        // Each step emits at most one sample, so this stops exactly at the input's length.
         while self.given < self.taken {
-            if self.resting {
+            if self.quiet() {
                 let zeros = vec![0.0; (self.taken - self.given) as usize];
-                self.pass_run(&zeros, output);
+                self.quiet_run(&zeros, output);
             } else {
                 self.push(0.0, output);
             }

@@ -80,6 +80,7 @@ unsafe extern "C" {
     fn espeak_SetVoiceByName(name: *const c_char) -> c_int;
     fn espeak_SetVoiceByProperties(voice: *mut VoiceSpec) -> c_int;
     fn espeak_GetCurrentVoice() -> *const VoiceSpec;
+    fn espeak_ListVoices(spec: *mut VoiceSpec) -> *const *const VoiceSpec;
     fn espeak_SetParameter(parameter: c_int, value: c_int, relative: c_int) -> c_int;
     #[allow(clippy::too_many_arguments)]
     fn espeak_Synth(
@@ -200,6 +201,11 @@ impl EspeakEngine {
         }
         // SAFETY: `on_audio` matches the callback signature and never unwinds.
         unsafe { espeak_SetSynthCallback(Some(on_audio)) };
+        // The library's list of voices, read once: choosing a voice by language reads every
+        // voice file (some 450) when the list is empty, as it is in each forked worker child
+        // unless filled here. Listing changes no synthesis state.
+        // SAFETY: plain C call; NULL asks for every voice; the list stays the library's.
+        unsafe { espeak_ListVoices(std::ptr::null_mut()) };
         *guard = Some(Library {
             sample_rate: rate as u32,
             current: None,
