@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use super::loudness::Meter;
 use super::resample::Converter;
 use super::timeline::Timeline;
 use super::{AudioError, Extent, Pcm, Placed, Program, trim};
@@ -20,7 +19,6 @@ pub struct Assembler<S: Write> {
     owed_pause: u64,
     placed: Vec<Placed>,
     roles: Vec<Role>,
-    meters: HashMap<Role, Meter>,
     timeline: Timeline,
     converters: Vec<Converter>,
     bytes: Vec<u8>,
@@ -57,7 +55,7 @@ impl<S: Write> Assembler<S> {
     /// An empty program at `sample_rate`.
     pub fn new(spool: S, sample_rate: u32) -> Result<Self, AudioError> {
         // Checked here so a bad rate fails before any speech is made.
-        Meter::integrated(sample_rate)?;
+        super::loudness::Meter::integrated(sample_rate)?;
         Ok(Assembler {
             timeline: Timeline::new(sample_rate)?,
             spool,
@@ -66,7 +64,6 @@ impl<S: Write> Assembler<S> {
             owed_pause: 0,
             placed: Vec::new(),
             roles: Vec::new(),
-            meters: HashMap::new(),
             converters: Vec::new(),
             bytes: Vec::new(),
         })
@@ -134,13 +131,6 @@ impl<S: Write> Assembler<S> {
         let start = self.frames;
         self.write(&audio)?;
         self.timeline.speech(role, &audio)?;
-        let meter = match self.meters.entry(role) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(Meter::integrated(self.sample_rate)?)
-            }
-        };
-        meter.add(&audio)?;
         self.placed.push(Placed {
             frames: start..self.frames,
             events: events
@@ -161,10 +151,7 @@ impl<S: Write> Assembler<S> {
     pub fn finish(mut self) -> Result<Assembled<S>, AudioError> {
         self.silence(self.owed_pause)?;
         self.spool.flush()?;
-        let mut role_levels = HashMap::new();
-        for (role, meter) in &self.meters {
-            role_levels.insert(*role, meter.loudness()?);
-        }
+        let role_levels = self.timeline.role_levels()?;
         Ok(Assembled {
             role_levels,
             timeline: self.timeline,

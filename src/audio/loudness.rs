@@ -127,6 +127,22 @@ impl Meter {
         Ok(())
     }
 
+    /// Adds the squares of samples K-weighted elsewhere (a meter of a voice fed by the
+    /// program's filter): the same as [`Meter::add`] of the samples, but for the filter's state
+    /// where the program changes voice. An integrated meter only.
+    pub fn add_squares(&mut self, mut squares: &[f64]) {
+        while !squares.is_empty() {
+            let n = squares.len().min(self.step - self.filled);
+            let (chunk, rest) = squares.split_at(n);
+            self.sum += chunk.iter().sum::<f64>();
+            self.filled += n;
+            squares = rest;
+            if self.filled == self.step {
+                self.end_step();
+            }
+        }
+    }
+
     /// Files the finished step's energy and the blocks it completes.
     fn end_step(&mut self) {
         // Dual mono: the one channel counts twice.

@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use super::loudness::{ABSOLUTE_GATE, KWeighting, MeterError, RELATIVE_GATE, to_loudness};
+use super::loudness::{ABSOLUTE_GATE, KWeighting, Meter, MeterError, RELATIVE_GATE, to_loudness};
 use crate::script::Role;
 
 /// One role's steps.
@@ -32,6 +32,9 @@ struct Track {
     step_peak: f32,
 }
 
+/// One role's own level: its speech alone, end to end, as a meter of it would read.
+struct Level(Meter);
+
 /// Per-role loudness steps along a program's timeline.
 pub struct Timeline {
     sample_rate: u32,
@@ -45,6 +48,9 @@ pub struct Timeline {
     quiet: usize,
     settle: usize,
     tracks: HashMap<Role, Track>,
+    levels: HashMap<Role, Level>,
+    /// The squares of the filtered samples of the speech being added.
+    squares: Vec<f64>,
 }
 
 impl Timeline {
@@ -67,6 +73,8 @@ impl Timeline {
             // 100 ms: the high-pass's tail has fallen by far more than 100 dB.
             settle: step,
             tracks: HashMap::new(),
+            levels: HashMap::new(),
+            squares: Vec::new(),
         })
     }
 
@@ -78,7 +86,12 @@ impl Timeline {
             peak: vec![0.0; steps],
             ..Track::default()
         });
+        if !self.levels.contains_key(&role) {
+            self.levels
+                .insert(role, Level(Meter::integrated(self.sample_rate)?));
+        }
         self.current = Some(role);
+        self.squares.clear();
         let mut rest = samples;
         while !rest.is_empty() {
             let n = rest.len().min(self.step - self.filled);
@@ -86,6 +99,7 @@ impl Timeline {
             let (mut sum, mut peak) = (0.0, 0.0f32);
             for &x in chunk {
                 let y = self.filter.next(f64::from(x));
+                self.squares.push(y * y);
                 sum += y * y;
                 peak = peak.max(x.abs());
             }
@@ -100,7 +114,19 @@ impl Timeline {
             self.count(n);
             rest = after;
         }
+        if let Some(Level(meter)) = self.levels.get_mut(&role) {
+            meter.add_squares(&self.squares);
+        }
         Ok(())
+    }
+
+    /// Each role's own level (LUFS; `-inf` for one too short or quiet to measure): its speech
+    /// alone, without the pauses, as the program's filter weighted it.
+    pub fn role_levels(&self) -> Result<HashMap<Role, f64>, MeterError> {
+        self.levels
+            .iter()
+            .map(|(role, Level(meter))| Ok((*role, meter.loudness()?)))
+            .collect()
     }
 
     /// Adds `frames` of silence at the end of the timeline.
