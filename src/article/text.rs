@@ -61,6 +61,11 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
             drop_line(&mut article, line, DropReason::RepeatedTitle);
         } else if let Some(name) = byline(line).filter(|_| near && article.byline.is_none()) {
             article.byline = Some(name.to_string());
+            // A line of page details gives the date too.
+            article.date = article
+                .date
+                .take()
+                .or_else(|| line.split(['|', '•']).find_map(|part| date(part.trim())));
         } else if let Some(date) =
             date(line).filter(|_| i + 15 >= first && i <= first + 4 && article.date.is_none())
         {
@@ -80,10 +85,40 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
             body.push(line);
         }
     }
+    if let Some(k) = article
+        .byline
+        .as_deref()
+        .and_then(|name| author_box(&body, name))
+    {
+        for line in body.split_off(k) {
+            drop_line(&mut article, line, DropReason::AuthorBio);
+        }
+    }
     build_body(&mut article, &body);
     attribution::attribute(&mut article);
     article
 }
+
+/// Where the author's box starts at the article's end: a short line that names the byline's
+/// author again ("Martin Untersinger (avec …)", "Jane Doe is a reporter …") among the body's last
+/// [`AUTHOR_BOX_LINES`] lines, none of them long; the article's own paragraphs come before it.
+fn author_box(body: &[&str], name: &str) -> Option<usize> {
+    let from = body.len().saturating_sub(AUTHOR_BOX_LINES).max(1);
+    let k = (from..body.len()).find(|&k| {
+        body[k].starts_with(name) && word_count(body[k]) <= word_count(name) + AUTHOR_LINE_WORDS
+    })?;
+    body[k..]
+        .iter()
+        .all(|l| l.chars().count() < AUTHOR_BOX_CHARS)
+        .then_some(k)
+}
+
+/// How many of the body's last lines an author box may take.
+const AUTHOR_BOX_LINES: usize = 3;
+/// Words beyond the author's name in the line that opens the box.
+const AUTHOR_LINE_WORDS: usize = 8;
+/// A line of the author box is shorter than this (in characters): a name, a role, links.
+const AUTHOR_BOX_CHARS: usize = 200;
 
 /// Keep (`None`) or drop (`Some(reason)`) each line. Text that looks like a whole web page (many
 /// short lines that are not sentences: menus) goes through the boilerplate classifier; other
@@ -483,13 +518,35 @@ fn is_heading_like(line: &str) -> bool {
             .is_some_and(|c| c.is_uppercase() || c.is_numeric())
 }
 
-/// "By Jane Doe" (or "by Jane Doe, Senior Writer", "By Jane Doe @jdoe May 1, 2016"): the
-/// name(s), if `line` is a byline.
+/// "By Jane Doe" (or "by Jane Doe, Senior Writer", "By Jane Doe @jdoe May 1, 2016", "Par
+/// Martin Untersinger"): the name(s), if `line` is a byline; also the byline of a line of page
+/// details ("Le Monde | 04.05.2015 à 13h36 | Par Martin Untersinger").
 pub(super) fn byline(line: &str) -> Option<&str> {
-    let rest = line
-        .strip_prefix("By ")
-        .or_else(|| line.strip_prefix("BY "))
-        .or_else(|| line.strip_prefix("by "))?;
+    by_name(line).or_else(|| details_byline(line))
+}
+
+/// The word that opens a byline in the languages espeak-ng reads most ("By", French "Par",
+/// German "Von", Spanish and Portuguese "Por", Dutch "Door"), as written at a line's start.
+const BY: [&str; 12] = [
+    "By ", "BY ", "by ", "Par ", "PAR ", "par ", "Von ", "VON ", "Por ", "POR ", "Door ", "DOOR ",
+];
+
+/// A line of page details: parts between " | " or " • ", one of them a byline and the others
+/// dates, times or a short name (the site's, the section's): the byline's name.
+fn details_byline(line: &str) -> Option<&str> {
+    let parts: Vec<&str> = line.split(['|', '•']).map(str::trim).collect();
+    if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    let name = parts.iter().find_map(|p| by_name(p))?;
+    let details = parts
+        .iter()
+        .all(|p| by_name(p).is_some() || date(p).is_some() || word_count(p) <= 3);
+    details.then_some(name)
+}
+
+fn by_name(line: &str) -> Option<&str> {
+    let rest = BY.iter().find_map(|by| line.strip_prefix(by))?;
     let end = rest
         .find([',', '@', '|', '•', '(', '\n'])
         .or_else(|| rest.find(" - "))
@@ -517,16 +574,16 @@ pub(super) fn byline(line: &str) -> Option<&str> {
 /// rest of a date line.
 static TIME_WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)\b(\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|at|by|updated|posted|published|on)\b",
+        r"(?i)\b(\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\d{1,2}h\d{2}|at|by|updated|posted|published|on)\b",
     )
     .expect("the time pattern is valid")
 });
 
-/// A date: "April 21, 2015", "27 July 2017", "2016-02-01".
+/// A date: "April 21, 2015", "27 July 2017", "2016-02-01", "04.05.2015", "5/4/2015".
 static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
     regex::Regex::new(&format!(
-        r"\b(?:{month}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {month}\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+        r"\b(?:{month}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {month}\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})\b"
     ))
     .expect("the date pattern is valid")
 });
@@ -916,6 +973,54 @@ mod tests {
         let a = parse_text("A Title\n\nMarch 3, 2020\n\nThe story begins here, as stories do.\n");
         assert_eq!(a.date.as_deref(), Some("March 3, 2020"));
         assert_eq!(a.paragraph_count(), 1);
+    }
+
+    #[test]
+    fn a_line_of_page_details_gives_the_byline_and_the_date() {
+        let line = "Le Monde | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015 à 20h13 | Par Martin \
+                    Untersinger (avec Damien Leloup et Morgane Tual)";
+        assert_eq!(byline(line), Some("Martin Untersinger"));
+        assert_eq!(byline("Von Jana Müller"), Some("Jana Müller"));
+        assert_eq!(byline("Par for the course | Golf"), None);
+        assert_eq!(byline("News | Sport | Weather"), None);
+        let a = parse_text(&format!(
+            "Le titre de l'article\n\n{line}\n\nLes députés ont adopté le projet de loi mardi.\n"
+        ));
+        assert_eq!(a.byline.as_deref(), Some("Martin Untersinger"));
+        assert_eq!(a.date.as_deref(), Some("04.05.2015"));
+        assert_eq!(a.paragraph_count(), 1);
+    }
+
+    #[test]
+    fn the_author_named_again_at_the_end_opens_the_author_box() {
+        let prose = |n: usize| {
+            format!(
+                "Paragraph {n} of the article goes on about the vote, and it explains what the \
+                 deputies decided when the bill came before the assembly."
+            )
+        };
+        let mut page = vec![
+            "A Title For The Story".to_string(),
+            "By Jane Doe".to_string(),
+        ];
+        page.extend((0..3).map(prose));
+        page.push("Jane Doe (with John Roe)".into());
+        page.push("Reporter at the Gazette. Follow her on Twitter".into());
+        let a = parse_text(&page.join("\n\n"));
+        assert_eq!(a.byline.as_deref(), Some("Jane Doe"));
+        assert_eq!(a.paragraph_count(), 3);
+        let bio: Vec<&str> = a
+            .dropped
+            .iter()
+            .filter(|d| d.reason == DropReason::AuthorBio)
+            .map(|d| d.text.as_str())
+            .collect();
+        assert_eq!(bio.len(), 2, "{:?}", a.dropped);
+        // The author's name opening a paragraph of the article is the article's.
+        assert_eq!(
+            author_box(&["Jane Doe wrote this.", "More."], "Jane Doe"),
+            None
+        );
     }
 
     #[test]
