@@ -378,7 +378,10 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize, Vec<Ran
     let mut boxes = Vec::new();
     let mut stop = end;
     for (i, line) in lines.iter().enumerate().take(end).skip(start) {
-        if !clean::opens_after_article(line) || boxes.iter().any(|b: &Range| b.contains(&i)) {
+        if !clean::opens_after_article(line)
+            || boxes.iter().any(|b: &Range| b.contains(&i))
+            || in_share_bar(classes, i)
+        {
             continue;
         }
         match resumes(i).filter(|_| clean::opens_inline_box(line)) {
@@ -397,6 +400,14 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize, Vec<Ran
 }
 
 type Range = std::ops::Range<usize>;
+
+/// "Comments" as a button of a share bar ("Share on Facebook", "Twitter", "Email", "Comments")
+/// above the article, not the heading of the comments below it: the line before it is a share
+/// control too.
+fn in_share_bar(classes: &[Class], i: usize) -> bool {
+    let share = |k: usize| classes[k] == Class::Bad(DropReason::Share);
+    share(i) && i > 0 && share(i - 1)
+}
 
 #[cfg(test)]
 mod tests {

@@ -45,7 +45,7 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
         });
         (title, how)
     } else {
-        find_title(&lines, &verdicts, first, &alone(text))
+        find_title(&lines, &verdicts, first, &alone(text), &stop)
     };
     article.title_found = how;
     article.title = title.map(|i| {
@@ -188,6 +188,7 @@ fn find_title(
     verdicts: &[Option<DropReason>],
     first: usize,
     alone: &std::collections::HashSet<String>,
+    stop: &StopWords,
 ) -> (Option<usize>, Option<String>) {
     // Only a trail names the headline: a line such as "Help / Suggestions" is no trail.
     let hint = lines
@@ -208,6 +209,7 @@ fn find_title(
         *printed.entry(line.as_str()).or_default() += 1;
     }
     let affixed = affixed_titles(lines);
+    let topic = Topic::of(lines, verdicts, first, stop);
     // Short lines kept at the top (a blog's name, a menu entry) may come before the headline: it
     // is looked for up to a few lines into the article while every line before it is short.
     let after = (first + 1..lines.len().min(first + 4))
@@ -240,7 +242,9 @@ fn find_title(
         })
         .map(|i| {
             let line = lines[i].as_str();
+            let shared = topic.share(line);
             let score = title_score(line, first.abs_diff(i), printed[line], alone.contains(line))
+                + shared.map_or(0, topic_score)
                 + if leads_in(lines.get(i + 1)) { 6 } else { 0 }
                 + if affixed.contains(line) { AFFIXED } else { 0 }
                 - if in_list_of_titles(lines, i) {
@@ -291,6 +295,59 @@ fn alone(text: &str) -> std::collections::HashSet<String> {
         .map(|i| raw[i].split_whitespace().collect::<Vec<_>>().join(" "))
         .collect()
 }
+
+/// The article's vocabulary: the content words of the lines kept as its body, by their first
+/// letters without a plural's "s" (so that "rules", "ruled" and "rule" meet). A headline speaks of what the article speaks of;
+/// a menu, a prompt or another story's title mostly does not.
+struct Topic<'a> {
+    words: std::collections::HashSet<String>,
+    stop: &'a StopWords,
+}
+
+impl<'a> Topic<'a> {
+    fn of(
+        lines: &[String],
+        verdicts: &[Option<DropReason>],
+        first: usize,
+        stop: &'a StopWords,
+    ) -> Topic<'a> {
+        let mut words = std::collections::HashSet::new();
+        let body =
+            (first..lines.len()).filter(|&i| verdicts[i].is_none() && !is_heading_like(&lines[i]));
+        for i in body.take(TOPIC_LINES) {
+            words.extend(Self::content_words(&lines[i], stop));
+        }
+        Topic { words, stop }
+    }
+
+    fn content_words(line: &str, stop: &StopWords) -> Vec<String> {
+        line.split(|c: char| !c.is_alphanumeric())
+            .map(str::to_lowercase)
+            .filter(|w| w.chars().count() >= 3 && !stop.contains(w))
+            .map(|w| w.trim_end_matches('s').chars().take(STEM).collect())
+            .collect()
+    }
+
+    /// The share of a line's content words that the article uses, if it has enough to tell.
+    fn share(&self, line: &str) -> Option<f64> {
+        let words = Self::content_words(line, self.stop);
+        (words.len() >= 2).then(|| {
+            words.iter().filter(|w| self.words.contains(*w)).count() as f64 / words.len() as f64
+        })
+    }
+}
+
+/// What a candidate's share of the article's words adds to its score: up to [`TOPIC`].
+fn topic_score(share: f64) -> isize {
+    (TOPIC * share).round() as isize
+}
+
+/// The article's first lines whose words make its vocabulary.
+const TOPIC_LINES: usize = 12;
+/// Letters a word is compared by.
+const STEM: usize = 5;
+/// What a candidate whose every content word is the article's adds to its score.
+const TOPIC: f64 = 16.0;
 
 /// How far before the article's first line the headline is looked for.
 const TITLE_WINDOW: usize = 60;
@@ -410,7 +467,16 @@ fn in_list_of_titles(lines: &[String], i: usize) -> bool {
         j.and_then(|j| lines.get(j))
             .is_some_and(|l| is_title_shaped(l))
     };
-    shaped(i.checked_sub(1)) && shaped(Some(i + 1))
+    let credited = |j: Option<usize>| {
+        j.and_then(|j| lines.get(j))
+            .is_some_and(|l| byline(l).is_some() || date(l).is_some())
+    };
+    // Titles each with its byline or date: "Readability Is a Myth", "By Noah Berlatsky", "The
+    // Imitation Game", "By Emma Green", …
+    let in_credited_list = credited(i.checked_sub(1))
+        && credited(Some(i + 1))
+        && (shaped(i.checked_sub(2)) || shaped(Some(i + 2)));
+    (shaped(i.checked_sub(1)) && shaped(Some(i + 1))) || in_credited_list
 }
 
 /// A control of the page rather than a title: share and follow buttons, counters, prompts.
@@ -1091,6 +1157,47 @@ mod tests {
         assert!(!is_title_shaped(
             "Whale expert Hori Parata. Photograph: Adrian Malloch"
         ));
+    }
+
+    #[test]
+    fn the_headline_speaks_of_what_the_article_speaks_of() {
+        // Two stories' titles above the article: the one whose words the article uses wins,
+        // though the other is longer and nearer.
+        let a = parse_text(
+            "Home\nNews\nSport\nWeather\nBusiness\nCulture\nTravel\nOpinion\n\nAmazon and Macmillan make peace over book pricing\n\n\
+             Keith Kelly\n\nCondé Nast hosts scaled down year-end party at MoMA\n\n\
+             Amazon and the publisher Macmillan have signed a new agreement on the pricing of \
+             books, ending months of talks between the two companies over ebook prices.\n\n\
+             The deal gives Macmillan control over the price of its books on Amazon, said a \
+             person who was briefed on the terms, and Amazon keeps its discounts on them.\n",
+        );
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Amazon and Macmillan make peace over book pricing")
+        );
+        let topic = Topic {
+            words: Topic::content_words("The publisher priced its books", &StopWords::English)
+                .into_iter()
+                .collect(),
+            stop: &StopWords::English,
+        };
+        assert_eq!(topic.share("Book prices"), Some(1.0));
+        assert_eq!(topic.share("Weather"), None);
+    }
+
+    #[test]
+    fn titles_each_with_its_byline_are_a_list_of_stories() {
+        let lines: Vec<String> = [
+            "Why Would Anybody Adopt the Euro in 2015?",
+            "By Alana Semuels",
+            "The Imitation Game: A Smart Person's Fantasy",
+            "By Emma Green",
+            "Cracking the Sitcom Code",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert!(in_list_of_titles(&lines, 2));
+        assert!(!in_list_of_titles(&lines, 4));
     }
 
     #[test]
