@@ -83,15 +83,63 @@ fn mark_repeated(lines: &[String], classes: &mut [Class]) {
     for line in lines {
         *seen.entry(line.as_str()).or_default() += 1;
     }
-    for (line, class) in lines.iter().zip(classes.iter_mut()) {
+    let first_copies = first_copies_of_repeated_text(lines, classes);
+    for (i, (line, class)) in lines.iter().zip(classes.iter_mut()).enumerate() {
         if seen[line.as_str()] > 1
             && line.split_whitespace().count() >= 5
             && !matches!(class, Class::Bad(_))
+            && !first_copies.contains(&i)
         {
             *class = Class::Bad(DropReason::Repeated);
         }
     }
 }
+
+/// A page that prints its whole article twice (a print or mobile version in the same page):
+/// runs of [`REPEATED_RUN`] or more prose paragraphs that come again later in the same order.
+/// The first copy of each such run is the article; the later copies are repeats.
+fn first_copies_of_repeated_text(lines: &[String], classes: &[Class]) -> Vec<usize> {
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let prose = |i: usize| classes[i] == Class::Good && ends_sentence(&lines[i]);
+    // Each prose line's later copy, if it has one.
+    let again: Vec<Option<usize>> = (0..lines.len())
+        .rev()
+        .map(|i| {
+            let later = at.get(lines[i].as_str()).copied();
+            at.insert(lines[i].as_str(), i);
+            later.filter(|_| prose(i))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        // Prose lines copied later and in order, other lines (at most MAX_GAP in a row) between.
+        let (mut run, mut j, mut last_copy, mut gap) = (Vec::new(), i, 0, 0);
+        while j < lines.len() && gap <= MAX_GAP {
+            match again[j].filter(|&c| c > last_copy) {
+                Some(copy) => {
+                    run.push(j);
+                    (last_copy, gap) = (copy, 0);
+                }
+                None if prose(j) => break,
+                None => gap += 1,
+            }
+            j += 1;
+        }
+        if run.len() >= REPEATED_RUN {
+            out.extend(run);
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// Prose paragraphs that must come again in the same order for a page to be printing its
+/// article twice.
+const REPEATED_RUN: usize = 3;
 
 /// "3/50", "3 of 50", "Photo 3 of 50 …": a slide counter, with its number and the total.
 fn slide_counter(line: &str) -> Option<(usize, usize)> {
@@ -542,6 +590,19 @@ mod tests {
         assert!(verdict[11..].iter().all(Option::is_none), "{verdict:?}");
         assert_eq!(slide_counter("Photo 3 of 50 The river"), Some((3, 50)));
         assert_eq!(slide_counter("24/7 news"), None);
+    }
+
+    #[test]
+    fn an_article_printed_twice_keeps_its_first_copy() {
+        let mut lines: Vec<String> = ["Home", "News", "Sport"].map(String::from).to_vec();
+        lines.extend((0..4).map(prose));
+        lines.extend(["Print version", "Share"].map(String::from));
+        lines.extend((0..4).map(prose));
+        lines.push("A caption that the gallery prints twice, with its credit.".into());
+        lines.push("A caption that the gallery prints twice, with its credit.".into());
+        let verdict = judge(&lines, &StopWords::English);
+        assert!(verdict[3..7].iter().all(Option::is_none), "{verdict:?}");
+        assert!(verdict[9..].iter().all(Option::is_some), "{verdict:?}");
     }
 
     #[test]

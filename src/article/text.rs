@@ -243,7 +243,14 @@ fn find_title(
         .map(|i| {
             let line = lines[i].as_str();
             let shared = topic.share(line);
-            let score = title_score(line, first.abs_diff(i), printed[line], alone.contains(line))
+            // A line the page prints again is its own title only if it speaks of the article:
+            // the other stories a page promotes are printed again too.
+            let printed = if shared.is_some_and(|s| s < REPEATED_TOPIC) {
+                1
+            } else {
+                printed[line]
+            };
+            let score = title_score(line, first.abs_diff(i), printed, alone.contains(line))
                 + shared.map_or(0, topic_score)
                 + if leads_in(lines.get(i + 1)) { 6 } else { 0 }
                 + if affixed.contains(line) { AFFIXED } else { 0 }
@@ -341,6 +348,10 @@ impl<'a> Topic<'a> {
 fn topic_score(share: f64) -> isize {
     (TOPIC * share).round() as isize
 }
+
+/// The share of the article's words under which a line printed again is not taken for the
+/// page's own title.
+const REPEATED_TOPIC: f64 = 0.34;
 
 /// The article's first lines whose words make its vocabulary.
 const TOPIC_LINES: usize = 12;
