@@ -450,11 +450,14 @@ fn article_region(lines: &[String], classes: &[Class]) -> (usize, usize, Vec<Ran
 type Range = std::ops::Range<usize>;
 
 /// "Comments" as a button of a share bar ("Share on Facebook", "Twitter", "Email", "Comments")
-/// above the article, not the heading of the comments below it: the line before it is a share
-/// control too.
+/// above the article, not the heading of the comments below it: the line before or after it is
+/// a share control too.
 fn in_share_bar(classes: &[Class], i: usize) -> bool {
-    let share = |k: usize| classes[k] == Class::Bad(DropReason::Share);
-    share(i) && i > 0 && share(i - 1)
+    let share = |k: Option<usize>| {
+        k.and_then(|k| classes.get(k))
+            .is_some_and(|c| *c == Class::Bad(DropReason::Share))
+    };
+    share(Some(i)) && (share(i.checked_sub(1)) || share(Some(i + 1)))
 }
 
 #[cfg(test)]
@@ -624,6 +627,16 @@ mod tests {
         let menu = "Billig kontra Apple • Zaubern mit Skripten • HomeKit • Datenrettung • iPad \
                     automatisieren • Standort freigeben • Verräterische Daten";
         assert!(matches!(classify_with(menu, &german, SHORT), Class::Bad(_)));
+    }
+
+    #[test]
+    fn a_comments_button_in_a_share_bar_does_not_end_the_article() {
+        let mut lines: Vec<String> = ["Last updated Monday, Dec. 29 2014", "Comments", "Print"]
+            .map(String::from)
+            .to_vec();
+        lines.extend((0..4).map(prose));
+        let verdict = judge(&lines, &StopWords::English);
+        assert!(verdict[3..].iter().all(Option::is_none), "{verdict:?}");
     }
 
     #[test]
