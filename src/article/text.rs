@@ -215,7 +215,8 @@ fn find_title(
     let after = (first + 1..lines.len().min(first + 4))
         .take_while(|&i| {
             let above = &lines[i - 1];
-            above.chars().count() < 70 && !above.ends_with(['.', '!', '?', '"', '”'])
+            (above.chars().count() < 70 || is_heading_like(above))
+                && !above.ends_with(['.', '!', '?', '"', '”'])
         })
         .last()
         .unwrap_or(first);
@@ -238,7 +239,9 @@ fn find_title(
                 && !looks_like_page_furniture(line)
                 && !is_page_control(line)
                 && !leads_into_quotation(line, lines.get(i + 1).map(String::as_str).as_ref())
-                && (i <= first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
+                && (i <= first
+                    || leads_in(lines.get(i + 1))
+                    || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
         })
         .map(|i| {
             let line = lines[i].as_str();
@@ -1194,6 +1197,41 @@ mod tests {
         };
         assert_eq!(topic.share("Book prices"), Some(1.0));
         assert_eq!(topic.share("Weather"), None);
+    }
+
+    #[test]
+    fn the_headline_may_follow_the_next_storys_link_and_precede_its_byline() {
+        let mut page: Vec<String> = [
+            "Home",
+            "Fashion",
+            "Beauty",
+            "Celebrity",
+            "Love",
+            "Health",
+            "Shop",
+            "Video",
+        ]
+        .map(String::from)
+        .to_vec();
+        page.extend(
+            [
+                "The Comfortable and Chic Evening Wear Trend Hot Off the Spring 2015 Runways",
+                "next story",
+                "Found at NYFW: The Best Way to Flatter Your Waist for Spring 2015 and Beyond",
+                "Rihanna Leaves Pants at Home for the Altuzarra Show",
+                "By Sophia Chabbott",
+                "When Rihanna walks into a fashion show, even the editors gasp, and they did on \
+                 Friday at the Altuzarra show, where she came without her pants.",
+                "At Adam Selman, Rihanna wore an elegant white dress with pearls and the shoes \
+                 that she had worn at the other shows of the week.",
+            ]
+            .map(String::from),
+        );
+        let a = parse_text(&page.join("\n\n"));
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Rihanna Leaves Pants at Home for the Altuzarra Show")
+        );
     }
 
     #[test]
