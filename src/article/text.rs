@@ -288,6 +288,12 @@ fn find_title(
     if in_list_of_titles(lines, i) {
         how.push_str(", in a list of titles");
     }
+    if let Some(share) = topic.share(line) {
+        how.push_str(&format!(
+            ", {:.0} % of its words the article's",
+            100.0 * share
+        ));
+    }
     how.push_str(&format!("; score {score}"));
     if let Some(&(other, j)) = scored.get(1) {
         how.push_str(&format!(" over “{}” ({other})", lines[j]));
@@ -1189,6 +1195,8 @@ mod tests {
             a.title.as_deref(),
             Some("Amazon and Macmillan make peace over book pricing")
         );
+        let how = a.title_found.unwrap_or_default();
+        assert!(how.contains("% of its words the article's"), "{how}");
         let topic = Topic {
             words: Topic::content_words("The publisher priced its books", &StopWords::English)
                 .into_iter()
