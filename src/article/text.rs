@@ -210,8 +210,9 @@ fn find_title(
     }
     let affixed = affixed_titles(lines);
     let topic = Topic::of(lines, verdicts, first, stop);
-    // Short lines kept at the top (a blog's name, a menu entry) may come before the headline: it
-    // is looked for up to a few lines into the article while every line before it is short.
+    // Short lines kept at the top (a blog's name, a menu entry, the next story's title) may come
+    // before the headline: it is looked for up to a few lines into the article while every line
+    // before it is short or title-like.
     let after = (first + 1..lines.len().min(first + 4))
         .take_while(|&i| {
             let above = &lines[i - 1];
@@ -313,8 +314,8 @@ fn alone(text: &str) -> std::collections::HashSet<String> {
 }
 
 /// The article's vocabulary: the content words of the lines kept as its body, by their first
-/// letters without a plural's "s" (so that "rules", "ruled" and "rule" meet). A headline speaks of what the article speaks of;
-/// a menu, a prompt or another story's title mostly does not.
+/// letters without a plural's "s" (so that "rules", "ruled" and "rule" meet). A headline speaks
+/// of what the article speaks of; a menu, a prompt or another story's title mostly does not.
 struct Topic<'a> {
     words: std::collections::HashSet<String>,
     stop: &'a StopWords,
@@ -1184,7 +1185,8 @@ mod tests {
         // Two stories' titles above the article: the one whose words the article uses wins,
         // though the other is longer and nearer.
         let a = parse_text(
-            "Home\nNews\nSport\nWeather\nBusiness\nCulture\nTravel\nOpinion\n\nAmazon and Macmillan make peace over book pricing\n\n\
+            "Home\nNews\nSport\nWeather\nBusiness\nCulture\nTravel\nOpinion\n\n\
+             Amazon and Macmillan make peace over book pricing\n\n\
              Keith Kelly\n\nCondé Nast hosts scaled down year-end party at MoMA\n\n\
              Amazon and the publisher Macmillan have signed a new agreement on the pricing of \
              books, ending months of talks between the two companies over ebook prices.\n\n\
