@@ -10,6 +10,14 @@ between blank lines, scripts, styles and the head left out), runs `articast insp
 it and compares the headline with the page's title in expected-metadata.json, as
 tests/corpus.rs does. Prints each miss and the count right / findable (a line of the text
 matches the title at all).
+
+usage: scripts/headline-check.py --html-dir DIR ARTICAST_BIN [-v] [--all]
+
+Does the same for a folder of saved pages, DIR/*.html (for instance the newspaper4k test pages,
+tests/data/html of AndyTheFactory/newspaper4k at commit 79553f6, whose sites each have a page
+`site1.html` and `site2.html`), the headline being right when it matches the page's og:title or
+its <title>. The pages are split by name: `*1.html` are the ones to look at while building rules
+(their misses are printed), the others are only counted (`--all` prints theirs too).
 """
 import html.parser, json, os, re, subprocess, sys, tempfile
 
@@ -90,7 +98,50 @@ def right(found, want):
     return f == w or (s in l and 3 * len(s.split()) >= 2 * len(l.split()))
 
 
+def meta_content(source, prop):
+    for pattern in (r'<meta[^>]+(?:property|name)=["\']%s["\'][^>]*content=["\']([^"\']*)',
+                    r'<meta[^>]+content=["\']([^"\']*)["\'][^>]*(?:property|name)=["\']%s["\']'):
+        m = re.search(pattern % prop, source, re.I)
+        if m:
+            return html.unescape(m.group(1)).strip()
+    return None
+
+
+def html_dir(folder, binary, verbose, show_all):
+    totals = {"development (*1.html)": [0, 0, 0], "check (the others)": [0, 0, 0]}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith(".html"):
+                continue
+            source = open(os.path.join(folder, name), encoding="utf-8", errors="replace").read()
+            title = re.search(r"<title[^>]*>(.*?)</title>", source, re.S | re.I)
+            title = html.unescape(" ".join(title.group(1).split())) if title else None
+            wants = [w for w in (meta_content(source, "og:title"), title) if w]
+            if not wants:
+                continue
+            text = page_text(source)
+            path = os.path.join(tmp, name[:-5] + ".txt")
+            open(path, "w").write(text)
+            r = subprocess.run([binary, "inspect", "--json", "--format", "text", path],
+                               capture_output=True, text=True)
+            got = json.loads(r.stdout)["title"] if r.returncode == 0 else None
+            can = any(right(l, w) for l in text.split("\n") if l.strip() for w in wants)
+            good = any(right(got, w) for w in wants)
+            dev = name.endswith("1.html")
+            t = totals["development (*1.html)" if dev else "check (the others)"]
+            t[0], t[1], t[2] = t[0] + 1, t[1] + good, t[2] + can
+            if (dev or show_all) and (verbose or (can and not good)):
+                print(f"{'right' if good else 'wrong'}{'' if can else ' (not in the text)'} {name}: "
+                      f"{got!r}, want {wants[0]!r}")
+    for label, (n, ok, findable) in totals.items():
+        print(f"{label}: headline right on {ok} of {n} pages ({findable} findable)")
+
+
 def main():
+    if "--html-dir" in sys.argv:
+        args = [a for a in sys.argv[1:] if not a.startswith("-")]
+        html_dir(args[0], args[1], "-v" in sys.argv, "--all" in sys.argv)
+        return
     args = [a for a in sys.argv[1:] if a != "-v"]
     verbose = "-v" in sys.argv
     repo, binary = args[0], args[1]

@@ -270,8 +270,8 @@ fn check(m: Means, label: &str, recall: f64, leakage: f64, headlines: usize) {
 #[test]
 fn pasted_page_text_is_cleaned_to_the_article() {
     if let Some((_, held_out, all)) = run("page.txt") {
-        check(held_out, "page.txt held-out", 0.94, 0.035, 9);
-        check(all, "page.txt all", 0.95, 0.03, 24);
+        check(held_out, "page.txt held-out", 0.95, 0.035, 12);
+        check(all, "page.txt all", 0.955, 0.03, 27);
     }
 }
 
@@ -311,9 +311,9 @@ fn pages_in_other_languages_clean_as_english_ones() {
             .expect("the page is scored")
     };
     if let Some(scores) = run_intl("page.txt") {
-        for (page, recall) in [("heise", 0.8), ("lemonde-1", 0.95)] {
+        for page in ["heise", "lemonde-1"] {
             let s = at(&scores, page);
-            assert!(s.recall >= recall && s.leakage <= 0.02, "{page}: {s:?}");
+            assert!(s.recall >= 0.95 && s.leakage <= 0.02, "{page}: {s:?}");
             assert!(s.headline, "{page}: headline");
         }
     }

@@ -305,6 +305,51 @@ fn an_espeak_voice_id_is_a_voice_and_an_unknown_one_a_set_up_error() {
         .stderr(predicate::str::contains("unknown voice 'nobody'"));
 }
 
+/// A French page pasted with its menus (Le Monde, from Readability's `lemonde-1` test page) is
+/// cleaned as an English one is: its headline, its byline from the line of page details, the
+/// article from its first paragraph to its last, without the menus or the author's box; and it
+/// is read by espeak-ng's French voice.
+#[test]
+fn a_french_page_is_cleaned_and_read_by_the_french_espeak_voice() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lemonde-fr.txt");
+    let out = articast()
+        .args(["inspect", "--json", "--engine", "espeak"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["language"], "fr");
+    assert_eq!(report["voice"]["id"], "fr");
+    assert_eq!(report["voice"]["from"], "article language");
+    assert_eq!(
+        report["title"],
+        "Le projet de loi sur le renseignement massivement approuvé à l'Assemblée"
+    );
+    assert_eq!(report["byline"], "Martin Untersinger");
+    let blocks: Vec<&str> = report["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        blocks[0].starts_with("Les députés ont, sans surprise"),
+        "{}",
+        blocks[0]
+    );
+    assert!(
+        blocks
+            .last()
+            .unwrap()
+            .starts_with("La loi prévoit également"),
+        "{blocks:?}"
+    );
+    for menu in ["Suivre", "Abonnez", "Annonces", "Untersinger"] {
+        assert!(!blocks.iter().any(|b| b.contains(menu)), "{menu} is spoken");
+    }
+}
+
 /// A German page with the default narrator (a profile that names a language, not a voice) is
 /// read by espeak-ng's German voice: `inspect` says so, and the audio is the same as the one
 /// rendered with `--voice de` and not the one rendered with `--voice en-us`.

@@ -89,7 +89,7 @@ pub fn classify(line: &str) -> Option<DropReason> {
         Some(DropReason::CommentForm)
     } else if lower.contains("akismet") || lower.starts_with("learn how your comment data") {
         Some(DropReason::SpamNotice)
-    } else if (words <= 40 || lower.starts_with('©')) && phrase(&lower, COPYRIGHT) {
+    } else if is_copyright(&lower, words) {
         Some(DropReason::Copyright)
     } else if words <= 150 && lower.contains("cookie") && phrase(&lower, COOKIE) {
         Some(DropReason::Cookie)
@@ -349,6 +349,18 @@ fn repeats_itself(lower: &str) -> bool {
     !before.ends_with(['.', '!', '?', '…'])
 }
 
+/// A copyright or legal footer line: one that opens with "©" or "Copyright" or reserves the
+/// rights, or a short one that names them ("Terms of Use | Privacy Policy"). A sentence of the
+/// article that mentions copyright, or holds a "™©" in jest, is none.
+fn is_copyright(lower: &str, words: usize) -> bool {
+    let opens = lower.starts_with('©') || lower.starts_with("copyright");
+    ((opens || lower.contains("all rights reserved")) && (words <= 40 || lower.starts_with('©')))
+        || (words <= COPYRIGHT_WORDS && phrase(lower, COPYRIGHT))
+}
+
+/// Words up to which a line that names copyright or the site's terms is its footer.
+const COPYRIGHT_WORDS: usize = 12;
+
 fn phrase(lower: &str, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| lower.contains(p))
 }
@@ -476,6 +488,32 @@ mod tests {
         assert_eq!(
             classify("She decided to share the money with her brother."),
             None
+        );
+    }
+
+    #[test]
+    fn a_sentence_that_mentions_copyright_is_no_footer() {
+        assert_eq!(
+            classify(
+                "This isn’t supposed to be a manifesto™© we just think it’s pretty cool to share \
+                 what we’ve learned so far."
+            ),
+            None
+        );
+        assert_eq!(
+            classify(
+                "The copyright office ruled on Monday that the photographs were his and not the \
+                 agency's."
+            ),
+            None
+        );
+        assert_eq!(
+            classify("Copyright 2015 The Washington Post Company, and its licensors"),
+            Some(DropReason::Copyright)
+        );
+        assert_eq!(
+            classify("Terms of Use | Privacy Policy"),
+            Some(DropReason::Copyright)
         );
     }
 

@@ -45,7 +45,7 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
         });
         (title, how)
     } else {
-        find_title(&lines, &verdicts, first, &alone(text))
+        find_title(&lines, &verdicts, first, &alone(text), &stop)
     };
     article.title_found = how;
     article.title = title.map(|i| {
@@ -61,6 +61,11 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
             drop_line(&mut article, line, DropReason::RepeatedTitle);
         } else if let Some(name) = byline(line).filter(|_| near && article.byline.is_none()) {
             article.byline = Some(name.to_string());
+            // A line of page details gives the date too.
+            article.date = article
+                .date
+                .take()
+                .or_else(|| line.split(['|', '•']).find_map(|part| date(part.trim())));
         } else if let Some(date) =
             date(line).filter(|_| i + 15 >= first && i <= first + 4 && article.date.is_none())
         {
@@ -80,10 +85,40 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
             body.push(line);
         }
     }
+    if let Some(k) = article
+        .byline
+        .as_deref()
+        .and_then(|name| author_box(&body, name))
+    {
+        for line in body.split_off(k) {
+            drop_line(&mut article, line, DropReason::AuthorBio);
+        }
+    }
     build_body(&mut article, &body);
     attribution::attribute(&mut article);
     article
 }
+
+/// Where the author's box starts at the article's end: a short line that names the byline's
+/// author again ("Martin Untersinger (avec …)", "Jane Doe is a reporter …") among the body's last
+/// [`AUTHOR_BOX_LINES`] lines, none of them long; the article's own paragraphs come before it.
+fn author_box(body: &[&str], name: &str) -> Option<usize> {
+    let from = body.len().saturating_sub(AUTHOR_BOX_LINES).max(1);
+    let k = (from..body.len()).find(|&k| {
+        body[k].starts_with(name) && word_count(body[k]) <= word_count(name) + AUTHOR_LINE_WORDS
+    })?;
+    body[k..]
+        .iter()
+        .all(|l| l.chars().count() < AUTHOR_BOX_CHARS)
+        .then_some(k)
+}
+
+/// How many of the body's last lines an author box may take.
+const AUTHOR_BOX_LINES: usize = 3;
+/// Words beyond the author's name in the line that opens the box.
+const AUTHOR_LINE_WORDS: usize = 8;
+/// A line of the author box is shorter than this (in characters): a name, a role, links.
+const AUTHOR_BOX_CHARS: usize = 200;
 
 /// Keep (`None`) or drop (`Some(reason)`) each line. Text that looks like a whole web page (many
 /// short lines that are not sentences: menus) goes through the boilerplate classifier; other
@@ -153,6 +188,7 @@ fn find_title(
     verdicts: &[Option<DropReason>],
     first: usize,
     alone: &std::collections::HashSet<String>,
+    stop: &StopWords,
 ) -> (Option<usize>, Option<String>) {
     // Only a trail names the headline: a line such as "Help / Suggestions" is no trail.
     let hint = lines
@@ -173,12 +209,15 @@ fn find_title(
         *printed.entry(line.as_str()).or_default() += 1;
     }
     let affixed = affixed_titles(lines);
-    // Short lines kept at the top (a blog's name, a menu entry) may come before the headline: it
-    // is looked for up to a few lines into the article while every line before it is short.
+    let topic = Topic::of(lines, verdicts, first, stop);
+    // Short lines kept at the top (a blog's name, a menu entry, the next story's title) may come
+    // before the headline: it is looked for up to a few lines into the article while every line
+    // before it is short or title-like.
     let after = (first + 1..lines.len().min(first + 4))
         .take_while(|&i| {
             let above = &lines[i - 1];
-            above.chars().count() < 70 && !above.ends_with(['.', '!', '?', '"', '”'])
+            (above.chars().count() < 70 || is_heading_like(above))
+                && !above.ends_with(['.', '!', '?', '"', '”'])
         })
         .last()
         .unwrap_or(first);
@@ -201,11 +240,22 @@ fn find_title(
                 && !looks_like_page_furniture(line)
                 && !is_page_control(line)
                 && !leads_into_quotation(line, lines.get(i + 1).map(String::as_str).as_ref())
-                && (i <= first || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
+                && (i <= first
+                    || leads_in(lines.get(i + 1))
+                    || lines.get(i + 1).is_some_and(|n| !is_heading_like(n)))
         })
         .map(|i| {
             let line = lines[i].as_str();
-            let score = title_score(line, first.abs_diff(i), printed[line], alone.contains(line))
+            let shared = topic.share(line);
+            // A line the page prints again is its own title only if it speaks of the article:
+            // the other stories a page promotes are printed again too.
+            let printed = if shared.is_some_and(|s| s < REPEATED_TOPIC) {
+                1
+            } else {
+                printed[line]
+            };
+            let score = title_score(line, first.abs_diff(i), printed, alone.contains(line))
+                + shared.map_or(0, topic_score)
                 + if leads_in(lines.get(i + 1)) { 6 } else { 0 }
                 + if affixed.contains(line) { AFFIXED } else { 0 }
                 - if in_list_of_titles(lines, i) {
@@ -239,6 +289,12 @@ fn find_title(
     if in_list_of_titles(lines, i) {
         how.push_str(", in a list of titles");
     }
+    if let Some(share) = topic.share(line) {
+        how.push_str(&format!(
+            ", {:.0} % of its words the article's",
+            100.0 * share
+        ));
+    }
     how.push_str(&format!("; score {score}"));
     if let Some(&(other, j)) = scored.get(1) {
         how.push_str(&format!(" over “{}” ({other})", lines[j]));
@@ -256,6 +312,63 @@ fn alone(text: &str) -> std::collections::HashSet<String> {
         .map(|i| raw[i].split_whitespace().collect::<Vec<_>>().join(" "))
         .collect()
 }
+
+/// The article's vocabulary: the content words of the lines kept as its body, by their first
+/// letters without a plural's "s" (so that "rules", "ruled" and "rule" meet). A headline speaks
+/// of what the article speaks of; a menu, a prompt or another story's title mostly does not.
+struct Topic<'a> {
+    words: std::collections::HashSet<String>,
+    stop: &'a StopWords,
+}
+
+impl<'a> Topic<'a> {
+    fn of(
+        lines: &[String],
+        verdicts: &[Option<DropReason>],
+        first: usize,
+        stop: &'a StopWords,
+    ) -> Topic<'a> {
+        let mut words = std::collections::HashSet::new();
+        let body =
+            (first..lines.len()).filter(|&i| verdicts[i].is_none() && !is_heading_like(&lines[i]));
+        for i in body.take(TOPIC_LINES) {
+            words.extend(Self::content_words(&lines[i], stop));
+        }
+        Topic { words, stop }
+    }
+
+    fn content_words(line: &str, stop: &StopWords) -> Vec<String> {
+        line.split(|c: char| !c.is_alphanumeric())
+            .map(str::to_lowercase)
+            .filter(|w| w.chars().count() >= 3 && !stop.contains(w))
+            .map(|w| w.trim_end_matches('s').chars().take(STEM).collect())
+            .collect()
+    }
+
+    /// The share of a line's content words that the article uses, if it has enough to tell.
+    fn share(&self, line: &str) -> Option<f64> {
+        let words = Self::content_words(line, self.stop);
+        (words.len() >= 2).then(|| {
+            words.iter().filter(|w| self.words.contains(*w)).count() as f64 / words.len() as f64
+        })
+    }
+}
+
+/// What a candidate's share of the article's words adds to its score: up to [`TOPIC`].
+fn topic_score(share: f64) -> isize {
+    (TOPIC * share).round() as isize
+}
+
+/// The share of the article's words under which a line printed again is not taken for the
+/// page's own title.
+const REPEATED_TOPIC: f64 = 0.34;
+
+/// The article's first lines whose words make its vocabulary.
+const TOPIC_LINES: usize = 12;
+/// Letters a word is compared by.
+const STEM: usize = 5;
+/// What a candidate whose every content word is the article's adds to its score.
+const TOPIC: f64 = 16.0;
 
 /// How far before the article's first line the headline is looked for.
 const TITLE_WINDOW: usize = 60;
@@ -375,7 +488,16 @@ fn in_list_of_titles(lines: &[String], i: usize) -> bool {
         j.and_then(|j| lines.get(j))
             .is_some_and(|l| is_title_shaped(l))
     };
-    shaped(i.checked_sub(1)) && shaped(Some(i + 1))
+    let credited = |j: Option<usize>| {
+        j.and_then(|j| lines.get(j))
+            .is_some_and(|l| byline(l).is_some() || date(l).is_some())
+    };
+    // Titles each with its byline or date: "Readability Is a Myth", "By Noah Berlatsky", "The
+    // Imitation Game", "By Emma Green", …
+    let in_credited_list = credited(i.checked_sub(1))
+        && credited(Some(i + 1))
+        && (shaped(i.checked_sub(2)) || shaped(Some(i + 2)));
+    (shaped(i.checked_sub(1)) && shaped(Some(i + 1))) || in_credited_list
 }
 
 /// A control of the page rather than a title: share and follow buttons, counters, prompts.
@@ -483,13 +605,35 @@ fn is_heading_like(line: &str) -> bool {
             .is_some_and(|c| c.is_uppercase() || c.is_numeric())
 }
 
-/// "By Jane Doe" (or "by Jane Doe, Senior Writer", "By Jane Doe @jdoe May 1, 2016"): the
-/// name(s), if `line` is a byline.
+/// "By Jane Doe" (or "by Jane Doe, Senior Writer", "By Jane Doe @jdoe May 1, 2016", "Par
+/// Martin Untersinger"): the name(s), if `line` is a byline; also the byline of a line of page
+/// details ("Le Monde | 04.05.2015 à 13h36 | Par Martin Untersinger").
 pub(super) fn byline(line: &str) -> Option<&str> {
-    let rest = line
-        .strip_prefix("By ")
-        .or_else(|| line.strip_prefix("BY "))
-        .or_else(|| line.strip_prefix("by "))?;
+    by_name(line).or_else(|| details_byline(line))
+}
+
+/// The word that opens a byline in the languages espeak-ng reads most ("By", French "Par",
+/// German "Von", Spanish and Portuguese "Por", Dutch "Door"), as written at a line's start.
+const BY: [&str; 12] = [
+    "By ", "BY ", "by ", "Par ", "PAR ", "par ", "Von ", "VON ", "Por ", "POR ", "Door ", "DOOR ",
+];
+
+/// A line of page details: parts between " | " or " • ", one of them a byline and the others
+/// dates, times or a short name (the site's, the section's): the byline's name.
+fn details_byline(line: &str) -> Option<&str> {
+    let parts: Vec<&str> = line.split(['|', '•']).map(str::trim).collect();
+    if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    let name = parts.iter().find_map(|p| by_name(p))?;
+    let details = parts
+        .iter()
+        .all(|p| by_name(p).is_some() || date(p).is_some() || word_count(p) <= 3);
+    details.then_some(name)
+}
+
+fn by_name(line: &str) -> Option<&str> {
+    let rest = BY.iter().find_map(|by| line.strip_prefix(by))?;
     let end = rest
         .find([',', '@', '|', '•', '(', '\n'])
         .or_else(|| rest.find(" - "))
@@ -517,16 +661,16 @@ pub(super) fn byline(line: &str) -> Option<&str> {
 /// rest of a date line.
 static TIME_WORDS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
-        r"(?i)\b(\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|at|by|updated|posted|published|on)\b",
+        r"(?i)\b(\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\d{1,2}h\d{2}|at|by|updated|posted|published|on)\b",
     )
     .expect("the time pattern is valid")
 });
 
-/// A date: "April 21, 2015", "27 July 2017", "2016-02-01".
+/// A date: "April 21, 2015", "27 July 2017", "2016-02-01", "04.05.2015", "5/4/2015".
 static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     let month = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
     regex::Regex::new(&format!(
-        r"\b(?:{month}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {month}\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
+        r"\b(?:{month}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {month}\.? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})\b"
     ))
     .expect("the date pattern is valid")
 });
@@ -919,6 +1063,54 @@ mod tests {
     }
 
     #[test]
+    fn a_line_of_page_details_gives_the_byline_and_the_date() {
+        let line = "Le Monde | 04.05.2015 à 13h36 • Mis à jour le 05.05.2015 à 20h13 | Par Martin \
+                    Untersinger (avec Damien Leloup et Morgane Tual)";
+        assert_eq!(byline(line), Some("Martin Untersinger"));
+        assert_eq!(byline("Von Jana Müller"), Some("Jana Müller"));
+        assert_eq!(byline("Par for the course | Golf"), None);
+        assert_eq!(byline("News | Sport | Weather"), None);
+        let a = parse_text(&format!(
+            "Le titre de l'article\n\n{line}\n\nLes députés ont adopté le projet de loi mardi.\n"
+        ));
+        assert_eq!(a.byline.as_deref(), Some("Martin Untersinger"));
+        assert_eq!(a.date.as_deref(), Some("04.05.2015"));
+        assert_eq!(a.paragraph_count(), 1);
+    }
+
+    #[test]
+    fn the_author_named_again_at_the_end_opens_the_author_box() {
+        let prose = |n: usize| {
+            format!(
+                "Paragraph {n} of the article goes on about the vote, and it explains what the \
+                 deputies decided when the bill came before the assembly."
+            )
+        };
+        let mut page = vec![
+            "A Title For The Story".to_string(),
+            "By Jane Doe".to_string(),
+        ];
+        page.extend((0..3).map(prose));
+        page.push("Jane Doe (with John Roe)".into());
+        page.push("Reporter at the Gazette. Follow her on Twitter".into());
+        let a = parse_text(&page.join("\n\n"));
+        assert_eq!(a.byline.as_deref(), Some("Jane Doe"));
+        assert_eq!(a.paragraph_count(), 3);
+        let bio: Vec<&str> = a
+            .dropped
+            .iter()
+            .filter(|d| d.reason == DropReason::AuthorBio)
+            .map(|d| d.text.as_str())
+            .collect();
+        assert_eq!(bio.len(), 2, "{:?}", a.dropped);
+        // The author's name opening a paragraph of the article is the article's.
+        assert_eq!(
+            author_box(&["Jane Doe wrote this.", "More."], "Jane Doe"),
+            None
+        );
+    }
+
+    #[test]
     fn a_dated_by_line_is_the_date_not_the_byline() {
         let line = "By April 28, 2019 at 6:01 am Updated April 29, 2019 at 3:33 pm";
         assert_eq!(byline(line), None);
@@ -986,6 +1178,85 @@ mod tests {
         assert!(!is_title_shaped(
             "Whale expert Hori Parata. Photograph: Adrian Malloch"
         ));
+    }
+
+    #[test]
+    fn the_headline_speaks_of_what_the_article_speaks_of() {
+        // Two stories' titles above the article: the one whose words the article uses wins,
+        // though the other is longer and nearer.
+        let a = parse_text(
+            "Home\nNews\nSport\nWeather\nBusiness\nCulture\nTravel\nOpinion\n\n\
+             Amazon and Macmillan make peace over book pricing\n\n\
+             Keith Kelly\n\nCondé Nast hosts scaled down year-end party at MoMA\n\n\
+             Amazon and the publisher Macmillan have signed a new agreement on the pricing of \
+             books, ending months of talks between the two companies over ebook prices.\n\n\
+             The deal gives Macmillan control over the price of its books on Amazon, said a \
+             person who was briefed on the terms, and Amazon keeps its discounts on them.\n",
+        );
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Amazon and Macmillan make peace over book pricing")
+        );
+        let how = a.title_found.unwrap_or_default();
+        assert!(how.contains("% of its words the article's"), "{how}");
+        let topic = Topic {
+            words: Topic::content_words("The publisher priced its books", &StopWords::English)
+                .into_iter()
+                .collect(),
+            stop: &StopWords::English,
+        };
+        assert_eq!(topic.share("Book prices"), Some(1.0));
+        assert_eq!(topic.share("Weather"), None);
+    }
+
+    #[test]
+    fn the_headline_may_follow_the_next_storys_link_and_precede_its_byline() {
+        let mut page: Vec<String> = [
+            "Home",
+            "Fashion",
+            "Beauty",
+            "Celebrity",
+            "Love",
+            "Health",
+            "Shop",
+            "Video",
+        ]
+        .map(String::from)
+        .to_vec();
+        page.extend(
+            [
+                "The Comfortable and Chic Evening Wear Trend Hot Off the Spring 2015 Runways",
+                "next story",
+                "Found at NYFW: The Best Way to Flatter Your Waist for Spring 2015 and Beyond",
+                "Rihanna Leaves Pants at Home for the Altuzarra Show",
+                "By Sophia Chabbott",
+                "When Rihanna walks into a fashion show, even the editors gasp, and they did on \
+                 Friday at the Altuzarra show, where she came without her pants.",
+                "At Adam Selman, Rihanna wore an elegant white dress with pearls and the shoes \
+                 that she had worn at the other shows of the week.",
+            ]
+            .map(String::from),
+        );
+        let a = parse_text(&page.join("\n\n"));
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Rihanna Leaves Pants at Home for the Altuzarra Show")
+        );
+    }
+
+    #[test]
+    fn titles_each_with_its_byline_are_a_list_of_stories() {
+        let lines: Vec<String> = [
+            "Why Would Anybody Adopt the Euro in 2015?",
+            "By Alana Semuels",
+            "The Imitation Game: A Smart Person's Fantasy",
+            "By Emma Green",
+            "Cracking the Sitcom Code",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert!(in_list_of_titles(&lines, 2));
+        assert!(!in_list_of_titles(&lines, 4));
     }
 
     #[test]
