@@ -333,6 +333,23 @@ impl Renderer {
         })
     }
 
+    /// Where the word times of `script` come from: estimates from phonemes as soon as one of
+    /// the engines that speak it makes them, else its engines' own events.
+    fn word_timing(&self, script: &script::Script) -> engine::WordTiming {
+        use engine::WordTiming;
+        let roles: std::collections::HashSet<Role> =
+            script.utterances.iter().map(|u| u.role).collect();
+        let mut timing = WordTiming::None;
+        for role in roles {
+            match self.sets[0][self.by_role[&role]].info().word_timing {
+                WordTiming::Phonemes => return WordTiming::Phonemes,
+                WordTiming::Engine => timing = WordTiming::Engine,
+                WordTiming::None => {}
+            }
+        }
+        timing
+    }
+
     /// How many utterances it speaks at once.
     pub fn parallel(&self) -> usize {
         self.sets.len()
@@ -464,7 +481,7 @@ impl Renderer {
             .iter()
             .map(|p| (p.file_name.clone(), p.frames.start))
             .collect();
-        let timeline = chapters::timeline(&script, program);
+        let timeline = chapters::timeline(&script, program, self.word_timing(&script));
         let whole = chapters::Whole {
             audio: &audio_files,
             title: script.title.as_deref(),

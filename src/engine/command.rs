@@ -93,7 +93,7 @@ impl Engine for CommandEngine {
         EngineInfo {
             name: self.spec.program().to_string(),
             sample_rate: self.sample_rate,
-            word_events: false,
+            word_timing: super::WordTiming::None,
             markup: Markup::None,
             stateless: true,
             version: self.version.clone(),
