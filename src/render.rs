@@ -308,8 +308,10 @@ impl Renderer {
         // Several sets speak at once only when every engine's speech depends on nothing but
         // text and voice (otherwise the order of the calls would change the sound).
         let stateless = engines.iter().all(|e| e.info().stateless);
+        // An engine that spreads its work over the cores itself gets one set.
+        let parallel = engines.iter().any(|e| e.info().parallel);
         let mut sets = vec![engines];
-        for _ in 1..config.jobs.max(1) * usize::from(stateless) {
+        for _ in 1..config.jobs.max(1) * usize::from(stateless && !parallel) {
             let set = specs
                 .iter()
                 .map(|spec| open_engine(spec, config, &cache, &retries))

@@ -104,12 +104,13 @@ fn same_files(a: &Path, b: &Path) {
 }
 
 #[test]
-fn joe_speaks_byte_identically_with_any_jobs_and_from_the_cache() {
+fn joe_speaks_byte_identically_with_any_jobs_sessions_and_from_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let text = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three-sections.txt");
-    let run = |out: &str, flags: &[&str]| {
+    let run = |out: &str, sessions: &str, flags: &[&str]| {
         let assert = articast()
+            .env("ARTICAST_PIPER_SESSIONS", sessions)
             .args(["render", "-q", "--voice", "joe", "-o"])
             .arg(dir.path().join(out))
             .args(flags)
@@ -119,10 +120,11 @@ fn joe_speaks_byte_identically_with_any_jobs_and_from_the_cache() {
         String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
     };
     let cache_dir = cache.to_str().unwrap();
-    run("one", &["-j", "1", "--no-cache"]);
-    let first = run("two", &["-j", "2", "--cache-dir", cache_dir]);
+    // One session speaks every sentence in turn; two share them out as they come free.
+    run("one", "1", &["-j", "1", "--no-cache"]);
+    let first = run("two", "2", &["-j", "2", "--cache-dir", cache_dir]);
     assert!(!first.contains("from the cache"), "{first}");
-    let again = run("cached", &["-j", "1", "--cache-dir", cache_dir]);
+    let again = run("cached", "2", &["-j", "1", "--cache-dir", cache_dir]);
     assert!(again.contains("from the cache"), "{again}");
     same_files(&dir.path().join("one"), &dir.path().join("two"));
     same_files(&dir.path().join("one"), &dir.path().join("cached"));

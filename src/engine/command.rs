@@ -96,6 +96,7 @@ impl Engine for CommandEngine {
             word_timing: super::WordTiming::None,
             markup: Markup::None,
             stateless: true,
+            parallel: false,
             version: self.version.clone(),
         }
     }

@@ -322,6 +322,7 @@ impl Engine for EspeakEngine {
             markup: Markup::EspeakPhonemes,
             // The library carries synthesis state from one call to the next.
             stateless: false,
+            parallel: false,
             version: self.version.clone(),
         }
     }

@@ -24,6 +24,7 @@ impl Engine for FakeEngine {
             word_timing: super::WordTiming::Engine,
             markup: Markup::None,
             stateless: true,
+            parallel: false,
             version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }

@@ -131,6 +131,11 @@ pub struct EngineInfo {
     /// Whether what it says for a text and voice is always the same, whatever it said before:
     /// its utterances may then be cached and spoken in parallel.
     pub stateless: bool,
+    /// Whether it spreads the work over the cores itself: told of the next utterances
+    /// ([`Engine::prefetch`]), it speaks them at once. The renderer then gives it one engine
+    /// set rather than one per job.
+    #[serde(default)]
+    pub parallel: bool,
     /// Its version (a cached utterance is only reused by the same version).
     pub version: String,
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use ort::environment::Environment;
 use ort::session::Session;
+use ort::session::builder::PrepackedWeights;
 use ort::value::Tensor;
 use sha2::{Digest, Sha256};
 
@@ -52,6 +53,8 @@ pub struct Parallel {
     pub arena: bool,
     /// Whether ONNX Runtime plans each input shape's allocations from the first run of it.
     pub memory_pattern: bool,
+    /// Whether the sessions share one copy of the weights the kernels pre-pack.
+    pub share_prepacked: bool,
 }
 
 impl Parallel {
@@ -76,6 +79,7 @@ impl Parallel {
             threads: read("ARTICAST_PIPER_THREADS").unwrap_or(1),
             arena: flag("ARTICAST_PIPER_ARENA", true),
             memory_pattern: flag("ARTICAST_PIPER_MEMORY_PATTERN", true),
+            share_prepacked: flag("ARTICAST_PIPER_SHARE_PREPACKED", true),
         }
     }
 }
@@ -128,11 +132,18 @@ impl Model {
             }
         }
         let failed = |e: ort::Error| format!("ONNX Runtime cannot load {}: {e}", path.display());
+        let prepacked = PrepackedWeights::new();
         let open = || {
             let seed = Arc::new(NoiseSeed::default());
             let session = noise::domain(&seed)
                 .and_then(|domain| {
-                    Session::builder(env)?
+                    let builder = Session::builder(env)?;
+                    let builder = if parallel.share_prepacked {
+                        builder.with_prepacked_weights(&prepacked)?
+                    } else {
+                        builder
+                    };
+                    builder
                         .with_execution_providers([ort::ep::CPU::default()
                             .with_arena_allocator(parallel.arena)
                             .build()])?
