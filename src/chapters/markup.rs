@@ -169,6 +169,7 @@ pub(crate) mod tests {
             sample_rate: 1000,
             frames: 200,
             estimated: false,
+            word_timing: crate::engine::WordTiming::Engine,
             sections: vec![timed("A <Title>", 0, 100), timed("Second", 100, 200)],
             paragraphs: vec![timed("P1", 30, 80), timed("P2", 120, 150)],
             sentences: vec![

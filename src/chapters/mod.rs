@@ -176,7 +176,7 @@ pub fn sidecar(kind: Sidecar, whole: &Whole, stem: &str, written: &[Sidecar]) ->
         Sidecar::Vtt => captions::vtt(
             &captions::captions(whole.timeline),
             rate,
-            whole.timeline.estimated,
+            whole.timeline.word_timing,
         ),
         Sidecar::Timing => timing::render(whole.timeline, whole.audio),
         Sidecar::Page => page::render(whole, stem, written),

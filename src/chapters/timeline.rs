@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::{Chapter, place};
 use crate::audio::Program;
-use crate::engine::EventKind;
+use crate::engine::{EventKind, WordTiming};
 use crate::script::{MarkKind, Role, Script};
 
 /// A stretch of text and where it is heard.
@@ -143,6 +143,9 @@ pub struct Timeline {
     pub frames: u64,
     /// Whether sentence times are estimated (the engine gave no events).
     pub estimated: bool,
+    /// Where the word times come from: the engines' events, the engines' estimates from
+    /// phonemes, or none (then `estimated`: spread by characters).
+    pub word_timing: WordTiming,
     /// Sections (heading text).
     pub sections: Vec<Timed>,
     /// Body paragraphs (source text).
@@ -191,8 +194,9 @@ fn timed(chapters: &[Chapter], kind: MarkKind) -> Vec<Timed> {
         .collect()
 }
 
-/// Builds the timeline of `script` spoken as `program`.
-pub fn timeline(script: &Script, program: &Program) -> Timeline {
+/// Builds the timeline of `script` spoken as `program`, by engines whose word events are of
+/// `timing`.
+pub fn timeline(script: &Script, program: &Program, timing: WordTiming) -> Timeline {
     let chapters = place(script, program);
     let mut sentences = Vec::new();
     let mut any_events = false;
@@ -250,6 +254,12 @@ pub fn timeline(script: &Script, program: &Program) -> Timeline {
         sample_rate: program.pcm.sample_rate,
         frames: program.pcm.frames(),
         estimated: !any_events && !sentences.is_empty(),
+        word_timing: match (any_events, timing) {
+            (false, _) => WordTiming::None,
+            // Events from engines that say nothing of them are taken as theirs.
+            (true, WordTiming::None) => WordTiming::Engine,
+            (true, timing) => timing,
+        },
         sections: timed(&chapters, MarkKind::Section),
         paragraphs: timed(&chapters, MarkKind::Paragraph),
         sentences,
@@ -325,8 +335,9 @@ mod tests {
             100..900,
             vec![word(110, 0), word(300, 4), word(520, 9), word(700, 15)],
         );
-        let t = timeline(&s, &p);
+        let t = timeline(&s, &p, WordTiming::Engine);
         assert!(!t.estimated);
+        assert_eq!(t.word_timing, WordTiming::Engine);
         let got: Vec<(&str, u64, u64)> = t
             .sentences
             .iter()
@@ -345,8 +356,9 @@ mod tests {
     #[test]
     fn without_events_times_are_spread_by_characters_and_marked_estimated() {
         let s = script(&["Aaaa. Bbbb bbbb."]);
-        let t = timeline(&s, &program(0..1600, vec![]));
+        let t = timeline(&s, &program(0..1600, vec![]), WordTiming::Engine);
         assert!(t.estimated);
+        assert_eq!(t.word_timing, WordTiming::None);
         assert_eq!(t.sentences[1].timed.start_frame, 600);
         assert_eq!(t.sentences[1].timed.end_frame, 1600);
     }
@@ -354,14 +366,18 @@ mod tests {
     #[test]
     fn punctuation_alone_is_not_a_sentence() {
         let s = script(&["Yes. ..."]);
-        let t = timeline(&s, &program(0..100, vec![word(0, 0)]));
+        let t = timeline(&s, &program(0..100, vec![word(0, 0)]), WordTiming::Engine);
         assert_eq!(t.sentences.len(), 1);
     }
 
     #[test]
     fn events_out_of_order_never_move_a_sentence_backwards() {
         let s = script(&["One. Two."]);
-        let t = timeline(&s, &program(100..500, vec![word(400, 0), word(50, 5)]));
+        let t = timeline(
+            &s,
+            &program(100..500, vec![word(400, 0), word(50, 5)]),
+            WordTiming::Engine,
+        );
         let starts: Vec<u64> = t.sentences.iter().map(|s| s.timed.start_frame).collect();
         assert_eq!(starts, vec![400, 400]);
     }

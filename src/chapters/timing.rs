@@ -140,6 +140,7 @@ mod tests {
             sample_rate: 2000,
             frames: 5000,
             estimated: false,
+            word_timing: crate::engine::WordTiming::Engine,
             sections: vec![timed("Title", 0, 5000)],
             paragraphs: vec![timed("One. Two.", 1000, 4000)],
             sentences: vec![Sentence {

@@ -298,6 +298,19 @@ impl Engine for Cached {
     fn begin(&mut self) -> Result<(), EngineError> {
         self.inner.begin()
     }
+
+    /// Passes on the upcoming utterances the store does not hold: only those are worth
+    /// speaking ahead.
+    fn prefetch(&mut self, upcoming: &[(&str, &Voice)]) {
+        let missing: Vec<(&str, &Voice)> = upcoming
+            .iter()
+            .copied()
+            .filter(|(text, voice)| !self.path(text, voice).is_file())
+            .collect();
+        if !missing.is_empty() {
+            self.inner.prefetch(&missing);
+        }
+    }
 }
 
 /// What a store holds (`articast cache stats`), or what an operation removed.
@@ -566,6 +579,36 @@ mod tests {
         assert_eq!(prune(dir.path(), u64::MAX).unwrap(), Usage::default());
         assert_eq!(clear(dir.path()).unwrap().entries, 2);
         assert_eq!(stats(dir.path()).unwrap(), Usage::default());
+    }
+
+    /// The fake engine, noting what it is told to speak ahead.
+    struct Ahead(Arc<Mutex<Vec<String>>>);
+
+    impl Engine for Ahead {
+        fn info(&self) -> EngineInfo {
+            FakeEngine.info()
+        }
+        fn synthesize(&mut self, text: &str, voice: &Voice) -> Result<Speech, EngineError> {
+            FakeEngine.synthesize(text, voice)
+        }
+        fn prefetch(&mut self, upcoming: &[(&str, &Voice)]) {
+            let mut told = self.0.lock().unwrap();
+            told.extend(upcoming.iter().map(|(t, _)| t.to_string()));
+        }
+    }
+
+    #[test]
+    fn only_utterances_the_store_lacks_are_spoken_ahead() {
+        let dir = tempfile::tempdir().unwrap();
+        let told = Arc::new(Mutex::new(Vec::new()));
+        let counter = Arc::new(Counter::default());
+        let mut cached = Cached::new(Box::new(Ahead(Arc::clone(&told))), dir.path(), counter);
+        let voice = Voice::default();
+        cached.synthesize("Kept.", &voice).unwrap();
+        cached.prefetch(&[("Kept.", &voice), ("New.", &voice), ("Also new.", &voice)]);
+        assert_eq!(*told.lock().unwrap(), vec!["New.", "Also new."]);
+        cached.prefetch(&[("Kept.", &voice)]);
+        assert_eq!(told.lock().unwrap().len(), 2, "nothing to speak ahead");
     }
 
     #[test]

@@ -93,9 +93,10 @@ impl Engine for CommandEngine {
         EngineInfo {
             name: self.spec.program().to_string(),
             sample_rate: self.sample_rate,
-            word_events: false,
+            word_timing: super::WordTiming::None,
             markup: Markup::None,
             stateless: true,
+            parallel: false,
             version: self.version.clone(),
         }
     }

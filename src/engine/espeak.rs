@@ -154,7 +154,7 @@ pub struct EspeakEngine {
 }
 
 /// The library's version (`1.51`), as it reports it.
-fn library_version() -> String {
+pub(crate) fn library_version() -> String {
     // SAFETY: plain C call; NULL asks for no data path; the result is a static string or NULL.
     let version = unsafe { espeak_Info(std::ptr::null_mut()) };
     if version.is_null() {
@@ -324,10 +324,11 @@ impl Engine for EspeakEngine {
         EngineInfo {
             name: ENGINE.to_string(),
             sample_rate: self.sample_rate,
-            word_events: true,
+            word_timing: super::WordTiming::Engine,
             markup: Markup::EspeakPhonemes,
             // The library carries synthesis state from one call to the next.
             stateless: false,
+            parallel: false,
             version: self.version.clone(),
         }
     }

@@ -21,9 +21,10 @@ impl Engine for FakeEngine {
         EngineInfo {
             name: "fake".to_string(),
             sample_rate: SAMPLE_RATE,
-            word_events: true,
+            word_timing: super::WordTiming::Engine,
             markup: Markup::None,
             stateless: true,
+            parallel: false,
             version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }

@@ -100,6 +100,21 @@ pub enum Markup {
     EspeakPhonemes,
 }
 
+/// Where an engine's word events come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WordTiming {
+    /// It reports none.
+    #[default]
+    None,
+    /// It reports where each word starts as it speaks (espeak-ng's word events).
+    Engine,
+    /// It estimates them inside each sentence from the sentence's phonemes (Piper: sentence
+    /// starts are exact, each sentence being spoken on its own; each word gets its share of
+    /// the sentence by its number of phonemes).
+    Phonemes,
+}
+
 /// What an engine says about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineInfo {
@@ -108,14 +123,19 @@ pub struct EngineInfo {
     /// Sample rate of everything it produces, in Hz (a command engine's programs may write
     /// other rates; the audio stage converts them).
     pub sample_rate: u32,
-    /// Whether its speech carries word events (captions and the timing map are then exact;
-    /// otherwise word times are estimated).
-    pub word_events: bool,
+    /// Where the word events of its speech come from (captions and the timing map start their
+    /// cues at them; without events articast estimates times from character counts).
+    pub word_timing: WordTiming,
     /// The phoneme markup it reads.
     pub markup: Markup,
     /// Whether what it says for a text and voice is always the same, whatever it said before:
     /// its utterances may then be cached and spoken in parallel.
     pub stateless: bool,
+    /// Whether it spreads the work over the cores itself: told of the next utterances
+    /// ([`Engine::prefetch`]), it speaks them at once. The renderer then gives it one engine
+    /// set rather than one per job.
+    #[serde(default)]
+    pub parallel: bool,
     /// Its version (a cached utterance is only reused by the same version).
     pub version: String,
 }

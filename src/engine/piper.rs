@@ -20,6 +20,8 @@ pub mod find;
 #[cfg(feature = "piper")]
 pub mod model;
 #[cfg(feature = "piper")]
+pub mod noise;
+#[cfg(feature = "piper")]
 pub mod phonemes;
 
 /// The Piper part of a voice profile.

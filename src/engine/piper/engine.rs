@@ -9,7 +9,8 @@ use super::model::{Model, Parallel};
 use super::phonemes::{self, IdMap, MAX_IDS, Sentence};
 use super::{PiperSpec, VoiceConfig, find};
 use crate::engine::{
-    Engine, EngineError, EngineInfo, Event, EventKind, Speech, Voice, espeak_ipa, excerpt,
+    Engine, EngineError, EngineInfo, Event, EventKind, Speech, Voice, WordTiming, espeak_ipa,
+    excerpt,
 };
 
 const ENGINE: &str = "piper";
@@ -25,6 +26,9 @@ struct Loaded {
     config: VoiceConfig,
     ids: IdMap,
     model: Model,
+    /// What its speech depends on besides the profile: the model's and configuration's
+    /// hashes, the noise algorithm, ONNX Runtime's and libespeak-ng's versions.
+    identity: String,
 }
 
 /// The Piper engine of one voice. The model is loaded when the engine opens; engines of the
@@ -58,12 +62,28 @@ impl PiperEngine {
             Some(loaded) => Arc::clone(loaded),
             None => {
                 let config = VoiceConfig::load(&files.config).map_err(unavailable)?;
-                let model = Model::load(&files.model, spec.sha256.as_deref(), Parallel::from_env())
+                let config_bytes = std::fs::read(&files.config).map_err(|e| {
+                    unavailable(format!("cannot read {}: {e}", files.config.display()))
+                })?;
+                let parallel = Parallel::from_env();
+                let model = Model::load(&files.model, spec.sha256.as_deref(), parallel)
                     .map_err(unavailable)?;
+                // The number of intra-op threads changes how ONNX Runtime splits its sums, and
+                // so the last bits of the samples; sessions and memory options do not.
+                let identity = format!(
+                    "model {} config {} threads {} noise {} onnxruntime {} libespeak-ng {}",
+                    &model.digest()[..16],
+                    &blake3::hash(&config_bytes).to_hex()[..16],
+                    parallel.threads,
+                    super::noise::ALGORITHM,
+                    runtime_version(),
+                    crate::engine::espeak::library_version(),
+                );
                 let loaded = Arc::new(Loaded {
                     ids: IdMap(config.phoneme_id_map.clone()),
                     config,
                     model,
+                    identity,
                 });
                 models.insert(key, Arc::clone(&loaded));
                 loaded
@@ -181,16 +201,35 @@ impl Engine for PiperEngine {
             name: ENGINE.to_string(),
             sample_rate: self.loaded.config.sample_rate,
             // Word times are estimated from the phonemes of each sentence.
-            word_events: true,
+            word_timing: WordTiming::Phonemes,
             markup: crate::engine::Markup::None,
-            // The models draw random noise: the same text may come out a little different.
-            stateless: false,
-            version: format!("{} {:?}", self.spec.model, self.spec.sha256),
+            // The models' noise is seeded by each sentence's input (see `noise`), so the
+            // same text and voice always sound the same; a model whose noise articast cannot
+            // seed is neither cached nor spoken in parallel.
+            stateless: self.loaded.model.deterministic(),
+            // Its sessions speak the sentences of the next utterances side by side (measured
+            // faster than engine sets speaking an utterance each: README, "Piper").
+            parallel: true,
+            version: format!(
+                "{} {} speaker {:?} scales {:?} {:?} {:?}",
+                self.spec.model,
+                self.loaded.identity,
+                self.spec.speaker,
+                self.spec.noise_scale,
+                self.spec.length_scale,
+                self.spec.noise_w
+            ),
         }
     }
 
     fn prefetch(&mut self, upcoming: &[(&str, &Voice)]) {
         self.speak_ahead(upcoming);
+    }
+
+    fn begin(&mut self) -> Result<(), EngineError> {
+        // Speech kept for utterances never asked for (the cache answered them) goes.
+        self.kept.clear();
+        Ok(())
     }
 
     fn synthesize(&mut self, text: &str, voice: &Voice) -> Result<Speech, EngineError> {
@@ -218,6 +257,17 @@ impl Engine for PiperEngine {
             .map_err(|reason| synthesis_error(text, reason))?;
         Ok(assemble(&plan, audio))
     }
+}
+
+/// ONNX Runtime's build (`git-branch=rel-1.32.0, git-commit-id=…`): kernels of another build
+/// may round differently.
+fn runtime_version() -> String {
+    ort::info()
+        .trim_start_matches("ORT Build Info: ")
+        .split(", ")
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn synthesis_error(text: &str, reason: String) -> EngineError {

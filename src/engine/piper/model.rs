@@ -5,14 +5,16 @@
 //! finds, once per process.
 
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ort::environment::Environment;
 use ort::session::Session;
+use ort::session::builder::PrepackedWeights;
 use ort::value::Tensor;
 use sha2::{Digest, Sha256};
 
 use super::find;
+use super::noise::{self, NoiseSeed};
 
 /// The process's ONNX Runtime, loaded on first use; the error says how to install it.
 pub fn environment() -> Result<&'static Environment, String> {
@@ -40,13 +42,19 @@ pub fn environment() -> Result<&'static Environment, String> {
 /// (about 300 MB more per session on the joe voice).
 pub const MAX_SESSIONS: usize = 4;
 
-/// How many sessions and how many threads each.
+/// How many sessions, how many threads each, and how ONNX Runtime manages their memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parallel {
     /// Sessions (sentences spoken at once).
     pub sessions: usize,
     /// ONNX Runtime intra-op threads per session.
     pub threads: usize,
+    /// Whether the CPU allocator keeps freed blocks in an arena for reuse.
+    pub arena: bool,
+    /// Whether ONNX Runtime plans each input shape's allocations from the first run of it.
+    pub memory_pattern: bool,
+    /// Whether the sessions share one copy of the weights the kernels pre-pack.
+    pub share_prepacked: bool,
 }
 
 impl Parallel {
@@ -61,17 +69,33 @@ impl Parallel {
                 .and_then(|v| v.trim().parse::<usize>().ok())
                 .filter(|n| (1..=64).contains(n))
         };
+        let flag = |name: &str, default: bool| match std::env::var(name).ok().as_deref() {
+            Some("0" | "off" | "false") => false,
+            Some("1" | "on" | "true") => true,
+            _ => default,
+        };
         Parallel {
             sessions: read("ARTICAST_PIPER_SESSIONS").unwrap_or(cores.min(MAX_SESSIONS)),
             threads: read("ARTICAST_PIPER_THREADS").unwrap_or(1),
+            arena: flag("ARTICAST_PIPER_ARENA", true),
+            memory_pattern: flag("ARTICAST_PIPER_MEMORY_PATTERN", true),
+            share_prepacked: flag("ARTICAST_PIPER_SHARE_PREPACKED", true),
         }
     }
 }
 
+/// One session and the seed its noise kernels read.
+struct Slot {
+    session: Session,
+    seed: Arc<NoiseSeed>,
+}
+
 /// The model's sessions.
 pub struct Model {
-    sessions: Vec<Mutex<Session>>,
+    sessions: Vec<Mutex<Slot>>,
     has_speaker_input: bool,
+    deterministic: bool,
+    digest: String,
 }
 
 impl std::fmt::Debug for Model {
@@ -108,15 +132,30 @@ impl Model {
             }
         }
         let failed = |e: ort::Error| format!("ONNX Runtime cannot load {}: {e}", path.display());
+        let prepacked = PrepackedWeights::new();
         let open = || {
-            Session::builder(env)
-                .and_then(|b| {
-                    b.with_intra_threads(parallel.threads.max(1))
+            let seed = Arc::new(NoiseSeed::default());
+            let session = noise::domain(&seed)
+                .and_then(|domain| {
+                    let builder = Session::builder(env)?;
+                    let builder = if parallel.share_prepacked {
+                        builder.with_prepacked_weights(&prepacked)?
+                    } else {
+                        builder
+                    };
+                    builder
+                        .with_execution_providers([ort::ep::CPU::default()
+                            .with_arena_allocator(parallel.arena)
+                            .build()])?
+                        .with_memory_pattern(parallel.memory_pattern)?
+                        .with_intra_threads(parallel.threads.max(1))?
+                        .with_inter_threads(1)?
+                        .with_operators(domain)
                         .map_err(Into::into)
                 })
-                .and_then(|b| b.with_inter_threads(1).map_err(Into::into))
                 .and_then(|mut b| b.commit_from_memory(&bytes))
-                .map_err(failed)
+                .map_err(failed)?;
+            Ok(Slot { session, seed })
         };
         // The sessions load side by side (each takes about half a second).
         let sessions = std::thread::scope(|scope| {
@@ -129,9 +168,9 @@ impl Model {
                     h.join()
                         .unwrap_or_else(|_| Err("loading a session failed".to_string()))
                 })
-                .collect::<Result<Vec<Session>, String>>()
+                .collect::<Result<Vec<Slot>, String>>()
         })?;
-        let first = &sessions[0];
+        let first = &sessions[0].session;
         for name in ["input", "input_lengths", "scales"] {
             if !first.inputs().iter().any(|i| i.name() == name) {
                 return Err(format!(
@@ -147,10 +186,36 @@ impl Model {
             ));
         }
         let has_speaker_input = first.inputs().iter().any(|i| i.name() == "sid");
-        Ok(Model {
+        let mut model = Model {
             sessions: sessions.into_iter().map(Mutex::new).collect(),
             has_speaker_input,
-        })
+            deterministic: false,
+            digest: blake3::hash(&bytes).to_hex().to_string(),
+        };
+        model.deterministic = model.probe()?;
+        Ok(model)
+    }
+
+    /// Whether the same ids give the same samples twice on one session (a session draws on
+    /// from where its last run left off, so noise left to the runtime would differ): true when
+    /// the model's noise is all drawn by articast's seeded kernel, or it has none.
+    fn probe(&self) -> Result<bool, String> {
+        // "^ _ a _ b _ $" in most voices' maps; any ids below the map's size will do.
+        let ids = [1, 0, 14, 0, 15, 0, 16, 0, 2];
+        let scales = [0.667, 1.0, 0.8];
+        let first = self.infer(0, &ids, scales, None)?;
+        let second = self.infer(0, &ids, scales, None)?;
+        Ok(first == second)
+    }
+
+    /// The BLAKE3 hash of the model file, in hex.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// Whether its speech depends on its input alone (see [`noise`]).
+    pub fn deterministic(&self) -> bool {
+        self.deterministic
     }
 
     /// How many sentences it can speak at once.
@@ -158,7 +223,9 @@ impl Model {
         self.sessions.len()
     }
 
-    /// Speaks one id sequence on session `slot`: float samples as the model gives them.
+    /// Speaks one id sequence on a free session, trying session `slot` first and waiting for it
+    /// when all are busy (engines of several engine sets share the model): float samples as the
+    /// model gives them. Which session speaks changes nothing: the noise is seeded by the input.
     pub fn infer(
         &self,
         slot: usize,
@@ -166,9 +233,19 @@ impl Model {
         scales: [f32; 3],
         speaker: Option<i64>,
     ) -> Result<Vec<f32>, String> {
-        let mut session = self.sessions[slot % self.sessions.len()]
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let n = self.sessions.len();
+        let free = (0..n).find_map(|k| match self.sessions[(slot + k) % n].try_lock() {
+            Ok(guard) => Some(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        });
+        let mut slot = match free {
+            Some(guard) => guard,
+            None => self.sessions[slot % n]
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        };
+        slot.seed.set(noise::seed_for(ids, scales, speaker));
         let fail = |e: ort::Error| format!("ONNX Runtime: {e}");
         let len = ids.len();
         let mut inputs = ort::inputs![
@@ -180,7 +257,7 @@ impl Model {
             let sid = Tensor::from_array(([1usize], vec![speaker.unwrap_or(0)])).map_err(fail)?;
             inputs.push(("sid".into(), sid.into()));
         }
-        let outputs = session.run(inputs).map_err(fail)?;
+        let outputs = slot.session.run(inputs).map_err(fail)?;
         let output = outputs.values().next().ok_or("the model gave no output")?;
         let (_, audio) = output.try_extract_tensor::<f32>().map_err(fail)?;
         Ok(audio.to_vec())
