@@ -9,8 +9,8 @@
 //!    utterance and engine event landed, in frames of the final audio ([`Program::placed`]: the
 //!    one source of positions for markers and sidecars), and measures each voice role.
 //! 2. [`master`] computes one gain per role that matches every voice to the narrator, then one
-//!    gain for the whole program that brings it to the loudness target once limited (measured
-//!    over the spool with the ebur128 crate, through the limiter where it will act).
+//!    gain for the whole program that brings it to the loudness target once limited (from the
+//!    loudness timeline gathered during assembly; no pass over the spool).
 //! 3. It then streams the spool once more into each part's [`AudioWriter`] (a [`wav::WavWriter`],
 //!    and the encoders of [`format`]: MP3, M4B, Opus): role gains, the program gain, a true-peak
 //!    [`limiter`], the output format; and measures the finished audio, whose figures go into the
