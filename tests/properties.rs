@@ -23,14 +23,53 @@ fn sentence() -> impl Strategy<Value = String> {
         "before", "because", "which", "while", "when", "an",
     ]);
     let content = prop::sample::select(vec![
-        "soldiers", "river", "village", "winter", "report", "found", "crossed", "quietly",
-        "morning", "officials", "said", "bridge", "trucks", "border", "letters", "doctors",
-        "harvest", "station", "captain", "shelter", "evening", "market", "returned", "waited",
-        "carried", "mountains", "orders", "families", "engineers", "school", "roads", "spring",
-        "signals", "forest", "wrote", "counted", "refugees", "lanterns", "island", "valley",
+        "soldiers",
+        "river",
+        "village",
+        "winter",
+        "report",
+        "found",
+        "crossed",
+        "quietly",
+        "morning",
+        "officials",
+        "said",
+        "bridge",
+        "trucks",
+        "border",
+        "letters",
+        "doctors",
+        "harvest",
+        "station",
+        "captain",
+        "shelter",
+        "evening",
+        "market",
+        "returned",
+        "waited",
+        "carried",
+        "mountains",
+        "orders",
+        "families",
+        "engineers",
+        "school",
+        "roads",
+        "spring",
+        "signals",
+        "forest",
+        "wrote",
+        "counted",
+        "refugees",
+        "lanterns",
+        "island",
+        "valley",
     ]);
     prop::collection::vec((function, content), 4..10).prop_map(|pairs| {
-        let mut s = pairs.iter().map(|(f, c)| format!("{f} {c}")).collect::<Vec<_>>().join(" ");
+        let mut s = pairs
+            .iter()
+            .map(|(f, c)| format!("{f} {c}"))
+            .collect::<Vec<_>>()
+            .join(" ");
         if let Some(first) = s.get(..1) {
             s = first.to_uppercase() + &s[1..];
         }

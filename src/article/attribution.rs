@@ -183,24 +183,25 @@ fn untagged(
     names: &Names,
 ) -> Option<(String, Attribution)> {
     let n = history.len();
-    if turn.opens_with_quote && n >= 2 {
-        if let (Some(a), Some(b)) = (&history[n - 2], &history[n - 1]) {
-            let addressed = turn
-                .quotations
-                .iter()
-                .any(|&q| names.mentions(&article.quotations[q].text).contains(a));
-            if a != b && names.is_named(a) && names.is_named(b) && !addressed {
-                return Some((a.clone(), Attribution::Alternation));
-            }
+    if turn.opens_with_quote
+        && n >= 2
+        && let (Some(a), Some(b)) = (&history[n - 2], &history[n - 1])
+    {
+        let addressed = turn
+            .quotations
+            .iter()
+            .any(|&q| names.mentions(&article.quotations[q].text).contains(a));
+        if a != b && names.is_named(a) && names.is_named(b) && !addressed {
+            return Some((a.clone(), Attribution::Alternation));
         }
     }
     if dialogue {
         return None;
     }
-    if turn.all_quoted {
-        if let Some(Some(previous)) = history.last() {
-            return Some((previous.clone(), Attribution::Continuation));
-        }
+    if turn.all_quoted
+        && let Some(Some(previous)) = history.last()
+    {
+        return Some((previous.clone(), Attribution::Continuation));
     }
     let known = article
         .quotations

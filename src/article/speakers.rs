@@ -308,10 +308,10 @@ pub fn before(narration: &str) -> Option<Who> {
     let (verb, len) = (0..words.len())
         .rev()
         .find_map(|i| verb_at(words, i).map(|n| (i, n)))?;
-    if verb + len < words.len() {
-        if let Some(who) = noun_phrase(&words[verb + len..]) {
-            return Some(who);
-        }
+    if verb + len < words.len()
+        && let Some(who) = noun_phrase(&words[verb + len..])
+    {
+        return Some(who);
     }
     let from = words[..verb]
         .iter()
@@ -482,10 +482,10 @@ fn subject(words: &[&str]) -> Option<Who> {
     if words.is_empty() || words.len() > 8 {
         return None;
     }
-    if words.len() == 1 {
-        if let Some(p) = pronoun(words[0]) {
-            return Some(Who::Pronoun(p));
-        }
+    if words.len() == 1
+        && let Some(p) = pronoun(words[0])
+    {
+        return Some(Who::Pronoun(p));
     }
     if let Some(i) = words
         .iter()

@@ -77,11 +77,11 @@ pub fn split(text: &str) -> Vec<std::ops::Range<usize>> {
     }
     let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
     for clause in clauses {
-        if let Some(last) = runs.last_mut() {
-            if fits(&(last.start..clause.end)) {
-                last.end = clause.end;
-                continue;
-            }
+        if let Some(last) = runs.last_mut()
+            && fits(&(last.start..clause.end))
+        {
+            last.end = clause.end;
+            continue;
         }
         if fits(&clause) {
             runs.push(clause);
