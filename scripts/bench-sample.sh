@@ -43,7 +43,7 @@ done
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 espeak_s=$(median "$work/espeak.times")
 render_s=$(median "$work/render.times")
-"$bin" render -q --no-cache --timings -o "$work/out" "$sample" 2>"$work/timings.log" || true
+"$bin" render -q --force --no-cache --timings -o "$work/out" "$sample" 2>"$work/timings.log" || true
 
 echo "sample article: $(wc -w <"$work/cleaned.txt") words cleaned; $runs interleaved runs each"
 echo "bare espeak-ng: median ${espeak_s} s ($(paste -sd' ' "$work/espeak.times"))"

@@ -271,57 +271,72 @@ impl Renderer {
         let mut specs: Vec<EngineSpec> = Vec::new();
         let mut engines: Vec<Box<dyn Engine>> = Vec::new();
         let mut by_role = HashMap::new();
-        let mut phoneme_roles = Vec::new();
-        let mut checked = Vec::new();
         let cache = Arc::new(engine::cache::Counter::default());
         let retries = Arc::new(Retries::default());
-        for (role, voice) in config.voices.roles() {
-            let failed = |source| SetupError::Engine {
-                role: role_name(role),
-                source,
-            };
+        let roles = config.voices.roles();
+        for (role, voice) in &roles {
             let at = match specs.iter().position(|s| *s == voice.engine) {
                 Some(at) => at,
                 None => {
-                    engines.push(
-                        open_engine(&voice.engine, config, &cache, &retries).map_err(failed)?,
-                    );
+                    let engine =
+                        open_engine(&voice.engine, config, &cache, &retries).map_err(|source| {
+                            SetupError::Engine {
+                                role: role_name(*role),
+                                source,
+                            }
+                        })?;
+                    engines.push(engine);
                     specs.push(voice.engine.clone());
                     engines.len() - 1
                 }
             };
-            // Each engine checks each distinct voice once (a command voice speaks a probe).
-            if !checked.contains(&(at, &voice.voice)) {
-                engines[at].check_voice(&voice.voice).map_err(failed)?;
-                checked.push((at, &voice.voice));
-            }
-            if engines[at].info().markup == Markup::EspeakPhonemes {
-                phoneme_roles.push(role);
-            }
-            by_role.insert(role, at);
+            by_role.insert(*role, at);
         }
-        let narrator = engines[by_role[&Role::Narrator]].info();
-        let script = ScriptOptions {
-            phoneme_roles,
-            ..config.script.clone()
-        };
         // Several sets speak at once only when every engine's speech depends on nothing but
         // text and voice (otherwise the order of the calls would change the sound).
         let stateless = engines.iter().all(|e| e.info().stateless);
         // An engine that spreads its work over the cores itself gets one set.
         let parallel = engines.iter().any(|e| e.info().parallel);
+        let more = (config.jobs.max(1) * usize::from(stateless && !parallel)).saturating_sub(1);
+        // The other sets start (a worker process each) while the first checks the voices.
+        let (checked, more_sets) = std::thread::scope(|scope| {
+            let opening: Vec<_> = (0..more)
+                .map(|_| {
+                    scope.spawn(|| {
+                        specs
+                            .iter()
+                            .map(|spec| open_engine(spec, config, &cache, &retries))
+                            .collect::<Result<Vec<_>, _>>()
+                    })
+                })
+                .collect();
+            let checked = check_voices(&roles, &by_role, &mut engines);
+            let sets: Vec<_> = opening
+                .into_iter()
+                .map(|thread| {
+                    thread.join().unwrap_or_else(|_| {
+                        Err(EngineError::Unavailable {
+                            engine: "articast".to_string(),
+                            reason: "opening an engine panicked".to_string(),
+                        })
+                    })
+                })
+                .collect();
+            (checked, sets)
+        });
+        let phoneme_roles = checked?;
         let mut sets = vec![engines];
-        for _ in 1..config.jobs.max(1) * usize::from(stateless && !parallel) {
-            let set = specs
-                .iter()
-                .map(|spec| open_engine(spec, config, &cache, &retries))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|source| SetupError::Engine {
-                    role: role_name(Role::Narrator),
-                    source,
-                })?;
-            sets.push(set);
+        for set in more_sets {
+            sets.push(set.map_err(|source| SetupError::Engine {
+                role: role_name(Role::Narrator),
+                source,
+            })?);
         }
+        let narrator = sets[0][by_role[&Role::Narrator]].info();
+        let script = ScriptOptions {
+            phoneme_roles,
+            ..config.script.clone()
+        };
         Ok(Renderer {
             sample_rate: config.audio.sample_rate.unwrap_or(narrator.sample_rate),
             config: config.clone(),
@@ -474,6 +489,17 @@ impl Renderer {
         let dir = output_dir(&wav_path);
         let mut texts: Vec<(PathBuf, &'static str, String)> = Vec::new();
         let playlist = layout.playlist.then(|| wav_path.with_extension("m3u"));
+        if config.no_clobber {
+            // The names of split parts are known only now: none may exist either.
+            let parts = layout.parts.iter().flat_map(|part| {
+                formats
+                    .iter()
+                    .map(|&format| dir.join(with_extension(&part.file_name, format)))
+            });
+            if let Some(existing) = parts.chain(playlist.clone()).find(|p| p.exists()) {
+                return Err(RenderError::Exists(existing));
+            }
+        }
         if let Some(path) = &playlist {
             let m3u = layout::m3u(&layout.parts, program.pcm.sample_rate);
             texts.push((path.clone(), "playlist", m3u));
@@ -733,6 +759,33 @@ impl Renderer {
         timings.assembly += assembling.elapsed();
         Ok(assembled)
     }
+}
+
+/// Checks each distinct voice of each engine once (a command voice speaks a probe); returns
+/// the roles whose engine reads espeak-ng phoneme markup.
+fn check_voices(
+    roles: &[(Role, &crate::config::VoiceSpec)],
+    by_role: &HashMap<Role, usize>,
+    engines: &mut [Box<dyn Engine>],
+) -> Result<Vec<Role>, SetupError> {
+    let mut checked = Vec::new();
+    let mut phoneme_roles = Vec::new();
+    for (role, voice) in roles {
+        let at = by_role[role];
+        if !checked.contains(&(at, &voice.voice)) {
+            engines[at]
+                .check_voice(&voice.voice)
+                .map_err(|source| SetupError::Engine {
+                    role: role_name(*role),
+                    source,
+                })?;
+            checked.push((at, &voice.voice));
+        }
+        if engines[at].info().markup == Markup::EspeakPhonemes {
+            phoneme_roles.push(*role);
+        }
+    }
+    Ok(phoneme_roles)
 }
 
 /// Opens the engine of `spec`: a failed utterance is tried again (a program killed or stopped

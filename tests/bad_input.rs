@@ -1034,6 +1034,31 @@ fn no_clobber_leaves_an_existing_output_alone() {
     assert_eq!(files_in(&case.out()), outputs("a"));
 }
 
+#[test]
+fn no_clobber_leaves_an_existing_split_part_alone() {
+    // No render wrote it (no record names it): only the layout knows the part's name.
+    let case = Case::new();
+    let text = std::fs::read_to_string(crate::common::sample()).unwrap();
+    let input = case.file("a.txt", &text);
+    std::fs::create_dir_all(case.out()).unwrap();
+    let part = case.out().join("a-part02.wav");
+    std::fs::write(&part, "not articast's").unwrap();
+    let output = case.render(&["--no-clobber", "--max-part-duration", "2m"], &input);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "{}\n",
+            error_line(
+                &input,
+                &format!("{} exists (--no-clobber leaves it alone)", part.display())
+            )
+        )
+    );
+    assert_eq!(std::fs::read(&part).unwrap(), b"not articast's");
+    assert_eq!(files_in(&case.out()), vec!["a-part02.wav".to_string()]);
+}
+
 // ---------------------------------------------------------------- voice profiles
 
 fn refuse_profile(toml: &str, message: &str) {

@@ -167,18 +167,7 @@ impl Limiter {
         } else {
             for step in 0..steps {
                 // `gain_in` with a held gain of 1.
-                self.envelope = 1f64.min(self.envelope + (1.0 - self.envelope) * self.release);
-                if self.envelope > 1.0 - SNAP {
-                    self.envelope = 1.0;
-                }
-                self.ones = if self.envelope == 1.0 { self.ones + 1 } else { 0 };
-                let envelope = self.envelope as f32;
-                let oldest = std::mem::replace(&mut self.window[self.window_at], envelope);
-                self.window_sum += f64::from(envelope) - f64::from(oldest);
-                self.window_at += 1;
-                if self.window_at == self.lookahead {
-                    self.window_at = 0;
-                }
+                self.release_towards(1.0);
                 if step >= first {
                     let gain = (self.window_sum / self.lookahead as f64).min(1.0) as f32;
                     output.push(stream[step - first] * gain);
@@ -258,6 +247,29 @@ impl Limiter {
             .fold(0.0, f32::max)
     }
 
+    /// One step of the envelope: down to the `held` gain at once, else released towards 1;
+    /// into the smoothing window.
+    #[inline]
+    fn release_towards(&mut self, held: f64) {
+        self.envelope = held.min(self.envelope + (1.0 - self.envelope) * self.release);
+        // Within a ten-thousandth of a dB of 1 the release is over.
+        if held == 1.0 && self.envelope > 1.0 - SNAP {
+            self.envelope = 1.0;
+        }
+        self.ones = if self.envelope == 1.0 {
+            self.ones + 1
+        } else {
+            0
+        };
+        let envelope = self.envelope as f32;
+        let oldest = std::mem::replace(&mut self.window[self.window_at], envelope);
+        self.window_sum += f64::from(envelope) - f64::from(oldest);
+        self.window_at += 1;
+        if self.window_at == self.lookahead {
+            self.window_at = 0;
+        }
+    }
+
     /// Takes the gain a sample needs; emits the sample `lookahead - 1` samples back, scaled.
     #[inline]
     fn gain_in(&mut self, need: f32, sample: f32, output: &mut Vec<f32>) {
@@ -275,19 +287,7 @@ impl Limiter {
             self.minima.pop_front();
         }
         let held = f64::from(self.minima.front().map_or(1.0, |&(_, g)| g));
-        self.envelope = held.min(self.envelope + (1.0 - self.envelope) * self.release);
-        // Within a ten-thousandth of a dB of 1 the release is over.
-        if held == 1.0 && self.envelope > 1.0 - SNAP {
-            self.envelope = 1.0;
-        }
-        self.ones = if self.envelope == 1.0 { self.ones + 1 } else { 0 };
-        let envelope = self.envelope as f32;
-        let oldest = std::mem::replace(&mut self.window[self.window_at], envelope);
-        self.window_sum += f64::from(envelope) - f64::from(oldest);
-        self.window_at += 1;
-        if self.window_at == self.lookahead {
-            self.window_at = 0;
-        }
+        self.release_towards(held);
         // The history's centre lags the input by HALF_TAPS, the gain by `lookahead - 1`.
         if index < HALF_TAPS as u64 {
             return;
@@ -299,8 +299,7 @@ impl Limiter {
             output.push(out);
             self.given += 1;
         }
-        if self.loud == 0 && self.ones >= self.lookahead && held == 1.0 && self.minima.len() == 1
-        {
+        if self.loud == 0 && self.ones >= self.lookahead && held == 1.0 && self.minima.len() == 1 {
             // Every value in the window is 1: its sum is exact again.
             self.window_sum = self.lookahead as f64;
             self.resting = true;
@@ -389,7 +388,10 @@ mod tests {
         for i in 1..=3 {
             ring.push_back(i);
         }
-        assert_eq!((ring.len(), ring.front(), ring.back()), (3, Some(&1), Some(&3)));
+        assert_eq!(
+            (ring.len(), ring.front(), ring.back()),
+            (3, Some(&1), Some(&3))
+        );
         assert_eq!(ring.pop_front(), Some(1));
         ring.push_back(4);
         ring.push_back(5);

@@ -220,15 +220,24 @@ impl<W: Write + Seek> WavWriter<W> {
         self.buffer.clear();
         self.buffer.resize(samples.len() * channels * width, 0);
         let frames = self.buffer.chunks_exact_mut(channels * width);
-        if width == 3 {
+        if width == 2 && channels == 1 {
+            // The common case, with the frame's size known to the compiler.
+            for (frame, &s) in self.buffer.chunks_exact_mut(2).zip(samples) {
+                frame.copy_from_slice(&(quantize(s, 32_768.0) as i16).to_le_bytes());
+            }
+        } else if width == 3 {
             for (frame, &s) in frames.zip(samples) {
                 let bytes = quantize(s, 8_388_608.0).to_le_bytes();
-                frame.chunks_exact_mut(3).for_each(|c| c.copy_from_slice(&bytes[..3]));
+                frame
+                    .chunks_exact_mut(3)
+                    .for_each(|c| c.copy_from_slice(&bytes[..3]));
             }
         } else {
             for (frame, &s) in frames.zip(samples) {
                 let bytes = (quantize(s, 32_768.0) as i16).to_le_bytes();
-                frame.chunks_exact_mut(2).for_each(|c| c.copy_from_slice(&bytes));
+                frame
+                    .chunks_exact_mut(2)
+                    .for_each(|c| c.copy_from_slice(&bytes));
             }
         }
         self.out.write_all(&self.buffer)?;

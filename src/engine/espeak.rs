@@ -366,6 +366,12 @@ impl Engine for EspeakEngine {
         let c_text = CString::new(text.replace('\0', " "))
             .map_err(|_| failed("text contains a NUL byte".to_string()))?;
         let mut collector = Collector::default();
+        // Room for the speech at a slow rate (some 1,600 samples a character at 175 words a
+        // minute): it grows in place instead of being copied as it doubles. Only what is
+        // written is ever touched.
+        collector
+            .samples
+            .reserve(text.len().saturating_mul(2_400).min(1 << 26));
         // SAFETY: `c_text` and `collector` outlive the call; in synchronous mode the callback
         // runs on this thread before `espeak_Synth` returns, and the mutex keeps other threads out.
         let status = unsafe {

@@ -194,8 +194,15 @@ impl Speech {
         };
         serde_json::to_writer(&mut *out, &header).map_err(std::io::Error::other)?;
         out.write_all(b"\n")?;
-        let bytes: Vec<u8> = self.samples.iter().flat_map(|s| s.to_le_bytes()).collect();
-        out.write_all(&bytes)
+        // Through a small buffer: no copy of the whole speech is made.
+        let mut bytes = [0u8; 2 * SAMPLES_AT_ONCE];
+        for chunk in self.samples.chunks(SAMPLES_AT_ONCE) {
+            for (pair, s) in bytes.chunks_exact_mut(2).zip(chunk) {
+                pair.copy_from_slice(&s.to_le_bytes());
+            }
+            out.write_all(&bytes[..2 * chunk.len()])?;
+        }
+        Ok(())
     }
 
     /// Reads what [`Speech::write_to`] wrote; fails on anything short or malformed.
@@ -204,12 +211,21 @@ impl Speech {
         input.read_line(&mut line)?;
         let header: SpeechHeader = serde_json::from_str(&line)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        let mut bytes = vec![0u8; header.samples.saturating_mul(2)];
-        input.read_exact(&mut bytes)?;
-        let samples = bytes
-            .chunks_exact(2)
-            .map(|b| i16::from_le_bytes([b[0], b[1]]))
-            .collect();
+        // Through a small buffer into the samples: memory for the speech once, not twice. The
+        // count is not trusted for more than the buffer until that many bytes have come.
+        let mut samples = Vec::with_capacity(header.samples.min(1 << 20));
+        let mut bytes = [0u8; 2 * SAMPLES_AT_ONCE];
+        let mut left = header.samples;
+        while left > 0 {
+            let n = left.min(SAMPLES_AT_ONCE);
+            input.read_exact(&mut bytes[..2 * n])?;
+            samples.extend(
+                bytes[..2 * n]
+                    .chunks_exact(2)
+                    .map(|b| i16::from_le_bytes([b[0], b[1]])),
+            );
+            left -= n;
+        }
         Ok(Speech {
             sample_rate: header.sample_rate,
             samples,
@@ -217,6 +233,9 @@ impl Speech {
         })
     }
 }
+
+/// Samples converted at a time when speech is written or read.
+const SAMPLES_AT_ONCE: usize = 8192;
 
 #[derive(Serialize, Deserialize)]
 struct SpeechHeader {

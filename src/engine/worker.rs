@@ -75,6 +75,7 @@ impl From<EngineError> for Failure {
 /// Serves the engine `name` on standard input and output until the input closes: each
 /// request is answered by a forked child (see the module's doc).
 pub fn serve(name: &str) -> std::io::Result<()> {
+    widen_pipe(1);
     let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut engine = match open_in_process(name) {
@@ -84,12 +85,14 @@ pub fn serve(name: &str) -> std::io::Result<()> {
     let mut info = engine.info();
     info.stateless = true;
     send(&mut out, &Reply::Info(info), &[])?;
+    // One buffer for every answer: its memory is reused, not asked for again each time.
+    let mut bytes = Vec::new();
     for line in stdin.lines() {
         let line = line?;
         let request: Request = serde_json::from_str(&line).map_err(std::io::Error::other)?;
-        let answer = answer_in_child(|| answer(engine.as_mut(), request));
+        let answer = answer_in_child(&mut bytes, |pipe| answer(engine.as_mut(), request, pipe));
         match answer {
-            Ok(bytes) => out.write_all(&bytes)?,
+            Ok(()) => out.write_all(&bytes)?,
             Err(reason) => send(
                 &mut out,
                 &Reply::Error(Failure {
@@ -104,30 +107,32 @@ pub fn serve(name: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The whole reply (header line and audio) to one request.
-fn answer(engine: &mut dyn Engine, request: Request) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    let result = match request {
+/// Writes the whole reply (header line and audio) to one request.
+fn answer(engine: &mut dyn Engine, request: Request, out: &mut impl Write) -> std::io::Result<()> {
+    match request {
         Request::Speak { text, voice } => match engine.synthesize(&text, &voice) {
             Ok(speech) => {
-                send(&mut bytes, &Reply::Speech(()), &[]).and_then(|()| speech.write_to(&mut bytes))
+                send(out, &Reply::Speech(()), &[])?;
+                speech.write_to(out)?;
+                out.flush()
             }
-            Err(err) => send(&mut bytes, &Reply::Error(err.into()), &[]),
+            Err(err) => send(out, &Reply::Error(err.into()), &[]),
         },
         Request::Check(voice) => match engine.check_voice(&voice) {
-            Ok(()) => send(&mut bytes, &Reply::Checked(()), &[]),
-            Err(err) => send(&mut bytes, &Reply::Error(err.into()), &[]),
+            Ok(()) => send(out, &Reply::Checked(()), &[]),
+            Err(err) => send(out, &Reply::Error(err.into()), &[]),
         },
-    };
-    // Writing into a Vec cannot fail; keep the reply whole either way.
-    let _ = result;
-    bytes
+    }
 }
 
-/// Runs `work` in a forked child and returns the bytes it produced, or why it produced none
-/// (the child crashed, or could not be started).
+/// Runs `work` in a forked child, writing into a pipe, and puts what it wrote into `bytes`;
+/// or says why it produced no whole answer (the child crashed, or could not be started).
 #[allow(unsafe_code)]
-fn answer_in_child(work: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, String> {
+fn answer_in_child(
+    bytes: &mut Vec<u8>,
+    work: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), String> {
+    bytes.clear();
     let mut fds = [0; 2];
     // SAFETY: plain C call filling a two-element array.
     if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
@@ -137,6 +142,7 @@ fn answer_in_child(work: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, String> {
         ));
     }
     let (read_fd, write_fd) = (fds[0], fds[1]);
+    widen_pipe(write_fd);
     // SAFETY: the worker process is single-threaded (it only serves its pipe), so the child
     // may run any code; it leaves through `_exit`, running no destructors of the parent's.
     let pid = unsafe { libc::fork() };
@@ -144,10 +150,10 @@ fn answer_in_child(work: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, String> {
         // The child: answer, write everything to the pipe, leave.
         // SAFETY: `read_fd` and `write_fd` are this process's own descriptors.
         unsafe { libc::close(read_fd) };
-        let bytes = work();
         // SAFETY: `write_fd` is open and owned here alone.
-        let mut pipe = unsafe { std::fs::File::from_raw_fd(write_fd) };
-        let code = match pipe.write_all(&bytes) {
+        let pipe = unsafe { std::fs::File::from_raw_fd(write_fd) };
+        let mut pipe = std::io::BufWriter::with_capacity(1 << 16, pipe);
+        let code = match work(&mut pipe).and_then(|()| pipe.flush()) {
             Ok(()) => 0,
             Err(_) => 1,
         };
@@ -163,8 +169,7 @@ fn answer_in_child(work: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, String> {
     }
     // SAFETY: `read_fd` is open and owned here alone.
     let mut pipe = unsafe { std::fs::File::from_raw_fd(read_fd) };
-    let mut bytes = Vec::new();
-    let read = pipe.read_to_end(&mut bytes);
+    let read = pipe.read_to_end(bytes);
     let mut status = 0;
     // SAFETY: waits for our own child.
     unsafe { libc::waitpid(pid, &mut status, 0) };
@@ -172,10 +177,22 @@ fn answer_in_child(work: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, String> {
         read,
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
     ) {
-        (Ok(_), true) => Ok(bytes),
+        (Ok(_), true) => Ok(()),
         (Err(e), _) => Err(format!("the engine's process failed: {e}")),
         (Ok(_), false) => Err(format!("the engine's process died (status {status})")),
     }
+}
+
+/// Bytes a pipe of the worker holds: a typical utterance's speech (some 400 KB) passes in a few
+/// writes instead of a hundred of 4 KB pages' worth.
+const PIPE_BYTES: libc::c_int = 1 << 20;
+
+/// Asks the kernel for a larger buffer on the pipe `fd` (at most the system's limit; nothing
+/// changes when it refuses, or when `fd` is no pipe).
+#[allow(unsafe_code)]
+fn widen_pipe(fd: libc::c_int) {
+    // SAFETY: plain C call on a descriptor of this process; a failure leaves it as it was.
+    unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_BYTES) };
 }
 
 fn send(out: &mut impl Write, reply: &Reply, audio: &[u8]) -> std::io::Result<()> {
