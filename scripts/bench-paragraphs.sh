@@ -5,7 +5,8 @@
 #
 # Usage: scripts/bench-paragraphs.sh [N] [BINARY]   (N defaults to 100000; BINARY to the
 # release build, built when missing)
-# Needs: GNU time (/usr/bin/time), espeak-ng.
+# Needs: GNU time (/usr/bin/time), espeak-ng, and free disk: at 100,000 paragraphs (about 100 hours
+# of audio) some 16 GB for each WAV and 32 GB for articast's spool.
 set -euo pipefail
 
 n="${1:-100000}"
@@ -26,8 +27,13 @@ article="$work/paragraphs.txt"
 read -r espeak_kb espeak_s <"$work/espeak.time"
 rm -f "$work/espeak.wav"
 
-/usr/bin/time -f '%M %e' -o "$work/render.time" \
-    "$bin" render -q --timings --sidecars none -o "$work/out" "$article" 2>"$work/render.log"
+# No cache: espeak-ng alone has none either (and 100,000 paragraphs would fill it with some 16 GB).
+if ! /usr/bin/time -f '%M %e' -o "$work/render.time" \
+    "$bin" render -q --no-cache --timings --sidecars none -o "$work/out" "$article" 2>"$work/render.log"; then
+    echo "articast failed:" >&2
+    tail -5 "$work/render.log" >&2
+    exit 1
+fi
 read -r rss_kb render_s <"$work/render.time"
 
 echo "article:   $n one-line paragraphs ($(wc -c <"$article") bytes)"

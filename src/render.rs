@@ -483,6 +483,19 @@ impl Renderer {
         // Every part is written in each format; the sidecars and the playlist point at the
         // first format's files.
         let formats = &self.formats;
+        let too_long = layout
+            .parts
+            .iter()
+            .any(|p| p.frames.end - p.frames.start > wav::LAST_CUE_FRAME && !p.chapters.is_empty());
+        if too_long && formats.contains(&AudioFormat::Wav) {
+            let hours = wav::LAST_CUE_FRAME / u64::from(program.pcm.sample_rate.max(1)) / 3600;
+            observer.warning(&format!(
+                "{}: a WAV's markers reach only its first {hours} hours (cue points are \
+                 32-bit): the later ones are in the sidecars only; --max-part-duration splits \
+                 the audio into parts that hold them all",
+                source.display_name()
+            ));
+        }
         for part in &mut layout.parts {
             part.file_name = with_extension(&part.file_name, formats[0]);
         }
@@ -613,17 +626,24 @@ impl Renderer {
                 }
             })
         };
-        let mastered =
-            write_files_atomically(&audio_paths, &texts, &|| observer.cancelled(), write)?;
-        if let Some(path) = &epub {
-            let source = epub_source(formats).unwrap_or(AudioFormat::Wav);
+        // The EPUB holds the audio: it is made from the audio files just written, before
+        // anything is renamed into place, so it too is there with the rest or not at all.
+        let source = epub_source(formats).unwrap_or(AudioFormat::Wav);
+        let book = |written: &dyn Fn(&Path) -> PathBuf, path: &Path| {
             let files: Vec<PathBuf> = paths
                 .iter()
-                .map(|p| p.with_extension(source.extension()))
+                .map(|p| written(&p.with_extension(source.extension())))
                 .collect();
-            write_epub(&whole, &files, source, path)?;
-            sidecars.push(path.clone());
-        }
+            epub_bytes(&whole, &files, source, path)
+        };
+        let mastered = write_files_atomically(
+            &audio_paths,
+            &texts,
+            epub.as_deref().map(|path| (path, &book as &Book)),
+            &|| observer.cancelled(),
+            write,
+        )?;
+        sidecars.extend(epub.clone());
         // The new files are in place: remove what the last render of this stem wrote and this
         // one did not.
         for stale in old
@@ -1104,14 +1124,14 @@ fn with_extension(file_name: &str, format: AudioFormat) -> String {
     format!("{stem}.{}", format.extension())
 }
 
-/// Writes the EPUB talking book (`--sidecars epub`), made from the audio files just written
-/// in `format` (a WAV as MP3 when built with the `mp3` feature); returns its path.
-fn write_epub(
+/// The EPUB talking book (`--sidecars epub`) to be written at `path`, made from the audio
+/// files just written in `format` (a WAV as MP3 when built with the `mp3` feature).
+fn epub_bytes(
     whole: &chapters::Whole,
     written: &[PathBuf],
     format: AudioFormat,
     path: &Path,
-) -> Result<PathBuf, RenderError> {
+) -> Result<Vec<u8>, RenderError> {
     let fail = |e: std::io::Error| RenderError::Output {
         path: path.to_path_buf(),
         what: "EPUB",
@@ -1145,19 +1165,8 @@ fn write_epub(
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs())
         });
-    let book = chapters::epub::build(whole, &audio, &chapters::epub::timestamp(now))
-        .map_err(|e| fail(std::io::Error::other(e)))?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".articast-").suffix(".part");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder.tempfile_in(output_dir(path)).map_err(fail)?;
-    std::io::Write::write_all(temp.as_file_mut(), &book).map_err(fail)?;
-    temp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(path.to_path_buf())
+    chapters::epub::build(whole, &audio, &chapters::epub::timestamp(now))
+        .map_err(|e| fail(std::io::Error::other(e)))
 }
 
 /// An unnamed temporary file in the output's folder (created if missing).
@@ -1227,9 +1236,17 @@ impl Drop for Unfinished {
     }
 }
 
+/// Makes a file from the audio just written: given where each audio file's bytes are now (its
+/// temporary file) and the file's own path, its bytes.
+type Book<'a> = dyn Fn(&dyn Fn(&Path) -> PathBuf, &Path) -> Result<Vec<u8>, RenderError> + 'a;
+
+/// Writes the audio files at `paths` (by `write`), the `texts`, and the `book` made from the
+/// audio, each into a temporary file beside it; then renames them all into place, or removes
+/// them all.
 fn write_files_atomically(
     paths: &[PathBuf],
     texts: &[(PathBuf, &'static str, String)],
+    book: Option<(&Path, &Book)>,
     cancelled: &dyn Fn() -> bool,
     write: impl FnOnce(
         Vec<BufWriter<&mut std::fs::File>>,
@@ -1240,10 +1257,12 @@ fn write_files_atomically(
         what,
         source,
     };
+    let book_path = book.map(|(path, _)| path.to_path_buf());
     let all: Vec<(&PathBuf, &'static str)> = paths
         .iter()
         .map(|p| (p, "audio"))
         .chain(texts.iter().map(|t| (&t.0, t.1)))
+        .chain(book_path.iter().map(|p| (p, "EPUB")))
         .collect();
     let mut temps = Vec::with_capacity(all.len());
     for &(path, what) in &all {
@@ -1277,6 +1296,19 @@ fn write_files_atomically(
         let path = e.part.and_then(|i| paths.get(i)).map_or(first, |p| p);
         fail(path, "audio", e.source)
     })?;
+    if let Some((path, make)) = book {
+        let temp_of = |audio: &Path| {
+            paths
+                .iter()
+                .position(|p| p == audio)
+                .map_or_else(|| audio.to_path_buf(), |i| temps[i].path().to_path_buf())
+        };
+        let bytes = make(&temp_of, path)?;
+        if let Some(temp) = temps.last_mut() {
+            std::io::Write::write_all(temp.as_file_mut(), &bytes)
+                .map_err(|e| fail(path, "EPUB", e.into()))?;
+        }
+    }
     if cancelled() {
         return Err(RenderError::Interrupted); // dropping the temporary files removes them
     }

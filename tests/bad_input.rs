@@ -1011,6 +1011,58 @@ fn a_full_disk_leaves_no_file_and_says_so() {
 }
 
 #[test]
+fn a_disk_that_holds_the_audio_but_not_the_epub_keeps_neither() {
+    // The EPUB is made from the audio once that is written: it must still be in place with the
+    // rest of the render, or none of them.
+    let case = Case::new();
+    let input = case.file("a.txt", one_line_paragraphs(200));
+    let probe = case.path("probe");
+    articast()
+        .args([
+            "render",
+            "-q",
+            "--engine",
+            "fake",
+            "--sidecars",
+            "json,vtt,epub",
+            "-o",
+        ])
+        .arg(&probe)
+        .arg(&input)
+        .assert()
+        .success();
+    let size = |name: &str| std::fs::metadata(probe.join(name)).unwrap().len();
+    let wav = size("a.wav");
+    let epub = size("a.epub");
+    let pages = |bytes: u64| bytes.div_ceil(4096) * 4096;
+    // The spool (mono f32: twice the 16-bit WAV), the WAV, the sidecars, the record, and half
+    // of the book.
+    let room = pages(2 * wav)
+        + pages(wav)
+        + pages(size("a.chapters.json"))
+        + pages(size("a.vtt"))
+        + pages(1 << 12) * 4
+        + pages(epub / 2);
+    let disk = match Tmpfs::mount(&case.out(), &format!("{room}")) {
+        Ok(disk) => disk,
+        Err(why) => {
+            println!("skipped: cannot mount a small tmpfs ({why}); needs root");
+            return;
+        }
+    };
+    let output = case.render(&["--sidecars", "json,vtt,epub"], &input);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let left = files_in(&case.out());
+    drop(disk);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a.epub") && stderr.contains("No space left on device"),
+        "{stderr}"
+    );
+    assert_eq!(left, Vec::<String>::new());
+}
+
+#[test]
 fn no_clobber_leaves_an_existing_output_alone() {
     let case = Case::new();
     let input = case.file("a.txt", "Title\n\nFirst words.\n");

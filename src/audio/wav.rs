@@ -349,6 +349,10 @@ impl<W: Write + Seek> super::writer::AudioWriter for WavWriter<W> {
 /// paragraph) the later one in the list moves one frame on, so the enclosing mark shows in
 /// ffprobe as ending where the enclosed one begins, and the enclosed one runs on as it should.
 /// Its `ltxt` length shrinks by the same frame, so it still ends where the mark ends.
+///
+/// Cue points and region lengths are 32-bit: a mark that starts past [`LAST_CUE_FRAME`] (some
+/// 54 hours at 22,050 Hz) has no cue point, and a region is cut where the frames a cue point can
+/// name end. The sidecars still hold every mark.
 pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
     let mut order: Vec<usize> = (0..chapters.len()).collect();
     order.sort_by_key(|&i| (chapters[i].start_frame, i));
@@ -365,14 +369,22 @@ pub fn cues(chapters: &[Chapter]) -> Vec<Cue> {
     chapters
         .iter()
         .zip(starts)
+        .filter(|&(_, start)| start <= LAST_CUE_FRAME)
         .map(|(c, start)| Cue {
             start_frame: start,
-            length: Some(c.end_frame.saturating_sub(start)),
+            length: Some(
+                c.end_frame
+                    .saturating_sub(start)
+                    .min(LAST_CUE_FRAME - start),
+            ),
             label: c.title.clone(),
             note: (c.kind != MarkKind::Section).then(|| c.note.clone()),
         })
         .collect()
 }
+
+/// The last frame a cue point (or the end of a region) can name: the fields are 32-bit.
+pub const LAST_CUE_FRAME: u64 = u32::MAX as u64;
 
 /// One sample, little-endian, rounded and clipped to the integer range.
 /// `sample` × `full_scale`, rounded half away from zero and clamped to the integer range
@@ -667,6 +679,41 @@ mod tests {
             .map(|c| c.start_frame + c.length.unwrap())
             .collect();
         assert_eq!(ends, vec![9_000, 4_000, 2_000, 9_000]);
+    }
+
+    #[test]
+    fn marks_past_the_32_bit_frames_get_no_cue_point_and_regions_stop_there() {
+        let chapter = |kind, start, end| Chapter {
+            kind,
+            start_frame: start,
+            end_frame: end,
+            title: String::new(),
+            note: String::new(),
+        };
+        // Seven billion frames: a hundred hours at 22,050 Hz.
+        let end = 7_000_000_000;
+        let chapters = [
+            chapter(MarkKind::Section, 0, end),
+            chapter(MarkKind::Section, 3_000_000_000, 5_000_000_000),
+            chapter(MarkKind::Section, 5_000_000_000, end),
+        ];
+        let cues = super::cues(&chapters);
+        let spans: Vec<(u64, u64)> = cues
+            .iter()
+            .map(|c| (c.start_frame, c.length.unwrap()))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                (0, LAST_CUE_FRAME),
+                (3_000_000_000, LAST_CUE_FRAME - 3_000_000_000)
+            ]
+        );
+        // What is left is written.
+        let mut body = Vec::new();
+        body.extend(cue_body(&cues).unwrap());
+        body.extend(region_list(&cues).unwrap());
+        assert_eq!(body.len(), 4 + 24 * 2 + 4 + 2 * (8 + 20));
     }
 
     #[test]
