@@ -1062,6 +1062,24 @@ fn a_disk_that_holds_the_audio_but_not_the_epub_keeps_neither() {
     assert_eq!(left, Vec::<String>::new());
 }
 
+/// `--no-clobber` refused `input` with exit 2 and one line naming the `existing` file.
+fn refused_as_existing(output: &Output, input: &Path, existing: &Path) {
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "{}\n",
+            error_line(
+                input,
+                &format!(
+                    "{} exists (--no-clobber leaves it alone)",
+                    existing.display()
+                )
+            )
+        )
+    );
+}
+
 #[test]
 fn no_clobber_leaves_an_existing_output_alone() {
     let case = Case::new();
@@ -1071,17 +1089,7 @@ fn no_clobber_leaves_an_existing_output_alone() {
     let before = std::fs::read(&wav).unwrap();
     std::fs::write(&input, "Title\n\nOther words entirely, and more of them.\n").unwrap();
     let output = case.render(&["--no-clobber"], &input);
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        format!(
-            "{}\n",
-            error_line(
-                &input,
-                &format!("{} exists (--no-clobber leaves it alone)", wav.display())
-            )
-        )
-    );
+    refused_as_existing(&output, &input, &wav);
     assert_eq!(std::fs::read(&wav).unwrap(), before);
     assert_eq!(files_in(&case.out()), outputs("a"));
 }
@@ -1096,17 +1104,7 @@ fn no_clobber_leaves_an_existing_split_part_alone() {
     let part = case.out().join("a-part02.wav");
     std::fs::write(&part, "not articast's").unwrap();
     let output = case.render(&["--no-clobber", "--max-part-duration", "2m"], &input);
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        format!(
-            "{}\n",
-            error_line(
-                &input,
-                &format!("{} exists (--no-clobber leaves it alone)", part.display())
-            )
-        )
-    );
+    refused_as_existing(&output, &input, &part);
     assert_eq!(std::fs::read(&part).unwrap(), b"not articast's");
     assert_eq!(files_in(&case.out()), vec!["a-part02.wav".to_string()]);
 }

@@ -655,15 +655,19 @@ mod tests {
         assert_eq!(ids, vec![*b"fmt ", *b"data", *b"cue ", *b"LIST", *b"LIST"]);
     }
 
-    #[test]
-    fn marks_that_start_together_get_distinct_cue_points_and_keep_their_ends() {
-        let chapter = |kind, start, end| Chapter {
+    /// An untitled mark.
+    fn chapter(kind: MarkKind, start_frame: u64, end_frame: u64) -> Chapter {
+        Chapter {
             kind,
-            start_frame: start,
-            end_frame: end,
+            start_frame,
+            end_frame,
             title: String::new(),
             note: String::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn marks_that_start_together_get_distinct_cue_points_and_keep_their_ends() {
         // A section, its first paragraph and the quotation that opens it, all at frame 100.
         let chapters = [
             chapter(MarkKind::Section, 100, 9_000),
@@ -683,13 +687,6 @@ mod tests {
 
     #[test]
     fn marks_past_the_32_bit_frames_get_no_cue_point_and_regions_stop_there() {
-        let chapter = |kind, start, end| Chapter {
-            kind,
-            start_frame: start,
-            end_frame: end,
-            title: String::new(),
-            note: String::new(),
-        };
         // Seven billion frames: a hundred hours at 22,050 Hz.
         let end = 7_000_000_000;
         let chapters = [
