@@ -1013,24 +1013,15 @@ fn a_full_disk_leaves_no_file_and_says_so() {
 #[test]
 fn a_disk_that_holds_the_audio_but_not_the_epub_keeps_neither() {
     // The EPUB is made from the audio once that is written: it must still be in place with the
-    // rest of the render, or none of them.
+    // rest of the render, or none of them. First the sizes of the same render on an ordinary
+    // disk.
+    let probe = Case::new();
+    let sidecars = ["--sidecars", "json,vtt,epub"];
+    let probe_input = probe.file("a.txt", one_line_paragraphs(200));
+    assert_eq!(probe.render(&sidecars, &probe_input).status.code(), Some(0));
+    let probe = probe.out();
     let case = Case::new();
     let input = case.file("a.txt", one_line_paragraphs(200));
-    let probe = case.path("probe");
-    articast()
-        .args([
-            "render",
-            "-q",
-            "--engine",
-            "fake",
-            "--sidecars",
-            "json,vtt,epub",
-            "-o",
-        ])
-        .arg(&probe)
-        .arg(&input)
-        .assert()
-        .success();
     let size = |name: &str| std::fs::metadata(probe.join(name)).unwrap().len();
     let wav = size("a.wav");
     let epub = size("a.epub");
@@ -1050,7 +1041,7 @@ fn a_disk_that_holds_the_audio_but_not_the_epub_keeps_neither() {
             return;
         }
     };
-    let output = case.render(&["--sidecars", "json,vtt,epub"], &input);
+    let output = case.render(&sidecars, &input);
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     let left = files_in(&case.out());
     drop(disk);
