@@ -75,7 +75,6 @@ impl From<EngineError> for Failure {
 /// Serves the engine `name` on standard input and output until the input closes: each
 /// request is answered by a forked child (see the module's doc).
 pub fn serve(name: &str) -> std::io::Result<()> {
-    widen_pipe(1);
     let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut engine = match open_in_process(name) {
@@ -142,7 +141,6 @@ fn answer_in_child(
         ));
     }
     let (read_fd, write_fd) = (fds[0], fds[1]);
-    widen_pipe(write_fd);
     // SAFETY: the worker process is single-threaded (it only serves its pipe), so the child
     // may run any code; it leaves through `_exit`, running no destructors of the parent's.
     let pid = unsafe { libc::fork() };
@@ -181,18 +179,6 @@ fn answer_in_child(
         (Err(e), _) => Err(format!("the engine's process failed: {e}")),
         (Ok(_), false) => Err(format!("the engine's process died (status {status})")),
     }
-}
-
-/// Bytes a pipe of the worker holds: a typical utterance's speech (some 400 KB) passes in a few
-/// writes instead of a hundred of 4 KB pages' worth.
-const PIPE_BYTES: libc::c_int = 1 << 20;
-
-/// Asks the kernel for a larger buffer on the pipe `fd` (at most the system's limit; nothing
-/// changes when it refuses, or when `fd` is no pipe).
-#[allow(unsafe_code)]
-fn widen_pipe(fd: libc::c_int) {
-    // SAFETY: plain C call on a descriptor of this process; a failure leaves it as it was.
-    unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_BYTES) };
 }
 
 fn send(out: &mut impl Write, reply: &Reply, audio: &[u8]) -> std::io::Result<()> {
