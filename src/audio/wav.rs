@@ -219,21 +219,21 @@ impl<W: Write + Seek> WavWriter<W> {
         // Every frame's bytes, then each sample's at its place (a loop the compiler vectorizes).
         self.buffer.clear();
         self.buffer.resize(samples.len() * channels * width, 0);
-        let frames = self.buffer.chunks_exact_mut(channels * width);
+        let frame_bytes = channels * width;
         if width == 2 && channels == 1 {
             // The common case, with the frame's size known to the compiler.
             for (frame, &s) in self.buffer.chunks_exact_mut(2).zip(samples) {
                 frame.copy_from_slice(&(quantize(s, 32_768.0) as i16).to_le_bytes());
             }
         } else if width == 3 {
-            for (frame, &s) in frames.zip(samples) {
+            for (frame, &s) in self.buffer.chunks_exact_mut(frame_bytes).zip(samples) {
                 let bytes = quantize(s, 8_388_608.0).to_le_bytes();
                 frame
                     .chunks_exact_mut(3)
                     .for_each(|c| c.copy_from_slice(&bytes[..3]));
             }
         } else {
-            for (frame, &s) in frames.zip(samples) {
+            for (frame, &s) in self.buffer.chunks_exact_mut(frame_bytes).zip(samples) {
                 let bytes = (quantize(s, 32_768.0) as i16).to_le_bytes();
                 frame
                     .chunks_exact_mut(2)
