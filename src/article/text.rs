@@ -232,6 +232,11 @@ fn find_title(
                 )
             });
             let bare = line.trim_start_matches(['\'', '‘', '"', '“']);
+            // "… Underneath N.Y.C.": the full stop is the initialism's, not a sentence's.
+            let bare = bare
+                .strip_suffix('.')
+                .filter(|_| ends_with_initialism(bare))
+                .unwrap_or(bare);
             (is_heading_like(bare) || is_quoted_headline(line) || is_exclaimed_headline(bare))
                 && byline(line).is_none()
                 && !is_by_line(line)
@@ -440,6 +445,17 @@ fn is_by_line(line: &str) -> bool {
         && words
             .next()
             .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// A line whose last word is an initialism ("U.S.", "N.Y.C."): its final full stop ends no
+/// sentence.
+fn ends_with_initialism(line: &str) -> bool {
+    let last = line.rsplit(' ').next().unwrap_or("");
+    let letters: Vec<&str> = last.strip_suffix('.').unwrap_or("").split('.').collect();
+    letters.len() >= 2
+        && letters
+            .iter()
+            .all(|l| l.chars().count() == 1 && l.chars().all(char::is_uppercase))
 }
 
 /// A headline of three words or more that ends with an exclamation ("Pearl Oscar Dress --
@@ -1269,6 +1285,21 @@ mod tests {
         assert_eq!(
             a.title.as_deref(),
             Some("‘Star Wars’ Original Cuts Might Get Released Again")
+        );
+    }
+
+    #[test]
+    fn a_headline_may_end_with_an_initialism() {
+        assert!(ends_with_initialism("What Lies Beneath N.Y.C."));
+        assert!(!ends_with_initialism("He lives in St."));
+        assert!(!ends_with_initialism("Plan A."));
+        let a = parse_text(
+            "Why Winter Is Hard on the Pipes Under Washington D.C.\n\nThe city's water mains \
+             crack when the ground freezes and thaws, said the utility's engineers on Monday.\n",
+        );
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Why Winter Is Hard on the Pipes Under Washington D.C.")
         );
     }
 
