@@ -77,7 +77,7 @@ pub fn parse(text: &str, keep_all: bool) -> Article {
             article.credits.push(line.clone());
         } else if let Some(reason) = verdict {
             drop_line(&mut article, line, *reason);
-        } else if !book && !keep_all && title.is_some_and(|t| i < t && t <= first + 3) {
+        } else if !book && !keep_all && title.is_some_and(|t| i < t) {
             // The article starts at its headline: short lines kept above it (a blog's name, a
             // menu entry) are the page's.
             drop_line(&mut article, line, DropReason::BeforeArticle);
@@ -221,7 +221,24 @@ fn find_title(
         })
         .last()
         .unwrap_or(first);
-    let candidates = first.saturating_sub(TITLE_WINDOW)..=after;
+    // The article's first line may be a list the page kept (teasers, a box of links) well
+    // before its prose: the headline is looked for just before the prose too, when its byline
+    // or date follows it (an in-article heading is followed by prose, or a dek-like lede); its
+    // distance is then the one to the prose.
+    let prose = prose_start(lines, verdicts, first);
+    let before_prose = (prose.saturating_sub(PROSE_WINDOW).max(after + 1)..prose).filter(|&i| {
+        lines
+            .get(i + 1)
+            .is_some_and(|n| byline(n).is_some() || date(n).is_some())
+    });
+    let distance = |i: usize| {
+        if i > after {
+            prose.abs_diff(i)
+        } else {
+            first.abs_diff(i)
+        }
+    };
+    let candidates = (first.saturating_sub(TITLE_WINDOW)..=after).chain(before_prose);
     let mut scored: Vec<(isize, usize)> = candidates
         .filter(|&i| {
             let line = &lines[i];
@@ -232,6 +249,11 @@ fn find_title(
                 )
             });
             let bare = line.trim_start_matches(['\'', '‘', '"', '“']);
+            // "… Underneath N.Y.C.": the full stop is the initialism's, not a sentence's.
+            let bare = bare
+                .strip_suffix('.')
+                .filter(|_| ends_with_initialism(bare))
+                .unwrap_or(bare);
             (is_heading_like(bare) || is_quoted_headline(line) || is_exclaimed_headline(bare))
                 && byline(line).is_none()
                 && !is_by_line(line)
@@ -254,7 +276,7 @@ fn find_title(
             } else {
                 printed[line]
             };
-            let score = title_score(line, first.abs_diff(i), printed, alone.contains(line))
+            let score = title_score(line, distance(i), printed, alone.contains(line))
                 + shared.map_or(0, topic_score)
                 + if leads_in(lines.get(i + 1)) { 6 } else { 0 }
                 + if affixed.contains(line) { AFFIXED } else { 0 }
@@ -273,8 +295,13 @@ fn find_title(
     };
     let line = lines[i].as_str();
     let mut how = format!(
-        "heading-like line {} lines from the article's first line, printed {} time(s)",
-        first.abs_diff(i),
+        "heading-like line {} lines {}, printed {} time(s)",
+        distance(i),
+        if i > after {
+            "before the article's prose"
+        } else {
+            "from the article's first line"
+        },
         printed[line],
     );
     if alone.contains(line) {
@@ -301,6 +328,28 @@ fn find_title(
     }
     (Some(i), Some(how))
 }
+
+/// Where the article's prose starts: the first of two kept paragraphs in a row, each a
+/// sentence or more of [`PROSE_WORDS`] words; `first` if there are none.
+fn prose_start(lines: &[String], verdicts: &[Option<DropReason>], first: usize) -> usize {
+    let paragraph = |i: usize| {
+        verdicts[i].is_none()
+            && word_count(&lines[i]) >= PROSE_WORDS
+            && lines[i]
+                .trim_end_matches(['"', '”', '’', ')'])
+                .ends_with(['.', '!', '?'])
+    };
+    (first..lines.len().saturating_sub(1))
+        .find(|&i| paragraph(i) && paragraph(i + 1))
+        .unwrap_or(first)
+}
+
+/// A paragraph of the article's prose has at least this many words.
+const PROSE_WORDS: usize = 20;
+
+/// How far before the article's prose the headline is looked for, past the lines its first
+/// line is followed by: the headline, its dek, byline, date and picture come first.
+const PROSE_WINDOW: usize = 8;
 
 /// The lines of the paste that stand alone, with a blank line before and after: a page's
 /// headline and paragraphs mostly do, its menus and controls mostly do not.
@@ -440,6 +489,17 @@ fn is_by_line(line: &str) -> bool {
         && words
             .next()
             .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// A line whose last word is an initialism ("U.S.", "N.Y.C."): its final full stop ends no
+/// sentence.
+fn ends_with_initialism(line: &str) -> bool {
+    let last = line.rsplit(' ').next().unwrap_or("");
+    let letters: Vec<&str> = last.strip_suffix('.').unwrap_or("").split('.').collect();
+    letters.len() >= 2
+        && letters
+            .iter()
+            .all(|l| l.chars().count() == 1 && l.chars().all(char::is_uppercase))
 }
 
 /// A headline of three words or more that ends with an exclamation ("Pearl Oscar Dress --
@@ -1269,6 +1329,64 @@ mod tests {
         assert_eq!(
             a.title.as_deref(),
             Some("‘Star Wars’ Original Cuts Might Get Released Again")
+        );
+    }
+
+    #[test]
+    fn the_headline_may_follow_a_box_of_links_kept_before_the_prose() {
+        let mut page: Vec<String> = ["Home", "News", "Health", "Parenting", "Pets", "Food"]
+            .map(String::from)
+            .to_vec();
+        page.extend(
+            [
+                "Featured Topics",
+                "Know the Signs of a Cold Coming On?",
+                "Quiz: How Much Do You Know About Sleep?",
+                "Peek Inside a Hospital Kitchen",
+                "The Health App for Your Phone",
+                "Track your steps and your sleep, and get reminders for your medicines.",
+                "Why the Common Cold Keeps Coming Back Every Winter",
+                "By Jane Doe",
+                "Every winter the common cold returns to offices and schools, and doctors say \
+                 that the reasons are the dry air, the crowded rooms and the many viruses.",
+                "A cold is caused by more than two hundred viruses, so one bout of it gives \
+                 little protection against the next one, the doctors said on Monday.",
+            ]
+            .map(String::from),
+        );
+        let a = parse_text(&page.join("\n\n"));
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Why the Common Cold Keeps Coming Back Every Winter"),
+            "{:?}",
+            a.title_found
+        );
+        let how = a.title_found.unwrap_or_default();
+        assert!(how.contains("before the article's prose"), "{how}");
+        // What the page kept above the headline is not the article.
+        let body: Vec<&str> = a
+            .sections
+            .iter()
+            .flat_map(|s| s.paragraphs.iter().map(|p| p.text.as_str()))
+            .collect();
+        assert!(
+            !body.iter().any(|p| p.contains("Hospital Kitchen")),
+            "{body:?}"
+        );
+    }
+
+    #[test]
+    fn a_headline_may_end_with_an_initialism() {
+        assert!(ends_with_initialism("What Lies Beneath N.Y.C."));
+        assert!(!ends_with_initialism("He lives in St."));
+        assert!(!ends_with_initialism("Plan A."));
+        let a = parse_text(
+            "Why Winter Is Hard on the Pipes Under Washington D.C.\n\nThe city's water mains \
+             crack when the ground freezes and thaws, said the utility's engineers on Monday.\n",
+        );
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Why Winter Is Hard on the Pipes Under Washington D.C.")
         );
     }
 
