@@ -268,69 +268,84 @@ impl Renderer {
         if config.sidecars.contains(&Sidecar::Epub) && epub_source(&formats).is_none() {
             return Err(SetupError::EpubAudio);
         }
-        let mut specs: Vec<EngineSpec> = Vec::new();
-        let mut engines: Vec<Box<dyn Engine>> = Vec::new();
+        // Each distinct engine once, in the order of the roles that name it.
+        let mut specs: Vec<(EngineSpec, Role)> = Vec::new();
         let mut by_role = HashMap::new();
-        let cache = Arc::new(engine::cache::Counter::default());
-        let retries = Arc::new(Retries::default());
         let roles = config.voices.roles();
         for (role, voice) in &roles {
-            let at = match specs.iter().position(|s| *s == voice.engine) {
+            let at = match specs.iter().position(|(s, _)| *s == voice.engine) {
                 Some(at) => at,
                 None => {
-                    let engine =
-                        open_engine(&voice.engine, config, &cache, &retries).map_err(|source| {
-                            SetupError::Engine {
-                                role: role_name(*role),
-                                source,
-                            }
-                        })?;
-                    engines.push(engine);
-                    specs.push(voice.engine.clone());
-                    engines.len() - 1
+                    specs.push((voice.engine.clone(), *role));
+                    specs.len() - 1
                 }
             };
             by_role.insert(*role, at);
         }
-        // Several sets speak at once only when every engine's speech depends on nothing but
-        // text and voice (otherwise the order of the calls would change the sound).
-        let stateless = engines.iter().all(|e| e.info().stateless);
-        // An engine that spreads its work over the cores itself gets one set.
-        let parallel = engines.iter().any(|e| e.info().parallel);
-        let more = (config.jobs.max(1) * usize::from(stateless && !parallel)).saturating_sub(1);
-        // The other sets start (a worker process each) while the first checks the voices.
-        let (checked, more_sets) = std::thread::scope(|scope| {
-            let opening: Vec<_> = (0..more)
-                .map(|_| {
-                    scope.spawn(|| {
-                        specs
-                            .iter()
-                            .map(|spec| open_engine(spec, config, &cache, &retries))
-                            .collect::<Result<Vec<_>, _>>()
+        let cache = Arc::new(engine::cache::Counter::default());
+        let retries = Arc::new(Retries::default());
+        let open_set = || {
+            specs
+                .iter()
+                .map(|(spec, role)| {
+                    open_engine(spec, config, &cache, &retries).map_err(|source| {
+                        SetupError::Engine {
+                            role: role_name(*role),
+                            source,
+                        }
                     })
                 })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let wanted = config.jobs.max(1) - 1;
+        // Sets that start a process each (not a model in memory) all start at once; a set
+        // started for nothing, when the engines turn out to need one set, is closed again.
+        let early = if specs.iter().all(|(spec, _)| spec.opens_cheaply()) {
+            wanted
+        } else {
+            0
+        };
+        let (first, checked, more_sets) = std::thread::scope(|scope| {
+            scope.spawn(script::compile_rules);
+            let opening: Vec<_> = (0..early).map(|_| scope.spawn(open_set)).collect();
+            let mut engines = match open_set() {
+                Ok(engines) => engines,
+                Err(err) => return (Err(err), Ok(Vec::new()), Vec::new()),
+            };
+            // Several sets speak at once only when every engine's speech depends on nothing
+            // but text and voice (otherwise the order of the calls would change the sound).
+            let stateless = engines.iter().all(|e| e.info().stateless);
+            // An engine that spreads its work over the cores itself gets one set.
+            let parallel = engines.iter().any(|e| e.info().parallel);
+            let more = wanted * usize::from(stateless && !parallel);
+            // The other sets start (a worker process each) while the first checks the voices.
+            let opening: Vec<_> = opening
+                .into_iter()
+                .chain((early..more).map(|_| scope.spawn(open_set)))
                 .collect();
             let checked = check_voices(&roles, &by_role, &mut engines);
             let sets: Vec<_> = opening
                 .into_iter()
                 .map(|thread| {
                     thread.join().unwrap_or_else(|_| {
-                        Err(EngineError::Unavailable {
-                            engine: "articast".to_string(),
-                            reason: "opening an engine panicked".to_string(),
+                        Err(SetupError::Engine {
+                            role: role_name(Role::Narrator),
+                            source: EngineError::Unavailable {
+                                engine: "articast".to_string(),
+                                reason: "opening an engine panicked".to_string(),
+                            },
                         })
                     })
                 })
+                .take(more)
                 .collect();
-            (checked, sets)
+            (Ok(engines), checked, sets)
         });
+        let engines = first?;
         let phoneme_roles = checked?;
         let mut sets = vec![engines];
         for set in more_sets {
-            sets.push(set.map_err(|source| SetupError::Engine {
-                role: role_name(Role::Narrator),
-                source,
-            })?);
+            sets.push(set?);
         }
         let narrator = sets[0][by_role[&Role::Narrator]].info();
         let script = ScriptOptions {

@@ -79,6 +79,13 @@ impl EngineSpec {
         ),
     ];
 
+    /// Whether opening the engine costs no more than starting a process (a Piper voice loads
+    /// its model, hundreds of megabytes): such engines may be opened before it is known that
+    /// they will be used.
+    pub fn opens_cheaply(&self) -> bool {
+        !matches!(self, EngineSpec::Piper(_))
+    }
+
     /// The engine's short name, as profiles and messages spell it.
     pub fn name(&self) -> &str {
         match self {

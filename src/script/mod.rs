@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::article::{Article, SpanKind, sentences};
 
 pub use lexicon::{Lexicon, LexiconError};
-pub use speech::speech_text;
+pub use speech::{compile_rules, speech_text};
 
 /// The longest text (in characters) one engine call is given: longer sentences are cut at
 /// clause, else word boundaries (`chunk::pieces`), and a span's sentences are grouped into

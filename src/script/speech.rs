@@ -50,6 +50,12 @@ fn rule(pattern: &str, replace: fn(&Captures) -> String) -> Rule {
     )
 }
 
+/// Compiles the speech rules now (a renderer does it while its engines start), not at the first
+/// article's first utterance.
+pub fn compile_rules() {
+    LazyLock::force(&RULES);
+}
+
 static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     vec![
         // Web and e-mail addresses: spoken by their parts.
