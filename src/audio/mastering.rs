@@ -72,7 +72,7 @@ const CHUNK: usize = 1 << 15;
 
 /// Writes the spooled program as WAV files, one per part: role gains, program gain, limiter,
 /// format. The gain and the limiter run over the whole program, so parts match in level.
-pub fn master<R: Read + Seek>(
+pub fn master<R: Read + Seek + Send>(
     assembled: &mut Assembled<R>,
     options: &AudioOptions,
     parts: Vec<Part<'_>>,
@@ -102,10 +102,26 @@ pub fn master<R: Read + Seek>(
             answers,
             figures: Vec::new(),
         };
-        let written = run_chain(assembled, &roles, gain_db, ceiling, |block| {
-            router.emit(block)
-        })
-        .and_then(|()| router.finish());
+        // The chain (spool, gains, limiter) runs on a thread of its own, so the files are
+        // written while it goes on.
+        let (chained, blocks) = sync_channel::<Vec<f32>>(4);
+        let roles = &roles;
+        let chain = scope.spawn(move || {
+            run_chain(assembled, roles, gain_db, ceiling, |block| {
+                chained.send(block.to_vec()).map_err(|_| writer_gone())
+            })
+        });
+        let mut written = Ok(());
+        for block in &blocks {
+            written = router.emit(&block);
+            if written.is_err() {
+                break;
+            }
+        }
+        // A writer that failed stops the chain at its next block.
+        drop(blocks);
+        let chain = chain.join().unwrap_or_else(|_| Err(writer_gone()));
+        let written = written.and(chain).and_then(|()| router.finish());
         // The router is gone (finished or failed): the stream has ended.
         let measured = measuring.join().unwrap_or_else(|_| {
             Err(loudness::MeterError::new(
@@ -247,6 +263,11 @@ struct Router<'a, 'w> {
     meter: SyncSender<Measure>,
     answers: Receiver<Result<wav::Loudness, loudness::MeterError>>,
     figures: Vec<wav::Loudness>,
+}
+
+/// The writing stopped (its own error is the one to report).
+fn writer_gone() -> MasterError {
+    wav::WavError::from(std::io::Error::other("the audio writer stopped")).into()
 }
 
 /// The measuring thread stopped (its own error is the one to report).
