@@ -305,13 +305,10 @@ impl Renderer {
         } else {
             0
         };
-        let (first, checked, more_sets) = std::thread::scope(|scope| {
+        let (engines, checked, more_sets) = std::thread::scope(|scope| {
             scope.spawn(script::compile_rules);
             let opening: Vec<_> = (0..early).map(|_| scope.spawn(open_set)).collect();
-            let mut engines = match open_set() {
-                Ok(engines) => engines,
-                Err(err) => return (Err(err), Ok(Vec::new()), Vec::new()),
-            };
+            let mut engines = open_set()?;
             // Several sets speak at once only when every engine's speech depends on nothing
             // but text and voice (otherwise the order of the calls would change the sound).
             let stateless = engines.iter().all(|e| e.info().stateless);
@@ -339,9 +336,8 @@ impl Renderer {
                 })
                 .take(more)
                 .collect();
-            (Ok(engines), checked, sets)
-        });
-        let engines = first?;
+            Ok::<_, SetupError>((engines, checked, sets))
+        })?;
         let phoneme_roles = checked?;
         let mut sets = vec![engines];
         for set in more_sets {
