@@ -411,6 +411,7 @@ impl KWeighting {
     }
 
     /// The filtered value of the next sample.
+    #[inline]
     pub fn next(&mut self, x: f64) -> f64 {
         let y = self.stages[0].next(x);
         self.stages[1].next(y)
@@ -418,27 +419,45 @@ impl KWeighting {
 
     /// Back at rest.
     pub fn reset(&mut self) {
-        self.stages.iter_mut().for_each(|s| s.z = [0.0; 2]);
+        self.stages.iter_mut().for_each(Biquad::reset);
     }
 }
 
-/// One second-order section, transposed direct form II.
+/// One second-order section, transposed direct form II with the feedback of the last output
+/// kept apart: `y[n] = (b0·x[n] + z0) − a1·y[n−1]`, so the chain from one output to the next
+/// is one multiplication and one subtraction (the K-weighting runs over every sample of a
+/// program twice, and this chain is what bounds its speed).
 struct Biquad {
     b: [f64; 3],
     a: [f64; 2],
+    /// `b1·x[n−1] + b2·x[n−2] − a2·y[n−2]`, then `b2·x[n−1] − a2·y[n−1]`.
     z: [f64; 2],
+    /// The last output.
+    y: f64,
 }
 
 impl Biquad {
     fn new(b: [f64; 3], a: [f64; 2]) -> Biquad {
-        Biquad { b, a, z: [0.0; 2] }
+        Biquad {
+            b,
+            a,
+            z: [0.0; 2],
+            y: 0.0,
+        }
     }
 
+    #[inline]
     fn next(&mut self, x: f64) -> f64 {
-        let y = self.b[0] * x + self.z[0];
-        self.z[0] = self.b[1] * x - self.a[0] * y + self.z[1];
+        let y = (self.b[0] * x + self.z[0]) - self.a[0] * self.y;
+        self.z[0] = self.b[1] * x + self.z[1];
         self.z[1] = self.b[2] * x - self.a[1] * y;
+        self.y = y;
         y
+    }
+
+    fn reset(&mut self) {
+        self.z = [0.0; 2];
+        self.y = 0.0;
     }
 }
 

@@ -7,7 +7,12 @@
 //! state the library had right after initialization and exits when it has answered. So every
 //! utterance sounds the same whatever was spoken before it, in any order, in any worker: a
 //! cache of utterances and parallel speech are exact. (A fork costs well under a millisecond;
-//! the worker is single-threaded, so forking it is safe.)
+//! the worker runs no thread of its own, so forking it is safe.)
+//!
+//! The child writes its answer straight to the worker's output, so the speech crosses one
+//! pipe, not two; a page shared with the children tells the worker whether a child that died
+//! had begun to write (then the stream is broken and the worker ends) or not (then the worker
+//! answers with the error itself).
 //!
 //! The worker is the articast binary itself, started with [`WORKER_ENV`] naming the engine.
 //! The protocol is one JSON line per message; audio follows its header as raw little-endian
@@ -20,7 +25,7 @@
 //!        | {"checked": null} | {"error": Failure}
 //! ```
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::os::fd::FromRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -73,7 +78,9 @@ impl From<EngineError> for Failure {
 }
 
 /// Serves the engine `name` on standard input and output until the input closes: each
-/// request is answered by a forked child (see the module's doc).
+/// request is answered by a forked child (see the module's doc), which writes its answer
+/// straight to this process's output: the speech is copied once, from the child to the
+/// renderer, not through this process too.
 pub fn serve(name: &str) -> std::io::Result<()> {
     let stdin = std::io::stdin().lock();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -84,15 +91,15 @@ pub fn serve(name: &str) -> std::io::Result<()> {
     let mut info = engine.info();
     info.stateless = true;
     send(&mut out, &Reply::Info(info), &[])?;
-    // One buffer for every answer: its memory is reused, not asked for again each time.
-    let mut bytes = Vec::new();
+    let progress = Progress::new()?;
     for line in stdin.lines() {
         let line = line?;
         let request: Request = serde_json::from_str(&line).map_err(std::io::Error::other)?;
-        let answer = answer_in_child(&mut bytes, |pipe| answer(engine.as_mut(), request, pipe));
-        match answer {
-            Ok(()) => out.write_all(&bytes)?,
-            Err(reason) => send(
+        // Everything this process wrote is out before a child writes after it.
+        out.flush()?;
+        match answer_in_child(&progress, 1, |pipe| answer(engine.as_mut(), request, pipe)) {
+            Ok(()) => {}
+            Err(Answer::Nothing(reason)) => send(
                 &mut out,
                 &Reply::Error(Failure {
                     unavailable: false,
@@ -100,10 +107,12 @@ pub fn serve(name: &str) -> std::io::Result<()> {
                 }),
                 &[],
             )?,
+            // Part of an answer is out: the stream cannot be read on, so the worker ends
+            // and the renderer starts another.
+            Err(Answer::Partial(reason)) => return Err(std::io::Error::other(reason)),
         }
-        out.flush()?;
     }
-    Ok(())
+    out.flush()
 }
 
 /// Writes the whole reply (header line and audio) to one request.
@@ -124,60 +133,127 @@ fn answer(engine: &mut dyn Engine, request: Request, out: &mut impl Write) -> st
     }
 }
 
-/// Runs `work` in a forked child, writing into a pipe, and puts what it wrote into `bytes`;
-/// or says why it produced no whole answer (the child crashed, or could not be started).
+/// How far a child got with its answer, in memory it shares with the worker: a child that
+/// dies before writing leaves the worker free to answer for it; one that dies while writing
+/// has broken the stream.
+struct Progress(*mut u8);
+
+/// Nothing written yet.
+const NOT_STARTED: u8 = 0;
+/// Writing.
+const WRITING: u8 = 1;
+/// The whole answer is out.
+const WRITTEN: u8 = 2;
+
+impl Progress {
+    #[allow(unsafe_code)]
+    fn new() -> std::io::Result<Progress> {
+        // SAFETY: a fresh anonymous mapping of one page, shared with the children forked later.
+        let page = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                1,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if page == libc::MAP_FAILED {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(Progress(page.cast()))
+    }
+
+    #[allow(unsafe_code)]
+    fn set(&self, state: u8) {
+        // SAFETY: the page is mapped for the process's life; one byte, written by the one
+        // child running while the worker waits for it.
+        unsafe { std::ptr::write_volatile(self.0, state) };
+    }
+
+    #[allow(unsafe_code)]
+    fn get(&self) -> u8 {
+        // SAFETY: as in `set`; read once the child has ended.
+        unsafe { std::ptr::read_volatile(self.0) }
+    }
+}
+
+/// The child's output, which marks the answer begun at its first write.
+struct Announced<'a> {
+    file: &'a std::fs::File,
+    progress: &'a Progress,
+}
+
+impl Write for Announced<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.progress.set(WRITING);
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Why a child gave no whole answer.
+enum Answer {
+    /// It wrote nothing: the worker answers with this error instead.
+    Nothing(String),
+    /// It wrote part of its answer.
+    Partial(String),
+}
+
+/// Runs `work` in a forked child that writes to the descriptor `out` (the worker's standard
+/// output); returns once the child has ended, saying whether its whole answer went out.
 #[allow(unsafe_code)]
 fn answer_in_child(
-    bytes: &mut Vec<u8>,
-    work: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
-) -> Result<(), String> {
-    bytes.clear();
-    let mut fds = [0; 2];
-    // SAFETY: plain C call filling a two-element array.
-    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-        return Err(format!(
-            "cannot make a pipe: {}",
-            std::io::Error::last_os_error()
-        ));
-    }
-    let (read_fd, write_fd) = (fds[0], fds[1]);
-    // SAFETY: the worker process is single-threaded (it only serves its pipe), so the child
-    // may run any code; it leaves through `_exit`, running no destructors of the parent's.
+    progress: &Progress,
+    out: std::os::fd::RawFd,
+    work: impl FnOnce(&mut std::io::BufWriter<Announced<'_>>) -> std::io::Result<()>,
+) -> Result<(), Answer> {
+    progress.set(NOT_STARTED);
+    // SAFETY: the worker process is single-threaded but for libespeak-ng's idle queue thread,
+    // which holds no lock the child needs; the child leaves through `_exit`, running no
+    // destructors of the parent's.
     let pid = unsafe { libc::fork() };
     if pid == 0 {
-        // The child: answer, write everything to the pipe, leave.
-        // SAFETY: `read_fd` and `write_fd` are this process's own descriptors.
-        unsafe { libc::close(read_fd) };
-        // SAFETY: `write_fd` is open and owned here alone.
-        let pipe = unsafe { std::fs::File::from_raw_fd(write_fd) };
-        let mut pipe = std::io::BufWriter::with_capacity(1 << 16, pipe);
+        // SAFETY: `out` is open for the process's life; the child only writes to it and ends
+        // without closing it.
+        let file = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(out) });
+        let announced = Announced {
+            file: &file,
+            progress,
+        };
+        let mut pipe = std::io::BufWriter::with_capacity(1 << 16, announced);
         let code = match work(&mut pipe).and_then(|()| pipe.flush()) {
-            Ok(()) => 0,
+            Ok(()) => {
+                progress.set(WRITTEN);
+                0
+            }
             Err(_) => 1,
         };
         // SAFETY: ends the child at once, as a forked child must.
         unsafe { libc::_exit(code) };
     }
-    // SAFETY: the parent's copy of the write end is not used.
-    unsafe { libc::close(write_fd) };
     if pid < 0 {
-        // SAFETY: our descriptor.
-        unsafe { libc::close(read_fd) };
-        return Err(format!("cannot fork: {}", std::io::Error::last_os_error()));
+        return Err(Answer::Nothing(format!(
+            "cannot fork: {}",
+            std::io::Error::last_os_error()
+        )));
     }
-    // SAFETY: `read_fd` is open and owned here alone.
-    let mut pipe = unsafe { std::fs::File::from_raw_fd(read_fd) };
-    let read = pipe.read_to_end(bytes);
     let mut status = 0;
     // SAFETY: waits for our own child.
     unsafe { libc::waitpid(pid, &mut status, 0) };
-    match (
-        read,
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-    ) {
-        (Ok(_), true) => Ok(()),
-        (Err(e), _) => Err(format!("the engine's process failed: {e}")),
-        (Ok(_), false) => Err(format!("the engine's process died (status {status})")),
+    let exited = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    match (progress.get(), exited) {
+        (WRITTEN, true) => Ok(()),
+        (NOT_STARTED, _) => Err(Answer::Nothing(format!(
+            "the engine's process died before answering (status {status})"
+        ))),
+        _ => Err(Answer::Partial(format!(
+            "the engine's process died while answering (status {status})"
+        ))),
     }
 }
 
@@ -263,6 +339,7 @@ fn spawn(exe: &Path, name: &str) -> Result<(Process, EngineInfo), EngineError> {
     let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
         return Err(fail("the worker has no pipes".to_string()));
     };
+    widen(&stdout);
     let mut process = Process {
         child,
         stdin,
@@ -273,6 +350,20 @@ fn spawn(exe: &Path, name: &str) -> Result<(Process, EngineInfo), EngineError> {
         Ok((Reply::Error(failure), _)) => Err(fail(failure.reason)),
         Ok(_) => Err(fail("the worker did not greet".to_string())),
         Err(e) => Err(fail(format!("the worker did not start: {e}"))),
+    }
+}
+
+/// Room in the pipe for a whole utterance's speech (a megabyte, Linux's limit for a user's
+/// pipe; some 20 s of speech): the worker's child writes its answer and ends without waiting
+/// for the renderer to read, with far fewer wake-ups on both sides. Where the system refuses,
+/// the pipe keeps its size.
+#[allow(unsafe_code)]
+fn widen(pipe: &ChildStdout) {
+    use std::os::fd::AsRawFd;
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain C call on a descriptor the pipe owns; failure changes nothing.
+    unsafe {
+        libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20);
     }
 }
 
@@ -349,5 +440,58 @@ impl Drop for Process {
         let _ = self.stdin.flush();
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+
+    /// What a child wrote to a pipe, and how the worker judged its answer.
+    fn run(
+        work: impl FnOnce(&mut std::io::BufWriter<Announced<'_>>) -> std::io::Result<()>,
+    ) -> (Vec<u8>, Result<(), Answer>) {
+        let progress = Progress::new().expect("a shared page");
+        let (mut reader, writer) = std::io::pipe().expect("a pipe");
+        let result = answer_in_child(&progress, writer.as_raw_fd(), work);
+        drop(writer);
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).expect("the pipe reads");
+        (bytes, result)
+    }
+
+    #[test]
+    fn a_whole_answer_goes_straight_to_the_output() {
+        let (bytes, result) = run(|out| out.write_all(b"{\"checked\":null}\n"));
+        assert!(result.is_ok());
+        assert_eq!(bytes, b"{\"checked\":null}\n");
+    }
+
+    #[test]
+    fn a_child_that_dies_before_writing_leaves_the_answer_to_the_worker() {
+        let (bytes, result) = run(|_| std::process::abort());
+        assert!(bytes.is_empty());
+        match result {
+            Err(Answer::Nothing(reason)) => {
+                assert!(reason.contains("before answering"), "{reason}")
+            }
+            _ => panic!("a child that wrote nothing must be answered for"),
+        }
+    }
+
+    #[test]
+    fn a_child_that_dies_while_writing_breaks_the_stream() {
+        let (bytes, result) = run(|out| {
+            out.write_all(b"{\"speech\":null}\n")?;
+            out.flush()?;
+            std::process::abort()
+        });
+        assert_eq!(bytes, b"{\"speech\":null}\n");
+        match result {
+            Err(Answer::Partial(reason)) => assert!(reason.contains("while answering"), "{reason}"),
+            _ => panic!("a half-written answer must end the worker"),
+        }
     }
 }
