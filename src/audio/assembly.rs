@@ -22,6 +22,9 @@ pub struct Assembler<S: Write> {
     timeline: Timeline,
     converters: Vec<Converter>,
     bytes: Vec<u8>,
+    /// The memory of the last utterance's samples, reused for the next (fresh memory for
+    /// every utterance costs a page fault per 4 kB).
+    buffer: Vec<f32>,
 }
 
 /// A program whose audio is spooled, ready for [`master`](super::master).
@@ -66,6 +69,7 @@ impl<S: Write> Assembler<S> {
             roles: Vec::new(),
             converters: Vec::new(),
             bytes: Vec::new(),
+            buffer: Vec::new(),
         })
     }
 
@@ -76,13 +80,12 @@ impl<S: Write> Assembler<S> {
         role: Role,
         pause_after_ms: u32,
     ) -> Result<(), AudioError> {
-        let raw: Vec<f32> = speech
-            .samples
-            .iter()
-            .map(|&s| f32::from(s) / 32_768.0)
-            .collect();
+        let mut raw = std::mem::take(&mut self.buffer);
+        raw.clear();
+        raw.extend(speech.samples.iter().map(|&s| f32::from(s) / 32_768.0));
         let kept = trim::audible(&raw, speech.sample_rate);
         if kept.range.is_empty() {
+            self.buffer = raw;
             self.placed.push(Placed {
                 frames: self.frames..self.frames,
                 events: speech
@@ -100,7 +103,14 @@ impl<S: Write> Assembler<S> {
         }
         let (frames, owed) = (self.frames, self.owed_pause);
         let converter = self.converter(speech.sample_rate)?;
-        let mut audio = converter.convert(&raw[kept.range.clone()])?;
+        // At the program's own rate the kept samples are cut out of the buffer in place.
+        let (mut audio, spare) = if converter.converts() {
+            (converter.convert(&raw[kept.range.clone()])?, Some(raw))
+        } else {
+            raw.truncate(kept.range.end);
+            raw.drain(..kept.range.start);
+            (raw, None)
+        };
         let lead = converter.position(kept.lead as u64);
         let tail = converter.position(kept.tail as u64);
         // A pause shorter than the kept margins: drop the part of this lead that does not fit
@@ -144,6 +154,7 @@ impl<S: Write> Assembler<S> {
         self.roles.push(role);
         let pause = trim::frames_of(pause_after_ms, self.sample_rate) as u64;
         self.owed_pause += pause.saturating_sub(tail);
+        self.buffer = spare.unwrap_or(audio);
         Ok(())
     }
 

@@ -48,6 +48,11 @@ impl Converter {
         self.from
     }
 
+    /// Whether samples change rate here (else [`Converter::convert`] only copies them).
+    pub fn converts(&self) -> bool {
+        self.resampler.is_some()
+    }
+
     /// Resamples a whole mono clip; the result starts where the clip starts (rubato's delay is
     /// removed) and has `len × to / from` samples.
     pub fn convert(&mut self, clip: &[f32]) -> Result<Vec<f32>, ResampleError> {
