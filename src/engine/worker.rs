@@ -88,10 +88,19 @@ pub fn serve(name: &str) -> std::io::Result<()> {
         Ok(engine) => engine,
         Err(err) => return send(&mut out, &Reply::Error(err.into()), &[]),
     };
+    let progress = match Progress::new() {
+        Ok(progress) => progress,
+        Err(err) => {
+            let failure = Failure {
+                unavailable: true,
+                reason: format!("the worker cannot share memory with its children: {err}"),
+            };
+            return send(&mut out, &Reply::Error(failure), &[]);
+        }
+    };
     let mut info = engine.info();
     info.stateless = true;
     send(&mut out, &Reply::Info(info), &[])?;
-    let progress = Progress::new()?;
     for line in stdin.lines() {
         let line = line?;
         let request: Request = serde_json::from_str(&line).map_err(std::io::Error::other)?;
