@@ -240,10 +240,33 @@ fn the_espeak_worker_says_the_same_sentence_the_same_way_every_time() {
     let again = say(&mut engine, "Hello brave new world. It is a fine day.");
     assert!(!first.samples.is_empty() && !other.samples.is_empty());
     assert_eq!(first, again, "the same text and voice give the same speech");
-    // A second worker agrees with the first.
+    // A second worker agrees with the first, whatever it spoke before: another voice (a
+    // copy of the worker holds each voice), and a voice it cannot speak (answered with an
+    // error, the worker goes on).
     let mut second = WorkerEngine::start(&exe, "espeak-ng").unwrap();
+    let british = Voice {
+        id: "en-gb".to_string(),
+        rate: 210,
+        ..Voice::default()
+    };
+    let other_voice = second
+        .synthesize("Something else entirely.", &british)
+        .unwrap();
+    assert!(!other_voice.samples.is_empty());
+    let unknown = Voice {
+        id: "no-such-voice".to_string(),
+        ..Voice::default()
+    };
+    let err = second.synthesize("Not spoken.", &unknown).unwrap_err();
+    assert!(err.to_string().contains("unknown voice"), "{err}");
     assert_eq!(
         say(&mut second, "Hello brave new world. It is a fine day."),
         first
+    );
+    assert_eq!(
+        second
+            .synthesize("Something else entirely.", &british)
+            .unwrap(),
+        other_voice
     );
 }
