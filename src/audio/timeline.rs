@@ -91,18 +91,18 @@ impl Timeline {
                 .insert(role, Level(Meter::integrated(self.sample_rate)?));
         }
         self.current = Some(role);
-        self.squares.clear();
+        let mut all = std::mem::take(&mut self.squares);
+        all.clear();
+        self.filter.squares(samples, &mut all);
         let mut rest = samples;
+        let mut squares = &all[..];
         while !rest.is_empty() {
             let n = rest.len().min(self.step - self.filled);
             let (chunk, after) = rest.split_at(n);
-            let (mut sum, mut peak) = (0.0, 0.0f32);
-            for &x in chunk {
-                let y = self.filter.next(f64::from(x));
-                self.squares.push(y * y);
-                sum += y * y;
-                peak = peak.max(x.abs());
-            }
+            let (chunk_squares, squares_after) = squares.split_at(n);
+            let sum = super::loudness::sum(chunk_squares);
+            let peak = chunk.iter().fold(0.0f32, |peak, &x| peak.max(x.abs()));
+            squares = squares_after;
             self.quiet = match chunk.iter().rposition(|&x| x != 0.0) {
                 Some(last) => n - 1 - last,
                 None => self.quiet + n,
@@ -115,8 +115,9 @@ impl Timeline {
             rest = after;
         }
         if let Some(Level(meter)) = self.levels.get_mut(&role) {
-            meter.add_squares(&self.squares);
+            meter.add_squares(&all);
         }
+        self.squares = all;
         Ok(())
     }
 

@@ -160,8 +160,8 @@ pub fn serve(name: &str) -> std::io::Result<()> {
             Err(Answer::Partial(reason)) => return Err(std::io::Error::other(reason)),
         }
     }
-    for (_, template) in templates {
-        template.map(Template::reap);
+    for template in templates.into_iter().filter_map(|(_, t)| t) {
+        template.reap();
     }
     out.flush()
 }
