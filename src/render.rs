@@ -249,6 +249,15 @@ pub struct Renderer {
     ffmpeg: Option<PathBuf>,
 }
 
+impl Drop for Renderer {
+    fn drop(&mut self) {
+        // Every engine is told first, so that worker processes end side by side.
+        for engine in self.sets.iter_mut().flatten() {
+            engine.end();
+        }
+    }
+}
+
 impl std::fmt::Debug for Renderer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Renderer")

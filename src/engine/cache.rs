@@ -299,6 +299,10 @@ impl Engine for Cached {
         self.inner.begin()
     }
 
+    fn end(&mut self) {
+        self.inner.end();
+    }
+
     /// Passes on the upcoming utterances the store does not hold: only those are worth
     /// speaking ahead.
     fn prefetch(&mut self, upcoming: &[(&str, &Voice)]) {

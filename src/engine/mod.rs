@@ -298,6 +298,9 @@ pub trait Engine: Send {
     fn begin(&mut self) -> Result<(), EngineError> {
         Ok(())
     }
+    /// Nothing more will be asked: an engine that holds a process may start ending it, so that
+    /// several engines dropped together end side by side rather than one after another.
+    fn end(&mut self) {}
     /// The utterances this engine will be asked for next, in order, the next one first: an
     /// engine that speaks several at once (Piper) may start on them now. Only a hint: each is
     /// still asked for with [`Engine::synthesize`].

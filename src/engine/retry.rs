@@ -74,6 +74,10 @@ impl Engine for Retrying {
         self.inner.begin()
     }
 
+    fn end(&mut self) {
+        self.inner.end();
+    }
+
     fn prefetch(&mut self, upcoming: &[(&str, &Voice)]) {
         self.inner.prefetch(upcoming);
     }

@@ -114,36 +114,42 @@ pub fn serve(name: &str) -> std::io::Result<()> {
         let request: Request = serde_json::from_str(&line).map_err(std::io::Error::other)?;
         // Everything this process wrote is out before a child writes after it.
         out.flush()?;
-        let template = match &request {
-            Request::Speak { voice, .. } => {
-                let at = match templates.iter().position(|(v, _)| v == voice) {
-                    Some(at) => at,
-                    None => {
-                        let others: Vec<&Template> =
-                            templates.iter().filter_map(|(_, t)| t.as_ref()).collect();
-                        let template = Template::start(engine.as_mut(), voice, &progress, &others);
-                        templates.push((voice.clone(), template));
-                        templates.len() - 1
-                    }
-                };
-                templates[at].1.as_mut()
-            }
+        let known = match &request {
+            Request::Speak { voice, .. } => Some(templates.iter().position(|(v, _)| v == voice)),
             Request::Check(_) => None,
         };
-        let answered = match template {
-            Some(template) => {
-                // A template that fails here was ended from outside, perhaps with a child
-                // still running: the worker ends too, and the renderer starts another.
-                let ended = template.ask(&line, &progress)?;
-                judge(
-                    &progress,
-                    match ended {
-                        NOT_FORKED => Err("cannot fork".to_string()),
-                        status => Ok(status),
-                    },
-                )
+        let answered = match (known, &request) {
+            (Some(Some(at)), _) => match &mut templates[at].1 {
+                Some(template) => {
+                    // A template that fails here was ended from outside, perhaps with a
+                    // child still running: the worker ends too, and the renderer starts
+                    // another.
+                    let ended = template.ask(&line, &progress)?;
+                    judge(
+                        &progress,
+                        match ended {
+                            NOT_FORKED => Err("cannot fork".to_string()),
+                            status => Ok(status),
+                        },
+                    )
+                }
+                None => {
+                    answer_in_child(&progress, 1, |pipe| answer(engine.as_mut(), request, pipe))
+                }
+            },
+            (Some(None), Request::Speak { voice, .. }) => {
+                // The first utterance in a voice: a child of the worker speaks it while the
+                // voice's template is made beside it.
+                let voice = voice.clone();
+                let started =
+                    start_answer(&progress, 1, |pipe| answer(engine.as_mut(), request, pipe));
+                let others: Vec<&Template> =
+                    templates.iter().filter_map(|(_, t)| t.as_ref()).collect();
+                let template = Template::start(engine.as_mut(), &voice, &progress, &others);
+                templates.push((voice, template));
+                judge(&progress, started.map(wait_for))
             }
-            None => answer_in_child(&progress, 1, |pipe| answer(engine.as_mut(), request, pipe)),
+            _ => answer_in_child(&progress, 1, |pipe| answer(engine.as_mut(), request, pipe)),
         };
         match answered {
             Ok(()) => {}
@@ -160,8 +166,13 @@ pub fn serve(name: &str) -> std::io::Result<()> {
             Err(Answer::Partial(reason)) => return Err(std::io::Error::other(reason)),
         }
     }
-    for template in templates.into_iter().filter_map(|(_, t)| t) {
-        template.reap();
+    // All are told to end before any is waited for.
+    let pids: Vec<libc::pid_t> = templates
+        .into_iter()
+        .filter_map(|(_, t)| t.map(|t| t.pid))
+        .collect();
+    for pid in pids {
+        wait_for(pid);
     }
     out.flush()
 }
@@ -282,12 +293,30 @@ fn judge(progress: &Progress, ended: Result<libc::c_int, String>) -> Result<(), 
 }
 
 /// [`answer_in_child`]'s fork and wait: the child's wait status.
-#[allow(unsafe_code)]
 fn fork_answer(
     progress: &Progress,
     out: std::os::fd::RawFd,
     work: impl FnOnce(&mut std::io::BufWriter<Announced<'_>>) -> std::io::Result<()>,
 ) -> Result<libc::c_int, String> {
+    start_answer(progress, out, work).map(wait_for)
+}
+
+/// Waits for the child `pid`; its wait status.
+#[allow(unsafe_code)]
+fn wait_for(pid: libc::pid_t) -> libc::c_int {
+    let mut status = 0;
+    // SAFETY: waits for our own child.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    status
+}
+
+/// [`fork_answer`]'s fork: the child's process id.
+#[allow(unsafe_code)]
+fn start_answer(
+    progress: &Progress,
+    out: std::os::fd::RawFd,
+    work: impl FnOnce(&mut std::io::BufWriter<Announced<'_>>) -> std::io::Result<()>,
+) -> Result<libc::pid_t, String> {
     progress.set(NOT_STARTED);
     // SAFETY: the worker process is single-threaded but for libespeak-ng's idle queue thread,
     // which holds no lock the child needs; the child leaves through `_exit`, running no
@@ -315,10 +344,7 @@ fn fork_answer(
     if pid < 0 {
         return Err(format!("cannot fork: {}", std::io::Error::last_os_error()));
     }
-    let mut status = 0;
-    // SAFETY: waits for our own child.
-    unsafe { libc::waitpid(pid, &mut status, 0) };
-    Ok(status)
+    Ok(pid)
 }
 
 /// A copy of the worker that holds one voice: forked from the worker (the library's state
@@ -608,6 +634,13 @@ impl Engine for WorkerEngine {
                 reason: failure.reason,
             }),
             _ => Err(self.lost("an unexpected reply")),
+        }
+    }
+
+    fn end(&mut self) {
+        // Its input closed, the worker ends (see `Process::drop`, which waits for it).
+        if let Some(process) = &mut self.process {
+            drop(process.stdin.take());
         }
     }
 
