@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use articast::render::Renderer;
+use articast::render::{ReadAhead, Renderer};
 use articast::{article, batch, input, inspect};
 
 use crate::{cli, progress};
@@ -73,8 +73,15 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
         jobs: (jobs / articles).max(1),
         ..config
     };
-    let renderers: Result<Vec<Renderer>, _> =
-        (0..articles).map(|_| Renderer::new(&config)).collect();
+    // The first article is read while the engines start.
+    let (renderers, ahead) = std::thread::scope(|scope| {
+        let ahead = inputs
+            .first()
+            .map(|first| scope.spawn(|| ReadAhead::file(&first.source, &config)));
+        let renderers: Result<Vec<Renderer>, _> =
+            (0..articles).map(|_| Renderer::new(&config)).collect();
+        (renderers, ahead.and_then(|h| h.join().ok()).flatten())
+    });
     let mut renderers = match renderers {
         Ok(renderers) => renderers,
         Err(err) => {
@@ -82,6 +89,9 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if let (Some(ahead), Some(first)) = (ahead, renderers.first_mut()) {
+        first.read_ahead(ahead);
+    }
     let detail = progress::Detail {
         bars: !args.settings.quiet,
         timings: args.settings.verbose || args.settings.timings,

@@ -243,6 +243,8 @@ pub struct Renderer {
     cache: Arc<engine::cache::Counter>,
     /// Engine failures its engines retried.
     retries: Arc<Retries>,
+    /// An article read ahead, while the engines started ([`Renderer::read_ahead`]).
+    ahead: Option<ReadAhead>,
     /// The audio formats written, each once, in order.
     formats: Vec<AudioFormat>,
     /// The ffmpeg program, when a format needs it.
@@ -358,6 +360,7 @@ impl Renderer {
             ..config.script.clone()
         };
         Ok(Renderer {
+            ahead: None,
             sample_rate: config.audio.sample_rate.unwrap_or(narrator.sample_rate),
             config: config.clone(),
             sets,
@@ -461,9 +464,14 @@ impl Renderer {
         if self.config.no_clobber {
             self.refuse_existing(output_dir(&wav_path), &stem)?;
         }
-        let input = input::read_as(source, self.config.parse.encoding)?;
+        let parse = self.config.parse;
+        let read = match self.ahead.take() {
+            Some(ahead) if ahead.source == *source && ahead.parse == parse => ahead.read,
+            _ => ReadAhead::new(source, parse).read,
+        };
+        let (input, article) = read?;
         let fingerprint = self.fingerprint(&input);
-        let article = article::parse_with(&input, self.config.parse)?;
+        let article = article?;
         let voices = self.voices_for(article.language.as_deref());
         let script = script::build(&article, &self.script);
         if script.utterances.is_empty() {
@@ -705,6 +713,12 @@ impl Renderer {
         })
     }
 
+    /// Hands over an article read ahead (while this renderer's engines started): a render of
+    /// the same source with the same settings takes it instead of reading the file again.
+    pub fn read_ahead(&mut self, ahead: ReadAhead) {
+        self.ahead = Some(ahead);
+    }
+
     /// `--no-clobber`: fails when a file the last render of `stem` wrote, or the audio file or
     /// a sidecar this one would write, exists.
     fn refuse_existing(&self, dir: &Path, stem: &str) -> Result<(), RenderError> {
@@ -798,6 +812,35 @@ impl Renderer {
         })?;
         timings.assembly += assembling.elapsed();
         Ok(assembled)
+    }
+}
+
+/// An article read and parsed ahead of its render, with what went wrong doing so.
+#[derive(Debug)]
+pub struct ReadAhead {
+    source: Source,
+    parse: article::ParseOptions,
+    read: Result<(input::InputText, Result<article::Article, ArticleError>), InputError>,
+}
+
+impl ReadAhead {
+    /// Reads and parses the file `source` as `config` says (nothing for a web address: its
+    /// download may take longer than the engines' start, and a setup error must not wait for
+    /// it).
+    pub fn file(source: &Source, config: &RenderConfig) -> Option<ReadAhead> {
+        matches!(source, Source::File(_)).then(|| ReadAhead::new(source, config.parse))
+    }
+
+    fn new(source: &Source, parse: article::ParseOptions) -> ReadAhead {
+        let read = input::read_as(source, parse.encoding).map(|input| {
+            let article = article::parse_with(&input, parse);
+            (input, article)
+        });
+        ReadAhead {
+            source: source.clone(),
+            parse,
+            read,
+        }
     }
 }
 
@@ -1345,4 +1388,67 @@ fn write_files_atomically(
         done.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::VoiceSpec;
+
+    fn fake_renderer(out: &Path) -> Renderer {
+        let fake = VoiceSpec {
+            engine: EngineSpec::Fake,
+            ..VoiceSpec::default()
+        };
+        let config = RenderConfig {
+            out_dir: out.to_path_buf(),
+            voices: Voices {
+                narrator: fake.clone(),
+                quote: fake.clone(),
+                heading: fake,
+            },
+            ..RenderConfig::default()
+        };
+        Renderer::new(&config).expect("the fake engine opens")
+    }
+
+    #[test]
+    fn an_article_read_ahead_is_rendered_only_for_its_own_source() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let (one, two) = (dir.path().join("one.txt"), dir.path().join("two.txt"));
+        std::fs::write(
+            &one,
+            "First Title\n\nThe first article says one thing at length.\n",
+        )
+        .expect("written");
+        std::fs::write(
+            &two,
+            "Second Title\n\nThe second article says another thing.\n",
+        )
+        .expect("written");
+        let mut renderer = fake_renderer(&dir.path().join("out"));
+        let config = renderer.config.clone();
+        // Read ahead for the first, asked for the second: the second is read.
+        let ahead = ReadAhead::file(&Source::File(one.clone()), &config).expect("a file");
+        renderer.read_ahead(ahead);
+        let second = renderer
+            .render(&Source::File(two.clone()), &mut Silent)
+            .expect("renders");
+        let vtt = |r: &Rendered| {
+            std::fs::read_to_string(r.wav.with_extension("vtt")).expect("a captions file")
+        };
+        assert!(vtt(&second).contains("second article"), "{}", vtt(&second));
+        // Read ahead for the first and asked for it: what was read is what is rendered, even
+        // if the file changed since (it was read once, before the render began).
+        let ahead = ReadAhead::file(&Source::File(one.clone()), &config).expect("a file");
+        std::fs::write(&one, "Changed Title\n\nSomething else entirely now.\n").expect("written");
+        renderer.read_ahead(ahead);
+        let first = renderer
+            .render(&Source::File(one.clone()), &mut Silent)
+            .expect("renders");
+        assert!(vtt(&first).contains("first article"), "{}", vtt(&first));
+        // A web address is never read ahead.
+        let url = Source::Url("https://example.com/a".to_string());
+        assert!(ReadAhead::file(&url, &config).is_none());
+    }
 }
