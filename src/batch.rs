@@ -94,7 +94,12 @@ pub fn render_all(
         for (slot, renderer) in renderers.iter_mut().enumerate() {
             let (next, results, shared, duplicate) = (&next, &results, &shared, &duplicate);
             scope.spawn(move || {
-                let mut observer = Slot { shared, slot };
+                let mut observer = Slot {
+                    shared,
+                    slot,
+                    next,
+                    inputs: inputs.len(),
+                };
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(input) = inputs.get(i) else {
@@ -148,6 +153,9 @@ pub fn render_all(
 struct Slot<'a, 'p> {
     shared: &'a Mutex<&'p mut dyn Progress>,
     slot: usize,
+    /// The next input to be taken, and how many there are.
+    next: &'a AtomicUsize,
+    inputs: usize,
 }
 
 impl Slot<'_, '_> {
@@ -173,6 +181,9 @@ impl Observer for Slot<'_, '_> {
     }
     fn cancelled(&self) -> bool {
         self.shared.lock().map(|p| p.cancelled()).unwrap_or(true)
+    }
+    fn more_to_come(&self) -> bool {
+        self.next.load(Ordering::SeqCst) < self.inputs
     }
 }
 

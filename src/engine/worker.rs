@@ -520,8 +520,9 @@ impl WorkerEngine {
 
     fn ask(&mut self, request: &Request) -> Result<(Reply, Option<Speech>), EngineError> {
         let process = match &mut self.process {
-            Some(process) => process,
-            None => {
+            Some(process) if process.stdin.is_some() => process,
+            // None yet, or one told to end: a new worker.
+            _ => {
                 let (process, _) = spawn(&self.exe, &self.name)?;
                 self.process.insert(process)
             }
@@ -647,7 +648,8 @@ impl Engine for WorkerEngine {
     fn begin(&mut self) -> Result<(), EngineError> {
         // Every request is answered from the library's state right after initialization, so
         // nothing carries over between articles; only a worker that was lost is restarted.
-        if self.process.is_none() {
+        if self.process.as_ref().is_none_or(|p| p.stdin.is_none()) {
+            // A new worker first, then the old one (told to end) is reaped.
             let (process, _) = spawn(&self.exe, &self.name)?;
             self.process = Some(process);
         }
