@@ -569,14 +569,27 @@ impl Renderer {
             chapters: &chapters,
             timeline: &timeline,
         };
-        let mut sidecars = Vec::new();
-        for &kind in &config.sidecars {
-            let path = dir.join(kind.file_name(&stem));
-            if let Some(text) = chapters::sidecar(kind, &whole, &stem, &config.sidecars) {
-                sidecars.push(path.clone());
-                texts.push((path, "sidecar", text));
-            }
-        }
+        // The sidecars' text is made while the audio is mastered (see `write_files_atomically`).
+        let kinds: Vec<Sidecar> = config
+            .sidecars
+            .iter()
+            .copied()
+            .filter(|&kind| kind != Sidecar::Epub)
+            .collect();
+        let mut sidecars: Vec<PathBuf> = kinds
+            .iter()
+            .map(|kind| dir.join(kind.file_name(&stem)))
+            .collect();
+        let late: Vec<(PathBuf, &'static str)> =
+            sidecars.iter().map(|p| (p.clone(), "sidecar")).collect();
+        let make_sidecars = || -> Vec<String> {
+            kinds
+                .iter()
+                .map(|&kind| {
+                    chapters::sidecar(kind, &whole, &stem, &config.sidecars).unwrap_or_default()
+                })
+                .collect()
+        };
         // The EPUB holds the audio, so it is made once the audio is written.
         let epub = config
             .sidecars
@@ -608,6 +621,7 @@ impl Renderer {
         let listed: Vec<PathBuf> = audio_paths
             .iter()
             .chain(texts.iter().map(|t| &t.0))
+            .chain(&sidecars)
             .chain(&epub)
             .cloned()
             .collect();
@@ -678,6 +692,7 @@ impl Renderer {
         let mastered = write_files_atomically(
             &audio_paths,
             &texts,
+            (&late, &make_sidecars),
             epub.as_deref().map(|path| (path, &book as &Book)),
             &|| observer.cancelled(),
             write,
@@ -1323,6 +1338,10 @@ type Book<'a> = dyn Fn(&dyn Fn(&Path) -> PathBuf, &Path) -> Result<Vec<u8>, Rend
 fn write_files_atomically(
     paths: &[PathBuf],
     texts: &[(PathBuf, &'static str, String)],
+    (late, make_late): (
+        &[(PathBuf, &'static str)],
+        &(dyn Fn() -> Vec<String> + Sync),
+    ),
     book: Option<(&Path, &Book)>,
     cancelled: &dyn Fn() -> bool,
     write: impl FnOnce(
@@ -1339,6 +1358,7 @@ fn write_files_atomically(
         .iter()
         .map(|p| (p, "audio"))
         .chain(texts.iter().map(|t| (&t.0, t.1)))
+        .chain(late.iter().map(|t| (&t.0, t.1)))
         .chain(book_path.iter().map(|p| (p, "EPUB")))
         .collect();
     let mut temps = Vec::with_capacity(all.len());
@@ -1364,15 +1384,34 @@ fn write_files_atomically(
         std::io::Write::write_all(temp.as_file_mut(), text.as_bytes())
             .map_err(|e| fail(path, what, e.into()))?;
     }
-    let outs = temps[..paths.len()]
+    let (audio_temps, rest) = temps.split_at_mut(paths.len());
+    let outs = audio_temps
         .iter_mut()
         .map(|t| BufWriter::new(t.as_file_mut()))
         .collect();
     let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
-    let written = write(outs).map_err(|e| {
+    // The late texts are made on another thread while the audio is written.
+    let (written, made) = std::thread::scope(|scope| {
+        let making = scope.spawn(make_late);
+        (write(outs), making.join())
+    });
+    let written = written.map_err(|e| {
         let path = e.part.and_then(|i| paths.get(i)).map_or(first, |p| p);
         fail(path, "audio", e.source)
     })?;
+    let late_temps = &mut rest[texts.len()..texts.len() + late.len()];
+    let made = match made {
+        Ok(made) if made.len() == late.len() => made,
+        _ => {
+            let path = late.first().map_or(first, |(p, _)| p);
+            let err = std::io::Error::other("its text could not be made");
+            return Err(fail(path, "sidecar", err.into()));
+        }
+    };
+    for ((temp, (path, what)), text) in late_temps.iter_mut().zip(late).zip(&made) {
+        std::io::Write::write_all(temp.as_file_mut(), text.as_bytes())
+            .map_err(|e| fail(path, what, e.into()))?;
+    }
     if let Some((path, make)) = book {
         let temp_of = |audio: &Path| {
             paths
