@@ -1335,13 +1335,17 @@ type Book<'a> = dyn Fn(&dyn Fn(&Path) -> PathBuf, &Path) -> Result<Vec<u8>, Rend
 /// Writes the audio files at `paths` (by `write`), the `texts`, and the `book` made from the
 /// audio, each into a temporary file beside it; then renames them all into place, or removes
 /// them all.
+/// Texts written with the audio but made while it is mastered: their paths and kinds, and what
+/// makes them (in the same order).
+type LateTexts<'a> = (
+    &'a [(PathBuf, &'static str)],
+    &'a (dyn Fn() -> Vec<String> + Sync),
+);
+
 fn write_files_atomically(
     paths: &[PathBuf],
     texts: &[(PathBuf, &'static str, String)],
-    (late, make_late): (
-        &[(PathBuf, &'static str)],
-        &(dyn Fn() -> Vec<String> + Sync),
-    ),
+    (late, make_late): LateTexts<'_>,
     book: Option<(&Path, &Book)>,
     cancelled: &dyn Fn() -> bool,
     write: impl FnOnce(
