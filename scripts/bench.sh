@@ -24,19 +24,21 @@ trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --all-features --manifest-path "$root/Cargo.toml"
 bin="$root/target/release/articast"
 
-# Title block once, then the body REPEAT times: one long article.
+# Title block once, then the body REPEAT times: one long article. Each copy's paragraphs start
+# with "Part N." (a paragraph repeated word for word is dropped as the page's boilerplate, so
+# plain copies would clean back to one sample).
 article="$work/long-article.txt"
 {
     head -n 4 "$sample"
-    body="$(tail -n +5 "$sample")"
-    for _ in $(seq "$repeat"); do
-        printf '%s\n\n' "$body"
+    for i in $(seq "$repeat"); do
+        tail -n +5 "$sample" | sed -E "s/^([A-Z“\"])/Part $i. \1/"
+        printf '\n\n'
     done
 } >"$article"
 words=$(wc -w <"$article")
 
 /usr/bin/time -f '%M %e' -o "$work/render.time" \
-    "$bin" render -q --timings -o "$work/out" "$article" 2>"$work/render.log"
+    "$bin" render -q --no-cache --timings -o "$work/out" "$article" 2>"$work/render.log"
 read -r rss_kb render_s <"$work/render.time"
 
 # The same text, spoken by espeak-ng alone into one WAV (no parsing, trimming or mastering).
