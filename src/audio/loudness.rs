@@ -409,6 +409,33 @@ fn warm_up(rate: f64) -> usize {
     (2_048.0 * rate / 22_050.0).ceil() as usize
 }
 
+/// Where the lanes of [`KWeighting::squares`] run: each from its start for `steps` samples,
+/// the later ones keeping their squares only after `warm` samples.
+struct Plan {
+    starts: [usize; LANES],
+    steps: usize,
+    warm: usize,
+}
+
+impl Plan {
+    /// The `i`-th sample of each lane.
+    #[inline(always)]
+    fn inputs(&self, samples: &[f32], i: usize) -> [f64; LANES] {
+        std::array::from_fn(|l| f64::from(samples[self.starts[l] + i]))
+    }
+
+    /// Keeps the `i`-th squares of the lanes that are past their warm-up.
+    #[inline(always)]
+    fn store(&self, i: usize, squares: [f64; LANES], out: &mut [f64]) {
+        out[self.starts[0] + i] = squares[0];
+        if i >= self.warm {
+            for l in 1..LANES {
+                out[self.starts[l] + i] = squares[l];
+            }
+        }
+    }
+}
+
 /// Four copies of a K-weighting filter, stepped together.
 struct Lanes {
     b: [[f64; 3]; 2],
@@ -454,46 +481,25 @@ impl Lanes {
         v
     }
 
-    /// Runs the lanes `steps` samples from `starts`, writing each lane's squares from its
-    /// `warm`-th sample on (lane 0's from its first) where its samples are in `out`.
-    fn run(
-        &mut self,
-        samples: &[f32],
-        starts: [usize; LANES],
-        steps: usize,
-        warm: usize,
-        out: &mut [f64],
-    ) {
+    /// Runs the lanes over `samples` as `plan` says, writing the squares into `out`.
+    fn run(&mut self, samples: &[f32], plan: &Plan, out: &mut [f64]) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx") {
             // SAFETY: the processor has AVX, checked just above.
             #[allow(unsafe_code)]
             unsafe {
-                self.run_avx(samples, starts, steps, warm, out)
+                self.run_avx(samples, plan, out)
             };
             return;
         }
-        self.run_portable(samples, starts, steps, warm, out);
+        self.run_portable(samples, plan, out);
     }
 
     #[inline(always)]
-    fn run_portable(
-        &mut self,
-        samples: &[f32],
-        starts: [usize; LANES],
-        steps: usize,
-        warm: usize,
-        out: &mut [f64],
-    ) {
-        for i in 0..steps {
-            let x: [f64; LANES] = std::array::from_fn(|l| f64::from(samples[starts[l] + i]));
-            let y = self.next(x);
-            out[starts[0] + i] = y[0] * y[0];
-            if i >= warm {
-                for l in 1..LANES {
-                    out[starts[l] + i] = y[l] * y[l];
-                }
-            }
+    fn run_portable(&mut self, samples: &[f32], plan: &Plan, out: &mut [f64]) {
+        for i in 0..plan.steps {
+            let y = self.next(plan.inputs(samples, i));
+            plan.store(i, y.map(|y| y * y), out);
         }
     }
 
@@ -502,36 +508,25 @@ impl Lanes {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx")]
     #[allow(unsafe_code)]
-    unsafe fn run_avx(
-        &mut self,
-        samples: &[f32],
-        starts: [usize; LANES],
-        steps: usize,
-        warm: usize,
-        out: &mut [f64],
-    ) {
+    unsafe fn run_avx(&mut self, samples: &[f32], plan: &Plan, out: &mut [f64]) {
         use std::arch::x86_64::{
-            _mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_set_pd, _mm256_set1_pd,
-            _mm256_storeu_pd, _mm256_sub_pd,
+            _mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_set1_pd, _mm256_storeu_pd,
+            _mm256_sub_pd,
         };
         let splat = |v: f64| _mm256_set1_pd(v);
         let b = self.b.map(|b| b.map(splat));
         let a = self.a.map(|a| a.map(splat));
         // SAFETY (the loads and stores): each reads or writes four `f64`s of a `[f64; 4]`.
         let load = |v: &[f64; LANES]| unsafe { _mm256_loadu_pd(v.as_ptr()) };
+        let store = |v, to: &mut [f64; LANES]| unsafe { _mm256_storeu_pd(to.as_mut_ptr(), v) };
         let mut z = [
             [load(&self.z[0][0]), load(&self.z[0][1])],
             [load(&self.z[1][0]), load(&self.z[1][1])],
         ];
         let mut yp = [load(&self.y[0]), load(&self.y[1])];
         let mut y2 = [0.0f64; LANES];
-        for i in 0..steps {
-            let mut v = _mm256_set_pd(
-                f64::from(samples[starts[3] + i]),
-                f64::from(samples[starts[2] + i]),
-                f64::from(samples[starts[1] + i]),
-                f64::from(samples[starts[0] + i]),
-            );
+        for i in 0..plan.steps {
+            let mut v = load(&plan.inputs(samples, i));
             for k in 0..2 {
                 let y = _mm256_sub_pd(
                     _mm256_add_pd(_mm256_mul_pd(b[k][0], v), z[k][0]),
@@ -542,16 +537,9 @@ impl Lanes {
                 yp[k] = y;
                 v = y;
             }
-            // SAFETY: `y2` is four `f64`s.
-            unsafe { _mm256_storeu_pd(y2.as_mut_ptr(), _mm256_mul_pd(v, v)) };
-            out[starts[0] + i] = y2[0];
-            if i >= warm {
-                for l in 1..LANES {
-                    out[starts[l] + i] = y2[l];
-                }
-            }
+            store(_mm256_mul_pd(v, v), &mut y2);
+            plan.store(i, y2, out);
         }
-        let store = |v, to: &mut [f64; LANES]| unsafe { _mm256_storeu_pd(to.as_mut_ptr(), v) };
         for k in 0..2 {
             store(z[k][0], &mut self.z[k][0]);
             store(z[k][1], &mut self.z[k][1]);
@@ -645,7 +633,12 @@ impl KWeighting {
         squares.resize(at + n - odd, 0.0);
         let out = &mut squares[at - odd..];
         let mut lanes = Lanes::new(self);
-        lanes.run(samples, starts, steps, warm, out);
+        let plan = Plan {
+            starts,
+            steps,
+            warm,
+        };
+        lanes.run(samples, &plan, out);
         lanes.store_last(self);
     }
 
@@ -770,10 +763,15 @@ mod tests {
         let len = (x.len() - warm) / LANES;
         let steps = len + warm;
         let starts = [0, steps - warm, steps + len - warm, steps + 2 * len - warm];
+        let plan = Plan {
+            starts,
+            steps,
+            warm,
+        };
         let mut portable = vec![0.0; x.len()];
-        Lanes::new(&filter).run_portable(&x, starts, steps, warm, &mut portable);
+        Lanes::new(&filter).run_portable(&x, &plan, &mut portable);
         let mut chosen = vec![0.0; x.len()];
-        Lanes::new(&filter).run(&x, starts, steps, warm, &mut chosen);
+        Lanes::new(&filter).run(&x, &plan, &mut chosen);
         assert!(portable.iter().any(|&v| v > 0.0));
         assert_eq!(
             portable, chosen,
