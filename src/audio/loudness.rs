@@ -609,10 +609,7 @@ impl KWeighting {
         let warm = warm_up(f64::from(self.rate));
         let n = samples.len();
         if n < LANES * warm * 4 {
-            squares.extend(samples.iter().map(|&x| {
-                let y = self.next(f64::from(x));
-                y * y
-            }));
+            self.squares_one_by_one(samples, squares);
             return;
         }
         // Lane 0 runs `warm` samples more than the others, which spend them warming up, so
@@ -625,10 +622,7 @@ impl KWeighting {
             0 => odd,
             _ => odd + steps + (l - 1) * len - warm,
         });
-        squares.extend(samples[..odd].iter().map(|&x| {
-            let y = self.next(f64::from(x));
-            y * y
-        }));
+        self.squares_one_by_one(&samples[..odd], squares);
         let at = squares.len();
         squares.resize(at + n - odd, 0.0);
         let out = &mut squares[at - odd..];
@@ -640,6 +634,13 @@ impl KWeighting {
         };
         lanes.run(samples, &plan, out);
         lanes.store_last(self);
+    }
+
+    fn squares_one_by_one(&mut self, samples: &[f32], squares: &mut Vec<f64>) {
+        squares.extend(samples.iter().map(|&x| {
+            let y = self.next(f64::from(x));
+            y * y
+        }));
     }
 
     /// Back at rest.

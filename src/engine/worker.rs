@@ -114,33 +114,26 @@ pub fn serve(name: &str) -> std::io::Result<()> {
         let request: Request = serde_json::from_str(&line).map_err(std::io::Error::other)?;
         // Everything this process wrote is out before a child writes after it.
         out.flush()?;
-        let known = match &request {
-            Request::Speak { voice, .. } => Some(templates.iter().position(|(v, _)| v == voice)),
+        let voice = match &request {
+            Request::Speak { voice, .. } => Some(voice.clone()),
             Request::Check(_) => None,
         };
-        let answered = match (known, &request) {
-            (Some(Some(at)), _) => match &mut templates[at].1 {
-                Some(template) => {
-                    // A template that fails here was ended from outside, perhaps with a
-                    // child still running: the worker ends too, and the renderer starts
-                    // another.
-                    let ended = template.ask(&line, &progress)?;
-                    judge(
-                        &progress,
-                        match ended {
-                            NOT_FORKED => Err("cannot fork".to_string()),
-                            status => Ok(status),
-                        },
-                    )
-                }
-                None => {
-                    answer_in_child(&progress, 1, |pipe| answer(engine.as_mut(), request, pipe))
-                }
-            },
-            (Some(None), Request::Speak { voice, .. }) => {
+        let at = voice
+            .as_ref()
+            .and_then(|voice| templates.iter().position(|(v, _)| v == voice));
+        let answered = match (voice, at.and_then(|at| templates[at].1.as_mut())) {
+            (_, Some(template)) => {
+                // A template that fails here was ended from outside, perhaps with a child
+                // still running: the worker ends too, and the renderer starts another.
+                let status = match template.ask(&line, &progress)? {
+                    NOT_FORKED => Err("cannot fork".to_string()),
+                    status => Ok(status),
+                };
+                judge(&progress, status)
+            }
+            (Some(voice), None) if at.is_none() => {
                 // The first utterance in a voice: a child of the worker speaks it while the
                 // voice's template is made beside it.
-                let voice = voice.clone();
                 let started =
                     start_answer(&progress, 1, |pipe| answer(engine.as_mut(), request, pipe));
                 let others: Vec<&Template> =
@@ -149,6 +142,7 @@ pub fn serve(name: &str) -> std::io::Result<()> {
                 templates.push((voice, template));
                 judge(&progress, started.map(wait_for))
             }
+            // A check, or a voice no template could hold.
             _ => answer_in_child(&progress, 1, |pipe| answer(engine.as_mut(), request, pipe)),
         };
         match answered {
