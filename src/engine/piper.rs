@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 
 pub mod find;
 #[cfg(feature = "piper")]
+pub mod graph;
+#[cfg(feature = "piper")]
 pub mod model;
 #[cfg(feature = "piper")]
 pub mod noise;

@@ -68,13 +68,19 @@ impl PiperEngine {
                 let parallel = Parallel::from_env();
                 let model = Model::load(&files.model, spec.sha256.as_deref(), parallel)
                     .map_err(unavailable)?;
-                // The number of intra-op threads changes how ONNX Runtime splits its sums, and
-                // so the last bits of the samples; sessions and memory options do not.
+                // The number of intra-op threads and the decoder's rewrite change how ONNX
+                // Runtime groups its sums, and so the last bits of the samples; sessions and
+                // memory options do not.
                 let identity = format!(
-                    "model {} config {} threads {} noise {} onnxruntime {} libespeak-ng {}",
+                    "model {} config {} threads {} graph {} noise {} onnxruntime {} libespeak-ng {}",
                     &model.digest()[..16],
                     &blake3::hash(&config_bytes).to_hex()[..16],
                     parallel.threads,
+                    if model.two_d() {
+                        super::graph::REWRITE
+                    } else {
+                        "as given"
+                    },
                     super::noise::ALGORITHM,
                     runtime_version(),
                     crate::engine::espeak::library_version(),

@@ -14,6 +14,7 @@ use ort::value::Tensor;
 use sha2::{Digest, Sha256};
 
 use super::find;
+use super::graph;
 use super::noise::{self, NoiseSeed};
 
 /// The process's ONNX Runtime, loaded on first use; the error says how to install it.
@@ -42,7 +43,8 @@ pub fn environment() -> Result<&'static Environment, String> {
 /// (about 300 MB more per session on the joe voice).
 pub const MAX_SESSIONS: usize = 4;
 
-/// How many sessions, how many threads each, and how ONNX Runtime manages their memory.
+/// How many sessions, how many threads each, how ONNX Runtime manages their memory, and whether
+/// the decoder's convolutions run in two dimensions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parallel {
     /// Sessions (sentences spoken at once).
@@ -55,12 +57,14 @@ pub struct Parallel {
     pub memory_pattern: bool,
     /// Whether the sessions share one copy of the weights the kernels pre-pack.
     pub share_prepacked: bool,
+    /// Whether the decoder's 1-D convolutions are rewritten as 2-D ones ([`graph`]).
+    pub two_d: bool,
 }
 
 impl Parallel {
     /// One single-threaded session per core, at most [`MAX_SESSIONS`] (measured best: see
-    /// README, "Piper voices"), unless `ARTICAST_PIPER_SESSIONS` / `ARTICAST_PIPER_THREADS`
-    /// say otherwise.
+    /// README, "Piper voices"), with the decoder in 2-D, unless `ARTICAST_PIPER_SESSIONS`,
+    /// `ARTICAST_PIPER_THREADS` or `ARTICAST_PIPER_2D=0` say otherwise.
     pub fn from_env() -> Parallel {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let read = |name: &str| {
@@ -80,6 +84,7 @@ impl Parallel {
             arena: flag("ARTICAST_PIPER_ARENA", true),
             memory_pattern: flag("ARTICAST_PIPER_MEMORY_PATTERN", true),
             share_prepacked: flag("ARTICAST_PIPER_SHARE_PREPACKED", true),
+            two_d: flag("ARTICAST_PIPER_2D", true),
         }
     }
 }
@@ -96,6 +101,7 @@ pub struct Model {
     has_speaker_input: bool,
     deterministic: bool,
     digest: String,
+    two_d: bool,
 }
 
 impl std::fmt::Debug for Model {
@@ -131,6 +137,13 @@ impl Model {
                 ));
             }
         }
+        let digest = blake3::hash(&bytes).to_hex().to_string();
+        let lifted = parallel
+            .two_d
+            .then(|| graph::lift_decoder_convolutions(&bytes))
+            .flatten();
+        let two_d = lifted.is_some();
+        let bytes = lifted.unwrap_or(bytes);
         let failed = |e: ort::Error| format!("ONNX Runtime cannot load {}: {e}", path.display());
         let prepacked = PrepackedWeights::new();
         let open = || {
@@ -190,7 +203,8 @@ impl Model {
             sessions: sessions.into_iter().map(Mutex::new).collect(),
             has_speaker_input,
             deterministic: false,
-            digest: blake3::hash(&bytes).to_hex().to_string(),
+            digest,
+            two_d,
         };
         model.deterministic = model.probe()?;
         Ok(model)
@@ -211,6 +225,11 @@ impl Model {
     /// The BLAKE3 hash of the model file, in hex.
     pub fn digest(&self) -> &str {
         &self.digest
+    }
+
+    /// Whether its decoder runs in two dimensions (see [`graph`]).
+    pub fn two_d(&self) -> bool {
+        self.two_d
     }
 
     /// Whether its speech depends on its input alone (see [`noise`]).
