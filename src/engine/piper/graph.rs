@@ -441,8 +441,7 @@ fn fields(message: &[u8]) -> Result<Vec<Field<'_>>, Skip> {
 fn string<'a>(fields: &[Field<'a>], tag: u32) -> Result<Option<&'a str>, Skip> {
     fields
         .iter()
-        .filter(|f| f.tag == tag)
-        .next_back()
+        .rfind(|f| f.tag == tag)
         .map(Field::str)
         .transpose()
 }
@@ -691,7 +690,7 @@ mod tests {
     fn graphs_the_rewrite_does_not_understand_are_left_alone() {
         let decoder = conv("/dec/conv", "Conv", "w", "x", "y");
         // Squeeze and Unsqueeze take axes as an attribute before opset 13.
-        assert!(lift_decoder_convolutions(&model(&[decoder.clone()], 12)).is_none());
+        assert!(lift_decoder_convolutions(&model(std::slice::from_ref(&decoder), 12)).is_none());
         // The weight is also read by a node that stays 1-D.
         let sharing = model(
             &[decoder.clone(), conv("/enc/c", "Conv", "w", "y", "z")],
