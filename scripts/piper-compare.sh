@@ -7,9 +7,10 @@
 # speaks that file; articast renders the sample with `--voice joe --no-cache` (everything else at
 # its defaults: title and byline first, credit last, sidecars, loudness; no cache, so every
 # sentence is spoken). The runs alternate (piper, articast, piper, ...) so both see the same load;
-# each reports wall time, peak RSS, audio seconds and the 1-minute load average at its start, and
-# throughput = audio seconds per wall second. Then the offline recognizer of asr_check.py
-# listens to one WAV of each and gives its word error rate against the text.
+# each reports wall time, peak RSS, CPU time (user + system), audio seconds and the 1-minute load
+# average at its start, and throughput = audio seconds per wall second. Then the offline
+# recognizer of asr_check.py listens to one WAV of each and gives its word error rate against the
+# text.
 #
 # Usage: scripts/piper-compare.sh [RUNS]      (RUNS defaults to 3)
 # Environment: ASR_PYTHON (default ~/.cache/asr-venv/bin/python), ASR_CHECK (default
@@ -52,19 +53,19 @@ seconds_of() { "$py" -c 'import sys, wave; w = wave.open(sys.argv[1]); print(w.g
 
 run_piper() {
     load="$(cut -d' ' -f1 /proc/loadavg)"
-    /usr/bin/time -f '%M %e' -o "$work/t" \
+    /usr/bin/time -f '%M %e %U %S' -o "$work/t" \
         "$piper_py" -m piper -m "$model" -i "$work/text.txt" -f "$work/piper.wav" 2>"$work/piper.log"
-    read -r kb wall <"$work/t"
-    echo "piper $wall $kb $(seconds_of "$work/piper.wav") $load" >>"$work/results"
+    read -r kb wall user sys <"$work/t"
+    echo "piper $wall $kb $(seconds_of "$work/piper.wav") $load $user $sys" >>"$work/results"
 }
 
 run_articast() {
     load="$(cut -d' ' -f1 /proc/loadavg)"
     rm -rf "$work/articast"
-    /usr/bin/time -f '%M %e' -o "$work/t" \
+    /usr/bin/time -f '%M %e %U %S' -o "$work/t" \
         "$bin" render -q --no-cache --voice joe -o "$work/articast" "$sample"
-    read -r kb wall <"$work/t"
-    echo "articast $wall $kb $(seconds_of "$work/articast/free-russian-legion.wav") $load" >>"$work/results"
+    read -r kb wall user sys <"$work/t"
+    echo "articast $wall $kb $(seconds_of "$work/articast/free-russian-legion.wav") $load $user $sys" >>"$work/results"
 }
 
 for i in $(seq "$runs"); do
@@ -78,16 +79,18 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 med, walls = {}, {}
 for tool in ("piper", "articast"):
-    r = [(float(w), int(kb), float(a), float(l)) for t, w, kb, a, l in rows if t == tool]
+    r = [(float(w), int(kb), float(a), float(l), float(u) + float(s))
+         for t, w, kb, a, l, u, s in rows if t == tool]
     wall = statistics.median(x[0] for x in r)
     audio = statistics.median(x[2] for x in r)
     rss = max(x[1] for x in r) / 1024
     med[tool] = audio / wall
     walls[tool] = wall
     loads = [x[3] for x in r]
+    cpu = statistics.median(x[4] for x in r)
     print(f"{tool:9s} wall {wall:6.1f} s (median of {len(r)}), audio {audio:6.1f} s, "
           f"throughput {audio / wall:5.1f} audio s per wall s, peak RSS {rss:5.0f} MB, "
-          f"load {min(loads):.1f}-{max(loads):.1f}")
+          f"CPU {cpu:5.1f} s ({cpu / wall:.2f} cores busy), load {min(loads):.1f}-{max(loads):.1f}")
 print(f"articast / piper throughput: {med['articast'] / med['piper']:.2f}x "
       f"(audio s per wall s; articast's audio includes its pauses); "
       f"same text, wall time: {walls['piper'] / walls['articast']:.2f}x faster")
