@@ -141,7 +141,7 @@ pub enum FormatError {
 }
 
 /// Everything the writers of one render share: the PCM layout, encoder settings, the tags, and
-/// the ffmpeg program when M4B is written. Built once per renderer ([`Output::check`]).
+/// the ffmpeg program when M4B is written. Built once per renderer (after [`check`]).
 #[derive(Debug, Clone)]
 pub struct Output {
     /// The formats, each once, in order.

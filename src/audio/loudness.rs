@@ -599,7 +599,7 @@ impl KWeighting {
     /// Appends the squares of the filtered `samples` to `squares`, as [`KWeighting::next`]
     /// one sample at a time would, but a long run in four lanes at once: the run is cut in four,
     /// the first part continues from this filter's state, and each later part starts at rest
-    /// ~93 ms before its start ([`warm_up`]), by when what the earlier samples left in the
+    /// ~93 ms before its start (`warm_up`), by when what the earlier samples left in the
     /// filter has fallen to ~10⁻¹⁰ of itself (the high-pass's slowest pole decays by 1/e every
     /// ~92 samples at 22.05 kHz): a difference of some 10⁻⁹ dB in a loudness. The four
     /// recursions are independent, so they run side by side in one vector register: the cost

@@ -12,7 +12,7 @@
 //!    gain for the whole program that brings it to the loudness target once limited (from the
 //!    loudness timeline gathered during assembly; no pass over the spool).
 //! 3. It then streams the spool once more into each part's [`AudioWriter`] (a [`wav::WavWriter`],
-//!    and the encoders of [`format`]: MP3, M4B, Opus): role gains, the program gain, a true-peak
+//!    and the encoders of [`format`](mod@format): MP3, M4B, Opus): role gains, the program gain, a true-peak
 //!    [`limiter`], the output format; and measures the finished audio, whose figures go into the
 //!    file and the report.
 

@@ -4,7 +4,8 @@
 //! language, phoneme id map, scales, speakers). Text becomes IPA through libespeak-ng
 //! ([`super::espeak_ipa`]), IPA becomes ids ([`phonemes`]), and each sentence (a long one in
 //! pieces, split at clauses) is one inference; the sentences of an utterance run in parallel on
-//! several sessions ([`model`]). The audio is the model's own, as 16-bit samples at the voice's
+//! several sessions ([`model`]), with the decoder's convolutions rewritten in two dimensions
+//! ([`graph`]). The audio is the model's own, as 16-bit samples at the voice's
 //! rate: no peak normalization (articast's loudness stage sets the level) and no silence added
 //! but a fixed pause between the sentences of one utterance.
 //!
