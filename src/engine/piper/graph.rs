@@ -545,19 +545,18 @@ mod tests {
         out
     }
 
+    /// The fields of a model's graph.
+    fn graph_fields(model: &[u8]) -> Vec<Field<'_>> {
+        let top = fields(model).unwrap();
+        let graph = top.iter().find(|f| f.tag == MODEL_GRAPH).unwrap();
+        fields(graph.bytes().unwrap()).unwrap()
+    }
+
     /// (op type, inputs, output) of each node of a model, and each initializer's (name, dims).
     type Summary = (Vec<(String, Vec<String>, String)>, Vec<(String, Vec<i64>)>);
 
     fn summary(model: &[u8]) -> Summary {
-        let top = fields(model).unwrap();
-        let graph = fields(
-            top.iter()
-                .find(|f| f.tag == MODEL_GRAPH)
-                .unwrap()
-                .bytes()
-                .unwrap(),
-        )
-        .unwrap();
+        let graph = graph_fields(model);
         let nodes = graph
             .iter()
             .filter(|f| f.tag == GRAPH_NODE)
@@ -581,15 +580,7 @@ mod tests {
     }
 
     fn attribute_ints(model: &[u8], node: usize) -> Vec<(String, Vec<i64>)> {
-        let top = fields(model).unwrap();
-        let graph = fields(
-            top.iter()
-                .find(|f| f.tag == MODEL_GRAPH)
-                .unwrap()
-                .bytes()
-                .unwrap(),
-        )
-        .unwrap();
+        let graph = graph_fields(model);
         let field = graph
             .iter()
             .filter(|f| f.tag == GRAPH_NODE)
@@ -660,24 +651,11 @@ mod tests {
         assert_eq!(unknown.last().unwrap().tag, 99);
         assert_eq!(unknown.last().unwrap().bytes().unwrap(), b"kept as it is");
         let weight = |m: &[u8]| {
-            let top = fields(m).unwrap();
-            let g = fields(
-                top.iter()
-                    .find(|f| f.tag == MODEL_GRAPH)
-                    .unwrap()
-                    .bytes()
-                    .unwrap(),
-            )
-            .unwrap();
-            let t = fields(
-                g.iter()
-                    .find(|f| f.tag == GRAPH_INITIALIZER)
-                    .unwrap()
-                    .bytes()
-                    .unwrap(),
-            )
-            .unwrap();
-            t.iter()
+            let graph = graph_fields(m);
+            let tensor = graph.iter().find(|f| f.tag == GRAPH_INITIALIZER).unwrap();
+            let tensor = fields(tensor.bytes().unwrap()).unwrap();
+            tensor
+                .iter()
                 .find(|f| f.tag == TENSOR_RAW_DATA)
                 .unwrap()
                 .raw
