@@ -691,4 +691,19 @@ mod tests {
         assert!(lift_decoder_convolutions(b"\xff\xff\xff\xff").is_none());
         assert!(lift_decoder_convolutions(&whole).is_some());
     }
+
+    #[test]
+    fn damaged_models_never_panic() {
+        let whole = model(&[conv("/dec/conv", "ConvTranspose", "w", "x", "y")], 15);
+        for len in 0..whole.len() {
+            lift_decoder_convolutions(&whole[..len]);
+        }
+        for at in 0..whole.len() {
+            for value in [0x00, 0x01, 0x7f, 0x80, 0xff] {
+                let mut damaged = whole.clone();
+                damaged[at] = value;
+                lift_decoder_convolutions(&damaged);
+            }
+        }
+    }
 }
