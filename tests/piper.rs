@@ -104,12 +104,25 @@ fn same_files(a: &Path, b: &Path) {
 }
 
 #[test]
-fn joe_speaks_byte_identically_with_any_jobs_sessions_and_from_the_cache() {
+fn joe_speaks_byte_identically_with_any_jobs_sessions_kept_graphs_and_from_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let text = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three-sections.txt");
+    // The optimized graphs go to a folder of this test's own (empty at first).
+    let graphs = dir.path().join("xdg/articast/piper-graphs");
+    let kept = || -> usize {
+        std::fs::read_dir(&graphs).map_or(0, |d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "onnx"))
+            })
+            .count()
+        })
+    };
     let run = |out: &str, sessions: &str, two_d: &str, flags: &[&str]| {
         let assert = articast()
+            .env("XDG_CACHE_HOME", dir.path().join("xdg"))
+            .env_remove("ARTICAST_PIPER_GRAPH_CACHE")
             .env("ARTICAST_PIPER_SESSIONS", sessions)
             .env("ARTICAST_PIPER_2D", two_d)
             .args(["render", "-q", "--voice", "joe", "-o"])
@@ -121,8 +134,15 @@ fn joe_speaks_byte_identically_with_any_jobs_sessions_and_from_the_cache() {
         String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
     };
     let cache_dir = cache.to_str().unwrap();
-    // One session speaks every sentence in turn; two share them out as they come free.
+    // One session speaks every sentence in turn; two share them out as they come free. The
+    // first run optimizes the graph and keeps it; the others load it as kept.
     run("one", "1", "1", &["-j", "1", "--no-cache"]);
+    assert_eq!(
+        kept(),
+        1,
+        "the optimized graph is kept in {}",
+        graphs.display()
+    );
     let first = run("two", "2", "1", &["-j", "2", "--cache-dir", cache_dir]);
     assert!(!first.contains("from the cache"), "{first}");
     let again = run("cached", "2", "1", &["-j", "1", "--cache-dir", cache_dir]);
@@ -139,6 +159,7 @@ fn joe_speaks_byte_identically_with_any_jobs_sessions_and_from_the_cache() {
     // to within a few steps of 16 bits.
     let flat = run("flat", "2", "0", &["-j", "1", "--cache-dir", cache_dir]);
     assert!(!flat.contains("from the cache"), "{flat}");
+    assert_eq!(kept(), 2, "the graph as given is kept apart");
     let samples = |out: &str| -> Vec<i16> {
         hound::WavReader::open(dir.path().join(out).join("three-sections.wav"))
             .unwrap()

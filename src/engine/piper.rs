@@ -25,6 +25,8 @@ pub mod model;
 #[cfg(feature = "piper")]
 pub mod noise;
 #[cfg(feature = "piper")]
+pub mod optimized;
+#[cfg(feature = "piper")]
 pub mod phonemes;
 
 /// The Piper part of a voice profile.

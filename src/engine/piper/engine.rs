@@ -82,7 +82,7 @@ impl PiperEngine {
                         "as given"
                     },
                     super::noise::ALGORITHM,
-                    runtime_version(),
+                    super::model::runtime_version(),
                     crate::engine::espeak::library_version(),
                 );
                 let loaded = Arc::new(Loaded {
@@ -263,17 +263,6 @@ impl Engine for PiperEngine {
             .map_err(|reason| synthesis_error(text, reason))?;
         Ok(assemble(&plan, audio))
     }
-}
-
-/// ONNX Runtime's build (`git-branch=rel-1.32.0, git-commit-id=…`): kernels of another build
-/// may round differently.
-fn runtime_version() -> String {
-    ort::info()
-        .trim_start_matches("ORT Build Info: ")
-        .split(", ")
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn synthesis_error(text: &str, reason: String) -> EngineError {

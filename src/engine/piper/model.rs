@@ -9,13 +9,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use ort::environment::Environment;
 use ort::session::Session;
-use ort::session::builder::PrepackedWeights;
+use ort::session::builder::{GraphOptimizationLevel, PrepackedWeights};
 use ort::value::Tensor;
 use sha2::{Digest, Sha256};
 
 use super::find;
 use super::graph;
 use super::noise::{self, NoiseSeed};
+use super::optimized;
 
 /// The process's ONNX Runtime, loaded on first use; the error says how to install it.
 pub fn environment() -> Result<&'static Environment, String> {
@@ -37,6 +38,17 @@ pub fn environment() -> Result<&'static Environment, String> {
         })
         .as_ref()
         .map_err(Clone::clone)
+}
+
+/// ONNX Runtime's build (`git-branch=rel-1.32.0, git-commit-id=…`): kernels of another build
+/// may round differently.
+pub fn runtime_version() -> String {
+    ort::info()
+        .trim_start_matches("ORT Build Info: ")
+        .split(", ")
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The most sessions opened by default: each holds the weights and its own working memory
@@ -87,6 +99,15 @@ impl Parallel {
             two_d: flag("ARTICAST_PIPER_2D", true),
         }
     }
+}
+
+/// Where a session's graph comes from.
+#[derive(Debug, Clone, Copy)]
+enum Source<'a> {
+    /// The model's graph, optimized by the session (and written to `keep` when given).
+    Graph { keep: Option<&'a Path> },
+    /// A graph optimized before ([`optimized`]), loaded with the optimizations off.
+    Optimized(&'a Path),
 }
 
 /// One session and the seed its noise kernels read.
@@ -146,7 +167,7 @@ impl Model {
         let bytes = lifted.unwrap_or(bytes);
         let failed = |e: ort::Error| format!("ONNX Runtime cannot load {}: {e}", path.display());
         let prepacked = PrepackedWeights::new();
-        let open = || {
+        let open = |source: Source| {
             let seed = Arc::new(NoiseSeed::default());
             let session = noise::domain(&seed)
                 .and_then(|domain| {
@@ -155,6 +176,15 @@ impl Model {
                         builder.with_prepacked_weights(&prepacked)?
                     } else {
                         builder
+                    };
+                    let builder = match source {
+                        Source::Optimized(_) => {
+                            builder.with_optimization_level(GraphOptimizationLevel::Disable)?
+                        }
+                        Source::Graph { keep: Some(file) } => {
+                            builder.with_optimized_model_path(file)?
+                        }
+                        Source::Graph { keep: None } => builder,
                     };
                     builder
                         .with_execution_providers([ort::ep::CPU::default()
@@ -166,23 +196,66 @@ impl Model {
                         .with_operators(domain)
                         .map_err(Into::into)
                 })
-                .and_then(|mut b| b.commit_from_memory(&bytes))
+                .and_then(|mut b| match source {
+                    Source::Optimized(file) => b.commit_from_file(file),
+                    Source::Graph { .. } => b.commit_from_memory(&bytes),
+                })
                 .map_err(failed)?;
             Ok(Slot { session, seed })
         };
-        // The sessions load side by side (each takes about half a second).
-        let sessions = std::thread::scope(|scope| {
-            let loading: Vec<_> = (0..parallel.sessions.max(1))
-                .map(|_| scope.spawn(open))
-                .collect();
-            loading
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("loading a session failed".to_string()))
-                })
-                .collect::<Result<Vec<Slot>, String>>()
-        })?;
+        // The sessions load side by side (each takes about half a second), the first one
+        // writing the optimized graph when it is not kept yet.
+        let open_all = |first: Source| {
+            std::thread::scope(|scope| {
+                let loading: Vec<_> = (0..parallel.sessions.max(1))
+                    .map(|n| {
+                        let source = match first {
+                            Source::Graph { .. } if n > 0 => Source::Graph { keep: None },
+                            _ => first,
+                        };
+                        scope.spawn(move || open(source))
+                    })
+                    .collect();
+                loading
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err("loading a session failed".to_string()))
+                    })
+                    .collect::<Result<Vec<Slot>, String>>()
+            })
+        };
+        let entry = optimized::Entry::for_graph(&bytes, &runtime_version());
+        let kept = entry.as_ref().filter(|e| e.exists()).and_then(|e| {
+            let sessions = open_all(Source::Optimized(&e.path));
+            if sessions.is_err() {
+                // Damaged or from another runtime: written again below.
+                e.remove();
+            }
+            sessions.ok()
+        });
+        let sessions = match kept {
+            Some(sessions) => sessions,
+            None => match entry.as_ref().filter(|e| e.prepare()) {
+                Some(entry) => {
+                    let written = open_all(Source::Graph {
+                        keep: Some(&entry.temporary),
+                    });
+                    match written {
+                        Ok(sessions) => {
+                            entry.commit();
+                            sessions
+                        }
+                        Err(_) => {
+                            // Perhaps only the optimized graph could not be written.
+                            entry.discard();
+                            open_all(Source::Graph { keep: None })?
+                        }
+                    }
+                }
+                None => open_all(Source::Graph { keep: None })?,
+            },
+        };
         let first = &sessions[0].session;
         for name in ["input", "input_lengths", "scales"] {
             if !first.inputs().iter().any(|i| i.name() == name) {

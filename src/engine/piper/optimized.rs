@@ -1,0 +1,169 @@
+//! A voice's graph as ONNX Runtime optimizes it, kept between runs.
+//!
+//! Every session starts by optimizing its graph: constant folding, fusions and, for the decoder in
+//! two dimensions ([`super::graph`]), the blocked-channel layout with its weights reordered. For
+//! the joe voice that is most of a session's start (0.8–1.1 s of CPU per session, each run).
+//! ONNX Runtime can write the graph it optimized to a file and load it back with its optimizations
+//! off: the sessions then start in 0.1–0.25 s and compute the same bits (the same nodes and
+//! kernels; `tests/piper.rs` renders with the folder empty and full and compares the bytes).
+//!
+//! The optimized graph holds choices made for this CPU (the block size of its vector registers),
+//! so an entry is named by a hash of the graph articast gives ONNX Runtime, ONNX Runtime's
+//! build and the CPU's vector features. Entries live in `~/.cache/articast/piper-graphs/` (the
+//! platform's cache folder; about the model's size each) and are written under a temporary
+//! name and renamed, so a reader never sees half an entry. `ARTICAST_PIPER_GRAPH_CACHE=0` turns
+//! the folder off. It is not the speech cache: `--no-cache` still speaks every sentence.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Environment variable that turns the folder off (`0`, `off` or `false`).
+pub const SWITCH_ENV: &str = "ARTICAST_PIPER_GRAPH_CACHE";
+
+/// The entry for one graph: where it is (or will be) and the temporary name it is written under.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The entry's file.
+    pub path: PathBuf,
+    /// Where ONNX Runtime writes it before it is renamed into place.
+    pub temporary: PathBuf,
+}
+
+impl Entry {
+    /// The entry of `graph` (the bytes given to ONNX Runtime) for ONNX Runtime build `runtime`,
+    /// in the default folder; `None` when the folder is off or there is no cache folder.
+    pub fn for_graph(graph: &[u8], runtime: &str) -> Option<Entry> {
+        let off =
+            std::env::var(SWITCH_ENV).is_ok_and(|v| matches!(v.trim(), "0" | "off" | "false"));
+        if off {
+            return None;
+        }
+        let dir = directories::ProjectDirs::from("", "", "articast")?
+            .cache_dir()
+            .join("piper-graphs");
+        Some(Entry::in_dir(&dir, graph, runtime, &cpu_features()))
+    }
+
+    /// The entry of `graph` in `dir`, for a runtime and CPU features.
+    pub fn in_dir(dir: &Path, graph: &[u8], runtime: &str, features: &str) -> Entry {
+        let mut hasher = blake3::Hasher::new_derive_key("articast piper optimized graph v1");
+        for part in [graph, runtime.as_bytes(), features.as_bytes()] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        let name = hasher.finalize().to_hex()[..32].to_string();
+        static WRITES: AtomicU64 = AtomicU64::new(0);
+        let n = WRITES.fetch_add(1, Ordering::Relaxed);
+        Entry {
+            path: dir.join(format!("{name}.onnx")),
+            temporary: dir.join(format!(".{name}.{}.{n}.part", std::process::id())),
+        }
+    }
+
+    /// Whether the entry is there to load.
+    pub fn exists(&self) -> bool {
+        self.path.is_file()
+    }
+
+    /// Makes the entry's folder; false when it cannot be made (the graph is then not kept).
+    pub fn prepare(&self) -> bool {
+        self.path
+            .parent()
+            .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+    }
+
+    /// Moves a complete temporary file into place (another process may have put the same entry
+    /// there first: the rename replaces it with identical bytes).
+    pub fn commit(&self) {
+        if std::fs::rename(&self.temporary, &self.path).is_err() {
+            self.discard();
+        }
+    }
+
+    /// Removes the temporary file, if any.
+    pub fn discard(&self) {
+        let _ = std::fs::remove_file(&self.temporary);
+    }
+
+    /// Removes an entry ONNX Runtime could not load (it is written again).
+    pub fn remove(&self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The vector features ONNX Runtime's kernels choose by, as a string.
+pub fn cpu_features() -> String {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let features = [
+            ("avx", std::arch::is_x86_feature_detected!("avx")),
+            ("avx2", std::arch::is_x86_feature_detected!("avx2")),
+            ("fma", std::arch::is_x86_feature_detected!("fma")),
+            ("f16c", std::arch::is_x86_feature_detected!("f16c")),
+            ("avx512f", std::arch::is_x86_feature_detected!("avx512f")),
+            ("avx512bw", std::arch::is_x86_feature_detected!("avx512bw")),
+            ("avx512dq", std::arch::is_x86_feature_detected!("avx512dq")),
+            ("avx512vl", std::arch::is_x86_feature_detected!("avx512vl")),
+            (
+                "avx512vnni",
+                std::arch::is_x86_feature_detected!("avx512vnni"),
+            ),
+            (
+                "avx512bf16",
+                std::arch::is_x86_feature_detected!("avx512bf16"),
+            ),
+            ("avxvnni", std::arch::is_x86_feature_detected!("avxvnni")),
+        ];
+        let on: Vec<&str> = features
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(name, _)| *name)
+            .collect();
+        format!("x86_64 {}", on.join(" "))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        std::env::consts::ARCH.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_named_by_the_graph_the_runtime_and_the_cpu() {
+        let dir = Path::new("/cache");
+        let name =
+            |graph: &[u8], runtime: &str, cpu: &str| Entry::in_dir(dir, graph, runtime, cpu).path;
+        let base = name(b"graph", "1.32.0", "x86_64 avx avx2");
+        assert_eq!(base, name(b"graph", "1.32.0", "x86_64 avx avx2"));
+        assert_ne!(base, name(b"graph!", "1.32.0", "x86_64 avx avx2"));
+        assert_ne!(base, name(b"graph", "1.33.0", "x86_64 avx avx2"));
+        assert_ne!(base, name(b"graph", "1.32.0", "x86_64 avx avx2 avx512f"));
+        assert_eq!(base.parent(), Some(dir));
+        // Two writers never share a temporary name.
+        let (a, b) = (
+            Entry::in_dir(dir, b"graph", "1.32.0", "x86_64"),
+            Entry::in_dir(dir, b"graph", "1.32.0", "x86_64"),
+        );
+        assert_eq!(a.path, b.path);
+        assert_ne!(a.temporary, b.temporary);
+        assert!(cpu_features().starts_with(std::env::consts::ARCH));
+    }
+
+    #[test]
+    fn a_committed_entry_replaces_its_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = Entry::in_dir(&dir.path().join("graphs"), b"g", "r", "c");
+        assert!(!entry.exists());
+        assert!(entry.prepare());
+        std::fs::write(&entry.temporary, b"optimized").unwrap();
+        entry.commit();
+        assert!(entry.exists());
+        assert!(!entry.temporary.exists());
+        assert_eq!(std::fs::read(&entry.path).unwrap(), b"optimized");
+        entry.remove();
+        assert!(!entry.exists());
+    }
+}
