@@ -110,14 +110,21 @@ fn joe_speaks_byte_identically_with_any_jobs_sessions_kept_graphs_and_from_the_c
     let text = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three-sections.txt");
     // The optimized graphs go to a folder of this test's own (empty at first).
     let graphs = dir.path().join("xdg/articast/piper-graphs");
-    let kept = || -> usize {
-        std::fs::read_dir(&graphs).map_or(0, |d| {
-            d.filter(|e| {
-                e.as_ref()
-                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "onnx"))
-            })
-            .count()
+    let entries = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&graphs).map_or(Vec::new(), |d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "onnx"))
+                .collect()
         })
+    };
+    let kept = || entries().len();
+    // An entry is whole when it ends with its trailer: a magic string and the BLAKE3 hash of
+    // the graph before it.
+    let whole = |bytes: &[u8]| {
+        let body = &bytes[..bytes.len() - 48];
+        bytes[bytes.len() - 48..].starts_with(b"articast graph 1")
+            && bytes[bytes.len() - 32..] == *blake3::hash(body).as_bytes()
     };
     let run = |out: &str, sessions: &str, two_d: &str, flags: &[&str]| {
         let assert = articast()
@@ -137,14 +144,19 @@ fn joe_speaks_byte_identically_with_any_jobs_sessions_kept_graphs_and_from_the_c
     // One session speaks every sentence in turn; two share them out as they come free. The
     // first run optimizes the graph and keeps it; the others load it as kept.
     run("one", "1", "1", &["-j", "1", "--no-cache"]);
-    assert_eq!(
-        kept(),
-        1,
-        "the optimized graph is kept in {}",
-        graphs.display()
-    );
+    assert_eq!(kept(), 1, "the graph is kept in {}", graphs.display());
+    // A damaged entry is not run: the next load finds it broken, optimizes again and keeps the
+    // graph anew, and the speech is the same.
+    let entry = entries().remove(0);
+    let mut bytes = std::fs::read(&entry).unwrap();
+    assert!(whole(&bytes));
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&entry, &bytes).unwrap();
     let first = run("two", "2", "1", &["-j", "2", "--cache-dir", cache_dir]);
     assert!(!first.contains("from the cache"), "{first}");
+    let rewritten = std::fs::read(&entry).unwrap();
+    assert!(rewritten != bytes && whole(&rewritten));
     let again = run("cached", "2", "1", &["-j", "1", "--cache-dir", cache_dir]);
     assert!(again.contains("from the cache"), "{again}");
     same_files(&dir.path().join("one"), &dir.path().join("two"));

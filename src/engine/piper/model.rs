@@ -107,7 +107,7 @@ enum Source<'a> {
     /// The model's graph, optimized by the session (and written to `keep` when given).
     Graph { keep: Option<&'a Path> },
     /// A graph optimized before ([`optimized`]), loaded with the optimizations off.
-    Optimized(&'a Path),
+    Optimized(&'a [u8]),
 }
 
 /// One session and the seed its noise kernels read.
@@ -197,7 +197,7 @@ impl Model {
                         .map_err(Into::into)
                 })
                 .and_then(|mut b| match source {
-                    Source::Optimized(file) => b.commit_from_file(file),
+                    Source::Optimized(graph) => b.commit_from_memory(graph),
                     Source::Graph { .. } => b.commit_from_memory(&bytes),
                 })
                 .map_err(failed)?;
@@ -226,14 +226,18 @@ impl Model {
             })
         };
         let entry = optimized::Entry::for_graph(&bytes, &runtime_version());
-        let kept = entry.as_ref().filter(|e| e.exists()).and_then(|e| {
-            let sessions = open_all(Source::Optimized(&e.path));
+        let kept_graph = entry.as_ref().and_then(optimized::Entry::load);
+        let kept = kept_graph.as_deref().and_then(|graph| {
+            let sessions = open_all(Source::Optimized(graph));
             if sessions.is_err() {
-                // Damaged or from another runtime: written again below.
-                e.remove();
+                // Whole but not loadable (another runtime's idea of a graph): written again.
+                if let Some(e) = &entry {
+                    e.remove();
+                }
             }
             sessions.ok()
         });
+        drop(kept_graph);
         let sessions = match kept {
             Some(sessions) => sessions,
             None => match entry.as_ref().filter(|e| e.prepare()) {

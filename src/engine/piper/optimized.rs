@@ -11,14 +11,21 @@
 //! so an entry is named by a hash of the graph articast gives ONNX Runtime, ONNX Runtime's
 //! build and the CPU's vector features. Entries live in `~/.cache/articast/piper-graphs/` (the
 //! platform's cache folder; about the model's size each) and are written under a temporary
-//! name and renamed, so a reader never sees half an entry. `ARTICAST_PIPER_GRAPH_CACHE=0` turns
-//! the folder off. It is not the speech cache: `--no-cache` still speaks every sentence.
+//! name and renamed, so a reader never sees half an entry. Each ends with a trailer, a magic
+//! string and the BLAKE3 hash of the graph before it, checked on every load: a damaged entry is
+//! removed and written again, never run. `ARTICAST_PIPER_GRAPH_CACHE=0` turns the folder off.
+//! It is not the speech cache: `--no-cache` still speaks every sentence.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Environment variable that turns the folder off (`0`, `off` or `false`).
 pub const SWITCH_ENV: &str = "ARTICAST_PIPER_GRAPH_CACHE";
+
+/// The start of an entry's trailer (the graph's BLAKE3 hash follows).
+const MAGIC: &[u8; 16] = b"articast graph 1";
+/// The trailer's length.
+const TRAILER: usize = MAGIC.len() + blake3::OUT_LEN;
 
 /// The entry for one graph: where it is (or will be) and the temporary name it is written under.
 #[derive(Debug, Clone)]
@@ -60,9 +67,20 @@ impl Entry {
         }
     }
 
-    /// Whether the entry is there to load.
-    pub fn exists(&self) -> bool {
-        self.path.is_file()
+    /// The optimized graph kept in the entry, if it is there and whole; a damaged entry is
+    /// removed (it is written again).
+    pub fn load(&self) -> Option<Vec<u8>> {
+        let mut bytes = std::fs::read(&self.path).ok()?;
+        match checked_len(&bytes) {
+            Some(len) => {
+                bytes.truncate(len);
+                Some(bytes)
+            }
+            None => {
+                self.remove();
+                None
+            }
+        }
     }
 
     /// Makes the entry's folder; false when it cannot be made (the graph is then not kept).
@@ -72,10 +90,19 @@ impl Entry {
             .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
     }
 
-    /// Moves a complete temporary file into place (another process may have put the same entry
-    /// there first: the rename replaces it with identical bytes).
+    /// Ends the temporary file ONNX Runtime wrote with its trailer and moves it into place
+    /// (another process may have put the same entry there first: the rename replaces it with
+    /// identical bytes).
     pub fn commit(&self) {
-        if std::fs::rename(&self.temporary, &self.path).is_err() {
+        let sealed = std::fs::read(&self.temporary).and_then(|graph| {
+            use std::io::Write;
+            let mut file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&self.temporary)?;
+            file.write_all(&trailer(&graph))?;
+            file.sync_all()
+        });
+        if sealed.is_err() || std::fs::rename(&self.temporary, &self.path).is_err() {
             self.discard();
         }
     }
@@ -89,6 +116,19 @@ impl Entry {
     pub fn remove(&self) {
         let _ = std::fs::remove_file(&self.path);
     }
+}
+
+/// The trailer that ends the entry of `graph`.
+fn trailer(graph: &[u8]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(blake3::hash(graph).as_bytes());
+    out
+}
+
+/// The length of the graph in an entry's bytes, if its trailer is there and matches it.
+fn checked_len(entry: &[u8]) -> Option<usize> {
+    let len = entry.len().checked_sub(TRAILER)?;
+    (entry[len..] == trailer(&entry[..len])[..]).then_some(len)
 }
 
 /// The vector features ONNX Runtime's kernels choose by, as a string.
@@ -153,17 +193,25 @@ mod tests {
     }
 
     #[test]
-    fn a_committed_entry_replaces_its_temporary_file() {
+    fn a_committed_entry_loads_back_and_a_damaged_one_is_removed() {
         let dir = tempfile::tempdir().unwrap();
         let entry = Entry::in_dir(&dir.path().join("graphs"), b"g", "r", "c");
-        assert!(!entry.exists());
+        assert_eq!(entry.load(), None);
         assert!(entry.prepare());
-        std::fs::write(&entry.temporary, b"optimized").unwrap();
+        std::fs::write(&entry.temporary, b"optimized graph").unwrap();
         entry.commit();
-        assert!(entry.exists());
         assert!(!entry.temporary.exists());
-        assert_eq!(std::fs::read(&entry.path).unwrap(), b"optimized");
-        entry.remove();
-        assert!(!entry.exists());
+        assert_eq!(entry.load().as_deref(), Some(&b"optimized graph"[..]));
+        // One byte of the graph changed: not run, and gone.
+        let mut bytes = std::fs::read(&entry.path).unwrap();
+        bytes[3] ^= 1;
+        std::fs::write(&entry.path, &bytes).unwrap();
+        assert_eq!(entry.load(), None);
+        assert!(!entry.path.exists());
+        // Shorter than a trailer, or without one.
+        for damaged in [&b"short"[..], &b"optimized graph"[..], &[0u8; 100][..]] {
+            std::fs::write(&entry.path, damaged).unwrap();
+            assert_eq!(entry.load(), None);
+        }
     }
 }
