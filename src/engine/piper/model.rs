@@ -104,8 +104,8 @@ impl Parallel {
 /// Where a session's graph comes from.
 #[derive(Debug, Clone, Copy)]
 enum Source<'a> {
-    /// The model's graph, optimized by the session (and written to `keep` when given).
-    Graph { keep: Option<&'a Path> },
+    /// A model's graph, optimized by the session (and the result written to the path, if any).
+    Graph(&'a [u8], Option<&'a Path>),
     /// A graph optimized before ([`optimized`]), loaded with the optimizations off.
     Optimized(&'a [u8]),
 }
@@ -141,6 +141,105 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Opens `parallel.sessions` sessions of the model `bytes` (whose BLAKE3 hash is `digest`),
+/// side by side: from the optimized graph kept for it when there is one ([`optimized`]), else
+/// from its graph, with the decoder in two dimensions when asked for and possible ([`graph`]),
+/// the first session keeping the graph it optimized. Also says whether the decoder is in 2-D.
+fn open_sessions(
+    env: &Environment,
+    path: &Path,
+    bytes: Vec<u8>,
+    digest: &str,
+    parallel: Parallel,
+) -> Result<(Vec<Slot>, bool), String> {
+    let failed = |e: ort::Error| format!("ONNX Runtime cannot load {}: {e}", path.display());
+    let prepacked = PrepackedWeights::new();
+    let open = |source: Source| {
+        let seed = Arc::new(NoiseSeed::default());
+        let session = noise::domain(&seed)
+            .and_then(|domain| {
+                let builder = Session::builder(env)?;
+                let builder = if parallel.share_prepacked {
+                    builder.with_prepacked_weights(&prepacked)?
+                } else {
+                    builder
+                };
+                let builder = match source {
+                    Source::Optimized(_) => {
+                        builder.with_optimization_level(GraphOptimizationLevel::Disable)?
+                    }
+                    Source::Graph(_, Some(file)) => builder.with_optimized_model_path(file)?,
+                    Source::Graph(_, None) => builder,
+                };
+                builder
+                    .with_execution_providers([ort::ep::CPU::default()
+                        .with_arena_allocator(parallel.arena)
+                        .build()])?
+                    .with_memory_pattern(parallel.memory_pattern)?
+                    .with_intra_threads(parallel.threads.max(1))?
+                    .with_inter_threads(1)?
+                    .with_operators(domain)
+                    .map_err(Into::into)
+            })
+            .and_then(|mut b| match source {
+                Source::Optimized(graph) | Source::Graph(graph, _) => b.commit_from_memory(graph),
+            })
+            .map_err(failed)?;
+        Ok(Slot { session, seed })
+    };
+    // Each session takes about half a second; only the first one keeps the graph it optimized.
+    let open_all = |first: Source| {
+        std::thread::scope(|scope| {
+            let loading: Vec<_> = (0..parallel.sessions.max(1))
+                .map(|n| {
+                    let source = match first {
+                        Source::Graph(graph, _) if n > 0 => Source::Graph(graph, None),
+                        _ => first,
+                    };
+                    scope.spawn(move || open(source))
+                })
+                .collect();
+            loading
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("loading a session failed".to_string()))
+                })
+                .collect::<Result<Vec<Slot>, String>>()
+        })
+    };
+    let rewrite = if parallel.two_d {
+        graph::REWRITE
+    } else {
+        "as given"
+    };
+    let entry = optimized::Entry::for_model(digest, rewrite, &runtime_version());
+    if let Some((graph, two_d)) = entry.as_ref().and_then(optimized::Entry::load) {
+        match open_all(Source::Optimized(&graph)) {
+            Ok(sessions) => return Ok((sessions, two_d)),
+            // Whole but not loadable (another runtime's idea of a graph): written again.
+            Err(_) => entry.as_ref().map_or((), optimized::Entry::remove),
+        }
+    }
+    let lifted = parallel
+        .two_d
+        .then(|| graph::lift_decoder_convolutions(&bytes))
+        .flatten();
+    let two_d = lifted.is_some();
+    let graph = lifted.unwrap_or(bytes);
+    if let Some(entry) = entry.filter(optimized::Entry::prepare) {
+        match open_all(Source::Graph(&graph, Some(&entry.temporary))) {
+            Ok(sessions) => {
+                entry.commit(two_d);
+                return Ok((sessions, two_d));
+            }
+            // Perhaps only the optimized graph could not be written.
+            Err(_) => entry.discard(),
+        }
+    }
+    Ok((open_all(Source::Graph(&graph, None))?, two_d))
+}
+
 impl Model {
     /// Loads the model at `path` (checking its sha256 when `sha256` is given) into
     /// `parallel.sessions` sessions.
@@ -159,107 +258,7 @@ impl Model {
             }
         }
         let digest = blake3::hash(&bytes).to_hex().to_string();
-        let lifted = parallel
-            .two_d
-            .then(|| graph::lift_decoder_convolutions(&bytes))
-            .flatten();
-        let two_d = lifted.is_some();
-        let bytes = lifted.unwrap_or(bytes);
-        let failed = |e: ort::Error| format!("ONNX Runtime cannot load {}: {e}", path.display());
-        let prepacked = PrepackedWeights::new();
-        let open = |source: Source| {
-            let seed = Arc::new(NoiseSeed::default());
-            let session = noise::domain(&seed)
-                .and_then(|domain| {
-                    let builder = Session::builder(env)?;
-                    let builder = if parallel.share_prepacked {
-                        builder.with_prepacked_weights(&prepacked)?
-                    } else {
-                        builder
-                    };
-                    let builder = match source {
-                        Source::Optimized(_) => {
-                            builder.with_optimization_level(GraphOptimizationLevel::Disable)?
-                        }
-                        Source::Graph { keep: Some(file) } => {
-                            builder.with_optimized_model_path(file)?
-                        }
-                        Source::Graph { keep: None } => builder,
-                    };
-                    builder
-                        .with_execution_providers([ort::ep::CPU::default()
-                            .with_arena_allocator(parallel.arena)
-                            .build()])?
-                        .with_memory_pattern(parallel.memory_pattern)?
-                        .with_intra_threads(parallel.threads.max(1))?
-                        .with_inter_threads(1)?
-                        .with_operators(domain)
-                        .map_err(Into::into)
-                })
-                .and_then(|mut b| match source {
-                    Source::Optimized(graph) => b.commit_from_memory(graph),
-                    Source::Graph { .. } => b.commit_from_memory(&bytes),
-                })
-                .map_err(failed)?;
-            Ok(Slot { session, seed })
-        };
-        // The sessions load side by side (each takes about half a second), the first one
-        // writing the optimized graph when it is not kept yet.
-        let open_all = |first: Source| {
-            std::thread::scope(|scope| {
-                let loading: Vec<_> = (0..parallel.sessions.max(1))
-                    .map(|n| {
-                        let source = match first {
-                            Source::Graph { .. } if n > 0 => Source::Graph { keep: None },
-                            _ => first,
-                        };
-                        scope.spawn(move || open(source))
-                    })
-                    .collect();
-                loading
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|_| Err("loading a session failed".to_string()))
-                    })
-                    .collect::<Result<Vec<Slot>, String>>()
-            })
-        };
-        let entry = optimized::Entry::for_graph(&bytes, &runtime_version());
-        let kept_graph = entry.as_ref().and_then(optimized::Entry::load);
-        let kept = kept_graph.as_deref().and_then(|graph| {
-            let sessions = open_all(Source::Optimized(graph));
-            if sessions.is_err() {
-                // Whole but not loadable (another runtime's idea of a graph): written again.
-                if let Some(e) = &entry {
-                    e.remove();
-                }
-            }
-            sessions.ok()
-        });
-        drop(kept_graph);
-        let sessions = match kept {
-            Some(sessions) => sessions,
-            None => match entry.as_ref().filter(|e| e.prepare()) {
-                Some(entry) => {
-                    let written = open_all(Source::Graph {
-                        keep: Some(&entry.temporary),
-                    });
-                    match written {
-                        Ok(sessions) => {
-                            entry.commit();
-                            sessions
-                        }
-                        Err(_) => {
-                            // Perhaps only the optimized graph could not be written.
-                            entry.discard();
-                            open_all(Source::Graph { keep: None })?
-                        }
-                    }
-                }
-                None => open_all(Source::Graph { keep: None })?,
-            },
-        };
+        let (sessions, two_d) = open_sessions(env, path, bytes, &digest, parallel)?;
         let first = &sessions[0].session;
         for name in ["input", "input_lengths", "scales"] {
             if !first.inputs().iter().any(|i| i.name() == name) {

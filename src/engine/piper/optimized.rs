@@ -8,8 +8,9 @@
 //! kernels; `tests/piper.rs` renders with the folder empty and full and compares the bytes).
 //!
 //! The optimized graph holds choices made for this CPU (the block size of its vector registers),
-//! so an entry is named by a hash of the graph articast gives ONNX Runtime, ONNX Runtime's
-//! build and the CPU's vector features. Entries live in `~/.cache/articast/piper-graphs/` (the
+//! so an entry is named by a hash of the model file's hash, the decoder rewrite asked for, ONNX
+//! Runtime's build and the CPU's vector features, and says in its name whether the rewrite
+//! applied (a kept graph is loaded without reading the rewrite again). Entries live in `~/.cache/articast/piper-graphs/` (the
 //! platform's cache folder; about the model's size each) and are written under a temporary
 //! name and renamed, so a reader never sees half an entry. Each ends with a trailer, a magic
 //! string and the BLAKE3 hash of the graph before it, checked on every load: a damaged entry is
@@ -27,19 +28,23 @@ const MAGIC: &[u8; 16] = b"articast graph 1";
 /// The trailer's length.
 const TRAILER: usize = MAGIC.len() + blake3::OUT_LEN;
 
-/// The entry for one graph: where it is (or will be) and the temporary name it is written under.
+/// The entry of one model's optimized graph: where it is (or will be) and the temporary name it
+/// is written under.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The entry's file.
-    pub path: PathBuf,
-    /// Where ONNX Runtime writes it before it is renamed into place.
+    /// The entry's folder.
+    dir: PathBuf,
+    /// Its name, without the suffix that says whether the decoder is in two dimensions.
+    name: String,
+    /// Where ONNX Runtime writes it before it is sealed and renamed into place.
     pub temporary: PathBuf,
 }
 
 impl Entry {
-    /// The entry of `graph` (the bytes given to ONNX Runtime) for ONNX Runtime build `runtime`,
-    /// in the default folder; `None` when the folder is off or there is no cache folder.
-    pub fn for_graph(graph: &[u8], runtime: &str) -> Option<Entry> {
+    /// The entry of the model whose file has BLAKE3 hash `digest`, with the decoder rewrite
+    /// `rewrite` asked for (or "as given"), for ONNX Runtime build `runtime`, in the default
+    /// folder; `None` when the folder is off or there is no cache folder.
+    pub fn for_model(digest: &str, rewrite: &str, runtime: &str) -> Option<Entry> {
         let off =
             std::env::var(SWITCH_ENV).is_ok_and(|v| matches!(v.trim(), "0" | "off" | "false"));
         if off {
@@ -48,52 +53,64 @@ impl Entry {
         let dir = directories::ProjectDirs::from("", "", "articast")?
             .cache_dir()
             .join("piper-graphs");
-        Some(Entry::in_dir(&dir, graph, runtime, &cpu_features()))
+        Some(Entry::in_dir(
+            &dir,
+            &[digest, rewrite, runtime, &cpu_features()],
+        ))
     }
 
-    /// The entry of `graph` in `dir`, for a runtime and CPU features.
-    pub fn in_dir(dir: &Path, graph: &[u8], runtime: &str, features: &str) -> Entry {
+    /// The entry in `dir` named by `parts` (the model, the rewrite, the runtime, the CPU).
+    pub fn in_dir(dir: &Path, parts: &[&str]) -> Entry {
         let mut hasher = blake3::Hasher::new_derive_key("articast piper optimized graph v1");
-        for part in [graph, runtime.as_bytes(), features.as_bytes()] {
+        for part in parts {
             hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part);
+            hasher.update(part.as_bytes());
         }
         let name = hasher.finalize().to_hex()[..32].to_string();
         static WRITES: AtomicU64 = AtomicU64::new(0);
         let n = WRITES.fetch_add(1, Ordering::Relaxed);
         Entry {
-            path: dir.join(format!("{name}.onnx")),
             temporary: dir.join(format!(".{name}.{}.{n}.part", std::process::id())),
+            dir: dir.to_path_buf(),
+            name,
         }
     }
 
-    /// The optimized graph kept in the entry, if it is there and whole; a damaged entry is
-    /// removed (it is written again).
-    pub fn load(&self) -> Option<Vec<u8>> {
-        let mut bytes = std::fs::read(&self.path).ok()?;
-        match checked_len(&bytes) {
-            Some(len) => {
-                bytes.truncate(len);
-                Some(bytes)
+    /// The entry's file when its decoder is (or is not) in two dimensions: the rewrite asked
+    /// for may not apply to a model, and which it was is read back from the name.
+    pub fn path(&self, two_d: bool) -> PathBuf {
+        let suffix = if two_d { ".2d" } else { "" };
+        self.dir.join(format!("{}{suffix}.onnx", self.name))
+    }
+
+    /// The optimized graph kept in the entry and whether its decoder is in two dimensions, if
+    /// it is there and whole; a damaged entry is removed (it is written again).
+    pub fn load(&self) -> Option<(Vec<u8>, bool)> {
+        [true, false].into_iter().find_map(|two_d| {
+            let path = self.path(two_d);
+            let mut bytes = std::fs::read(&path).ok()?;
+            match checked_len(&bytes) {
+                Some(len) => {
+                    bytes.truncate(len);
+                    Some((bytes, two_d))
+                }
+                None => {
+                    let _ = std::fs::remove_file(&path);
+                    None
+                }
             }
-            None => {
-                self.remove();
-                None
-            }
-        }
+        })
     }
 
     /// Makes the entry's folder; false when it cannot be made (the graph is then not kept).
     pub fn prepare(&self) -> bool {
-        self.path
-            .parent()
-            .is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+        std::fs::create_dir_all(&self.dir).is_ok()
     }
 
     /// Ends the temporary file ONNX Runtime wrote with its trailer and moves it into place
     /// (another process may have put the same entry there first: the rename replaces it with
     /// identical bytes).
-    pub fn commit(&self) {
+    pub fn commit(&self, two_d: bool) {
         let sealed = std::fs::read(&self.temporary).and_then(|graph| {
             use std::io::Write;
             let mut file = std::fs::OpenOptions::new()
@@ -102,7 +119,7 @@ impl Entry {
             file.write_all(&trailer(&graph))?;
             file.sync_all()
         });
-        if sealed.is_err() || std::fs::rename(&self.temporary, &self.path).is_err() {
+        if sealed.is_err() || std::fs::rename(&self.temporary, self.path(two_d)).is_err() {
             self.discard();
         }
     }
@@ -114,7 +131,9 @@ impl Entry {
 
     /// Removes an entry ONNX Runtime could not load (it is written again).
     pub fn remove(&self) {
-        let _ = std::fs::remove_file(&self.path);
+        for two_d in [true, false] {
+            let _ = std::fs::remove_file(self.path(two_d));
+        }
     }
 }
 
@@ -172,22 +191,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_entry_is_named_by_the_graph_the_runtime_and_the_cpu() {
+    fn an_entry_is_named_by_the_model_the_rewrite_the_runtime_and_the_cpu() {
         let dir = Path::new("/cache");
-        let name =
-            |graph: &[u8], runtime: &str, cpu: &str| Entry::in_dir(dir, graph, runtime, cpu).path;
-        let base = name(b"graph", "1.32.0", "x86_64 avx avx2");
-        assert_eq!(base, name(b"graph", "1.32.0", "x86_64 avx avx2"));
-        assert_ne!(base, name(b"graph!", "1.32.0", "x86_64 avx avx2"));
-        assert_ne!(base, name(b"graph", "1.33.0", "x86_64 avx avx2"));
-        assert_ne!(base, name(b"graph", "1.32.0", "x86_64 avx avx2 avx512f"));
+        let name = |parts: &[&str]| Entry::in_dir(dir, parts).path(true);
+        let base = name(&["model", "2-D v1", "1.32.0", "x86_64 avx avx2"]);
+        assert_eq!(
+            base,
+            name(&["model", "2-D v1", "1.32.0", "x86_64 avx avx2"])
+        );
+        for other in [
+            ["model!", "2-D v1", "1.32.0", "x86_64 avx avx2"],
+            ["model", "as given", "1.32.0", "x86_64 avx avx2"],
+            ["model", "2-D v1", "1.33.0", "x86_64 avx avx2"],
+            ["model", "2-D v1", "1.32.0", "x86_64 avx avx2 avx512f"],
+            ["model2-D v1", "", "1.32.0", "x86_64 avx avx2"],
+        ] {
+            assert_ne!(base, name(&other), "{other:?}");
+        }
         assert_eq!(base.parent(), Some(dir));
         // Two writers never share a temporary name.
-        let (a, b) = (
-            Entry::in_dir(dir, b"graph", "1.32.0", "x86_64"),
-            Entry::in_dir(dir, b"graph", "1.32.0", "x86_64"),
-        );
-        assert_eq!(a.path, b.path);
+        let (a, b) = (Entry::in_dir(dir, &["m"]), Entry::in_dir(dir, &["m"]));
+        assert_eq!(a.path(false), b.path(false));
+        assert_ne!(a.path(false), a.path(true));
         assert_ne!(a.temporary, b.temporary);
         assert!(cpu_features().starts_with(std::env::consts::ARCH));
     }
@@ -195,22 +220,27 @@ mod tests {
     #[test]
     fn a_committed_entry_loads_back_and_a_damaged_one_is_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let entry = Entry::in_dir(&dir.path().join("graphs"), b"g", "r", "c");
+        let entry = Entry::in_dir(&dir.path().join("graphs"), &["g"]);
         assert_eq!(entry.load(), None);
         assert!(entry.prepare());
+        for two_d in [true, false] {
+            std::fs::write(&entry.temporary, b"optimized graph").unwrap();
+            entry.commit(two_d);
+            assert!(!entry.temporary.exists());
+            assert_eq!(entry.load(), Some((b"optimized graph".to_vec(), two_d)));
+            entry.remove();
+        }
         std::fs::write(&entry.temporary, b"optimized graph").unwrap();
-        entry.commit();
-        assert!(!entry.temporary.exists());
-        assert_eq!(entry.load().as_deref(), Some(&b"optimized graph"[..]));
+        entry.commit(true);
         // One byte of the graph changed: not run, and gone.
-        let mut bytes = std::fs::read(&entry.path).unwrap();
+        let mut bytes = std::fs::read(entry.path(true)).unwrap();
         bytes[3] ^= 1;
-        std::fs::write(&entry.path, &bytes).unwrap();
+        std::fs::write(entry.path(true), &bytes).unwrap();
         assert_eq!(entry.load(), None);
-        assert!(!entry.path.exists());
+        assert!(!entry.path(true).exists());
         // Shorter than a trailer, or without one.
         for damaged in [&b"short"[..], &b"optimized graph"[..], &[0u8; 100][..]] {
-            std::fs::write(&entry.path, damaged).unwrap();
+            std::fs::write(entry.path(false), damaged).unwrap();
             assert_eq!(entry.load(), None);
         }
     }
