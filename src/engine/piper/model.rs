@@ -55,8 +55,8 @@ pub fn runtime_version() -> String {
 /// (about 300 MB more per session on the joe voice).
 pub const MAX_SESSIONS: usize = 4;
 
-/// How many sessions, how many threads each, how ONNX Runtime manages their memory, and whether
-/// the decoder's convolutions run in two dimensions.
+/// How many sessions, how many threads each, how ONNX Runtime manages their memory, whether
+/// the decoder's convolutions run in two dimensions, and whether the optimized graph is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parallel {
     /// Sessions (sentences spoken at once).
@@ -71,12 +71,15 @@ pub struct Parallel {
     pub share_prepacked: bool,
     /// Whether the decoder's 1-D convolutions are rewritten as 2-D ones ([`graph`]).
     pub two_d: bool,
+    /// Whether the optimized graph is kept between runs ([`optimized`]).
+    pub keep_graph: bool,
 }
 
 impl Parallel {
     /// One single-threaded session per core, at most [`MAX_SESSIONS`] (measured best: see
-    /// README, "Piper voices"), with the decoder in 2-D, unless `ARTICAST_PIPER_SESSIONS`,
-    /// `ARTICAST_PIPER_THREADS` or `ARTICAST_PIPER_2D=0` say otherwise.
+    /// README, "Piper voices"), with the decoder in 2-D and the optimized graph kept, unless
+    /// `ARTICAST_PIPER_SESSIONS`, `ARTICAST_PIPER_THREADS`, `ARTICAST_PIPER_2D=0` or
+    /// `ARTICAST_PIPER_GRAPH_CACHE=0` say otherwise.
     pub fn from_env() -> Parallel {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let read = |name: &str| {
@@ -97,6 +100,7 @@ impl Parallel {
             memory_pattern: flag("ARTICAST_PIPER_MEMORY_PATTERN", true),
             share_prepacked: flag("ARTICAST_PIPER_SHARE_PREPACKED", true),
             two_d: flag("ARTICAST_PIPER_2D", true),
+            keep_graph: flag("ARTICAST_PIPER_GRAPH_CACHE", true),
         }
     }
 }
@@ -213,7 +217,10 @@ fn open_sessions(
     } else {
         "as given"
     };
-    let entry = optimized::Entry::for_model(digest, rewrite, &runtime_version());
+    let entry = parallel
+        .keep_graph
+        .then(|| optimized::Entry::for_model(digest, rewrite, &runtime_version()))
+        .flatten();
     if let Some((graph, two_d)) = entry.as_ref().and_then(optimized::Entry::load) {
         match open_all(Source::Optimized(&graph)) {
             Ok(sessions) => return Ok((sessions, two_d)),

@@ -20,9 +20,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Environment variable that turns the folder off (`0`, `off` or `false`).
-pub const SWITCH_ENV: &str = "ARTICAST_PIPER_GRAPH_CACHE";
-
 /// The start of an entry's trailer (the graph's BLAKE3 hash follows).
 const MAGIC: &[u8; 16] = b"articast graph 1";
 /// The trailer's length.
@@ -43,13 +40,8 @@ pub struct Entry {
 impl Entry {
     /// The entry of the model whose file has BLAKE3 hash `digest`, with the decoder rewrite
     /// `rewrite` asked for (or "as given"), for ONNX Runtime build `runtime`, in the default
-    /// folder; `None` when the folder is off or there is no cache folder.
+    /// folder; `None` when there is no cache folder.
     pub fn for_model(digest: &str, rewrite: &str, runtime: &str) -> Option<Entry> {
-        let off =
-            std::env::var(SWITCH_ENV).is_ok_and(|v| matches!(v.trim(), "0" | "off" | "false"));
-        if off {
-            return None;
-        }
         let dir = directories::ProjectDirs::from("", "", "articast")?
             .cache_dir()
             .join("piper-graphs");
