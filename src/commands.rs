@@ -106,7 +106,9 @@ pub fn render(args: &cli::RenderArgs) -> ExitCode {
     let mut code = batch::exit_code(&outcomes);
     if let Some(path) = &args.report {
         let report = batch::report(&inputs, &outcomes, began.elapsed());
-        if let Err(err) = write_atomically(path, &format!("{report:#}\n")) {
+        if let Err(err) =
+            articast::files::write_atomically(path, format!("{report:#}\n").as_bytes())
+        {
             eprintln!("error: {}: cannot write the report: {err}", path.display());
             code = code.max(1);
         }
@@ -245,7 +247,9 @@ pub fn podcast(args: &cli::PodcastArgs) -> ExitCode {
     let mut worst = 0;
     if let Some(path) = &args.report {
         let report = run.report(began.elapsed());
-        if let Err(err) = write_atomically(path, &format!("{report:#}\n")) {
+        if let Err(err) =
+            articast::files::write_atomically(path, format!("{report:#}\n").as_bytes())
+        {
             eprintln!("error: {}: cannot write the report: {err}", path.display());
             worst = 1;
         }
@@ -344,18 +348,6 @@ pub fn show(args: &cli::InspectArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// Writes a file through a temporary file beside it, renamed into place.
-fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// Prints to standard output; a reader that went away (`| head`) is a normal end.

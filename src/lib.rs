@@ -58,6 +58,7 @@ pub mod batch;
 pub mod chapters;
 pub mod config;
 pub mod engine;
+pub mod files;
 pub mod input;
 pub mod inspect;
 #[cfg(feature = "speak")]

@@ -235,7 +235,7 @@ pub fn ctrl_c_flag() -> Arc<AtomicBool> {
     let seen = Arc::clone(&flag);
     let installed = ctrlc::set_handler(move || {
         if seen.swap(true, Ordering::SeqCst) {
-            articast::render::remove_unfinished();
+            articast::files::remove_unfinished();
             std::process::exit(130);
         }
     });

@@ -25,6 +25,7 @@ use crate::chapters::{self, Sidecar, layout};
 use crate::config::{RenderConfig, Voices};
 use crate::engine::retry::{Retries, Retrying};
 use crate::engine::{self, Engine, EngineError, EngineSpec, Markup};
+use crate::files;
 use crate::input::{self, InputError, Source};
 use crate::script::{self, MarkKind, Role, ScriptOptions};
 
@@ -440,7 +441,7 @@ impl Renderer {
         // Leave no empty folders behind a failed render (removing a folder fails if anything
         // is in it).
         let wav_path = self.output_path(name);
-        let missing: Vec<PathBuf> = output_dir(&wav_path)
+        let missing: Vec<PathBuf> = files::folder_of(&wav_path)
             .ancestors()
             .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
             .map(Path::to_path_buf)
@@ -468,7 +469,7 @@ impl Renderer {
             .file_stem()
             .map_or_else(|| source.stem(), |s| s.to_string_lossy().into_owned());
         if self.config.no_clobber {
-            self.refuse_existing(output_dir(&wav_path), &stem)?;
+            self.refuse_existing(files::folder_of(&wav_path), &stem)?;
         }
         let parse = self.config.parse;
         let read = match self.ahead.take() {
@@ -538,7 +539,7 @@ impl Renderer {
         for part in &mut layout.parts {
             part.file_name = with_extension(&part.file_name, formats[0]);
         }
-        let dir = output_dir(&wav_path);
+        let dir = files::folder_of(&wav_path);
         let mut texts: Vec<(PathBuf, &'static str, String)> = Vec::new();
         let playlist = layout.playlist.then(|| wav_path.with_extension("m3u"));
         if config.no_clobber {
@@ -1045,7 +1046,7 @@ impl Renderer {
         };
         let wav_path = self.output_path(name);
         let stem = wav_path.file_stem()?.to_string_lossy().into_owned();
-        let manifest = Manifest::path(output_dir(&wav_path), &stem);
+        let manifest = Manifest::path(files::folder_of(&wav_path), &stem);
         let figures = Figures::read(&manifest)?;
         let files = Manifest::read(&manifest);
         if files.is_empty() || !files.iter().all(|f| f.is_file()) {
@@ -1176,7 +1177,7 @@ impl Manifest {
     }
 
     fn read(path: &Path) -> Vec<PathBuf> {
-        let dir = output_dir(path);
+        let dir = files::folder_of(path);
         std::fs::read_to_string(path)
             .map(|text| {
                 text.lines()
@@ -1263,78 +1264,20 @@ fn epub_bytes(
 
 /// An unnamed temporary file in the output's folder (created if missing).
 fn spool_file(wav_path: &Path) -> Result<std::fs::File, RenderError> {
-    let dir = output_dir(wav_path);
+    let dir = files::folder_of(wav_path);
     let fail = |e: std::io::Error| RenderError::Output {
         path: dir.to_path_buf(),
         what: "temporary audio in",
         source: e.into(),
     };
-    make_dir(dir).map_err(fail)?;
+    files::make_dir(dir).map_err(fail)?;
     tempfile::tempfile_in(dir).map_err(fail)
-}
-
-/// Creates the output folder; when it or one of its parents is a file, says which.
-fn make_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| match dir.ancestors().find(|a| a.is_file()) {
-        Some(file) => std::io::Error::new(
-            e.kind(),
-            format!("{} is a file, not a folder", file.display()),
-        ),
-        None => e,
-    })
-}
-
-/// The folder a file goes to (`.` for a bare name).
-fn output_dir(path: &Path) -> &Path {
-    path.parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-/// Writes each file through a temporary file in its folder and renames them all into place
-/// once every one is written, so a failed or interrupted write leaves no partial file under a
-/// final name.
-/// Temporary files of the renders in progress, so that a process about to exit at once (a
-/// second Ctrl-C) can remove them first.
-static UNFINISHED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
-
-/// Removes the temporary files of every render in progress; for a process that is about to
-/// exit without unwinding.
-pub fn remove_unfinished() {
-    if let Ok(paths) = UNFINISHED.lock() {
-        for path in paths.iter() {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
-/// Temporary files listed in [`UNFINISHED`] while it lives.
-struct Unfinished(Vec<PathBuf>);
-
-impl Unfinished {
-    fn new(paths: Vec<PathBuf>) -> Unfinished {
-        if let Ok(mut list) = UNFINISHED.lock() {
-            list.extend(paths.iter().cloned());
-        }
-        Unfinished(paths)
-    }
-}
-
-impl Drop for Unfinished {
-    fn drop(&mut self) {
-        if let Ok(mut list) = UNFINISHED.lock() {
-            list.retain(|p| !self.0.contains(p));
-        }
-    }
 }
 
 /// Makes a file from the audio just written: given where each audio file's bytes are now (its
 /// temporary file) and the file's own path, its bytes.
 type Book<'a> = dyn Fn(&dyn Fn(&Path) -> PathBuf, &Path) -> Result<Vec<u8>, RenderError> + 'a;
 
-/// Writes the audio files at `paths` (by `write`), the `texts`, and the `book` made from the
-/// audio, each into a temporary file beside it; then renames them all into place, or removes
-/// them all.
 /// Texts written with the audio but made while it is mastered: their paths and kinds, and what
 /// makes them (in the same order).
 type LateTexts<'a> = (
@@ -1342,6 +1285,10 @@ type LateTexts<'a> = (
     &'a (dyn Fn() -> Vec<String> + Sync),
 );
 
+/// Writes the audio files at `paths` (by `write`), the `texts`, and the `book` made from the
+/// audio, each into a temporary file beside it ([`files::Temporary`]); then renames them all
+/// into place once every one is written, or removes them all: a failed or interrupted render
+/// leaves no partial file under a final name.
 fn write_files_atomically(
     paths: &[PathBuf],
     texts: &[(PathBuf, &'static str, String)],
@@ -1367,23 +1314,11 @@ fn write_files_atomically(
         .collect();
     let mut temps = Vec::with_capacity(all.len());
     for &(path, what) in &all {
-        let dir = output_dir(path);
-        make_dir(dir).map_err(|e| fail(path, what, e.into()))?;
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".articast-").suffix(".part");
-        // Temporary files are private (0600); outputs get an ordinary file's mode (0666 less
-        // the umask), like any file the user creates.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let temp = builder
-            .tempfile_in(dir)
-            .map_err(|e| fail(path, what, e.into()))?;
+        let dir = files::folder_of(path);
+        files::make_dir(dir).map_err(|e| fail(path, what, e.into()))?;
+        let temp = files::Temporary::new_in(dir).map_err(|e| fail(path, what, e.into()))?;
         temps.push(temp);
     }
-    let _listed = Unfinished::new(temps.iter().map(|t| t.path().to_path_buf()).collect());
     for (temp, (path, what, text)) in temps[paths.len()..].iter_mut().zip(texts) {
         std::io::Write::write_all(temp.as_file_mut(), text.as_bytes())
             .map_err(|e| fail(path, what, e.into()))?;
@@ -1440,7 +1375,7 @@ fn write_files_atomically(
             for path in done {
                 let _ = std::fs::remove_file(path);
             }
-            return Err(fail(path, what, e.error.into()));
+            return Err(fail(path, what, e.into()));
         }
         done.push(path);
     }

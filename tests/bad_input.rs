@@ -1475,3 +1475,61 @@ fn a_second_ctrl_c_leaves_at_once_and_leaves_no_file() {
         .unwrap_or_default();
     assert_eq!(left, Vec::<String>::new(), "not even a hidden file");
 }
+
+/// A render killed outright (SIGKILL: no handler runs) leaves its hidden temporary files; the
+/// next render into that folder removes them once they are a minute old, but not a temporary
+/// file another writer still holds.
+#[cfg(unix)]
+#[test]
+fn temporaries_of_a_killed_render_are_removed_by_the_next_one_into_the_folder() {
+    let case = Case::new();
+    let input = case.file("long.txt", one_line_paragraphs(1_000));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_articast"))
+        .args(["render", "-q", "--engine", "fake", "-o"])
+        .arg(case.out())
+        .arg(&input)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let parts = |dir: &Path| -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        found.retain(|p| p.to_string_lossy().ends_with(".part"));
+        found.sort();
+        found
+    };
+    let started = Instant::now();
+    while parts(&case.out()).is_empty() && started.elapsed() < HANG {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let left = parts(&case.out());
+    assert!(!left.is_empty(), "the killed render left no temporary file");
+    // Another writer's temporary, held open and locked by it (this test).
+    let busy_path = case.out().join(".articast-busy00.part");
+    let busy = std::fs::File::create(&busy_path).unwrap();
+    busy.try_lock().unwrap();
+    // Make them all two minutes old.
+    let old = std::time::SystemTime::now() - Duration::from_secs(120);
+    for path in left.iter().chain([&busy_path]) {
+        std::fs::File::options()
+            .append(true)
+            .open(path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    let small = case.file("small.txt", "A Title\n\nOne short paragraph.\n");
+    let output = case.render(&[], &small);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(parts(&case.out()), vec![busy_path.clone()]);
+    let names = files_in(&case.out());
+    assert!(names.contains(&"small.wav".to_string()), "{names:?}");
+    // Once its writer is gone, that one goes too (a later process's sweep).
+    drop(busy);
+    let again = case.file("again.txt", "Another Title\n\nAnother paragraph.\n");
+    assert_eq!(case.render(&[], &again).status.code(), Some(0));
+    assert_eq!(parts(&case.out()), Vec::<PathBuf>::new());
+}

@@ -759,28 +759,12 @@ pub fn base_url(text: &str) -> Result<url::Url, String> {
     Ok(url)
 }
 
-/// Writes a file through a temporary file beside it, renamed into place.
+/// Writes a file whole or not at all ([`crate::files::write_atomically`]).
 fn write_atomically(path: &Path, text: &str) -> Result<(), PodcastError> {
-    let fail = |source| PodcastError::Write {
+    crate::files::write_atomically(path, text.as_bytes()).map_err(|source| PodcastError::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".articast-").suffix(".part");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder.tempfile_in(dir).map_err(fail)?;
-    std::io::Write::write_all(temp.as_file_mut(), text.as_bytes()).map_err(fail)?;
-    temp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -234,14 +234,12 @@ fn open_sessions(
         .flatten();
     let two_d = lifted.is_some();
     let graph = lifted.unwrap_or(bytes);
-    if let Some(entry) = entry.filter(optimized::Entry::prepare) {
-        match open_all(Source::Graph(&graph, Some(&entry.temporary))) {
-            Ok(sessions) => {
-                entry.commit(two_d);
-                return Ok((sessions, two_d));
-            }
-            // Perhaps only the optimized graph could not be written.
-            Err(_) => entry.discard(),
+    if let Some(writing) = entry.as_ref().and_then(optimized::Entry::prepare) {
+        // Failed, perhaps only because the optimized graph could not be written: dropping
+        // `writing` removes what was written of it.
+        if let Ok(sessions) = open_all(Source::Graph(&graph, Some(writing.path()))) {
+            writing.commit(two_d);
+            return Ok((sessions, two_d));
         }
     }
     Ok((open_all(Source::Graph(&graph, None))?, two_d))

@@ -10,31 +10,46 @@
 //! The optimized graph holds choices made for this CPU (the block size of its vector registers),
 //! so an entry is named by a hash of the model file's hash, the decoder rewrite asked for, ONNX
 //! Runtime's build and the CPU's vector features, and says in its name whether the rewrite
-//! applied (a kept graph is loaded without reading the rewrite again). Entries live in `~/.cache/articast/piper-graphs/` (the
-//! platform's cache folder; about the model's size each) and are written under a temporary
-//! name and renamed, so a reader never sees half an entry. Each ends with a trailer, a magic
-//! string and the BLAKE3 hash of the graph before it, checked on every load: a damaged entry is
-//! removed and written again, never run. `ARTICAST_PIPER_GRAPH_CACHE=0` turns the folder off.
+//! applied (a kept graph is loaded without reading the rewrite again). Entries live in
+//! `~/.cache/articast/piper-graphs/` (the platform's cache folder; about the model's size each)
+//! and are written to a temporary file ([`files::Temporary`]: one left by a killed process is
+//! swept later) and renamed, so a reader never sees half an entry. Each ends with a trailer, a
+//! magic string and the BLAKE3 hash of the graph before it, checked on every load: a damaged
+//! entry is removed and written again, never run. A load marks the entry as used (its
+//! modification time, at most hourly); writing an entry removes those unused for 30 days (another
+//! runtime's, a voice no longer used). `ARTICAST_PIPER_GRAPH_CACHE=0` turns the folder off.
 //! It is not the speech cache: `--no-cache` still speaks every sentence.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use crate::files;
 
 /// The start of an entry's trailer (the graph's BLAKE3 hash follows).
 const MAGIC: &[u8; 16] = b"articast graph 1";
 /// The trailer's length.
 const TRAILER: usize = MAGIC.len() + blake3::OUT_LEN;
+/// An entry loaded is marked as used when its mark is older than this.
+const TOUCH_AFTER: Duration = Duration::from_secs(3_600);
+/// Entries not used for this long (another runtime's, another model's) are removed when a new
+/// entry is written.
+const UNUSED: Duration = Duration::from_secs(30 * 24 * 3_600);
 
-/// The entry of one model's optimized graph: where it is (or will be) and the temporary name it
-/// is written under.
+/// The entry of one model's optimized graph: where it is (or will be).
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// The entry's folder.
     dir: PathBuf,
     /// Its name, without the suffix that says whether the decoder is in two dimensions.
     name: String,
-    /// Where ONNX Runtime writes it before it is sealed and renamed into place.
-    pub temporary: PathBuf,
+}
+
+/// An entry being written: the temporary file ONNX Runtime writes the graph to, sealed and
+/// renamed into place by [`Writing::commit`] (dropped, it is removed).
+#[derive(Debug)]
+pub struct Writing {
+    entry: Entry,
+    temporary: files::Temporary,
 }
 
 impl Entry {
@@ -58,13 +73,9 @@ impl Entry {
             hasher.update(&(part.len() as u64).to_le_bytes());
             hasher.update(part.as_bytes());
         }
-        let name = hasher.finalize().to_hex()[..32].to_string();
-        static WRITES: AtomicU64 = AtomicU64::new(0);
-        let n = WRITES.fetch_add(1, Ordering::Relaxed);
         Entry {
-            temporary: dir.join(format!(".{name}.{}.{n}.part", std::process::id())),
             dir: dir.to_path_buf(),
-            name,
+            name: hasher.finalize().to_hex()[..32].to_string(),
         }
     }
 
@@ -84,6 +95,7 @@ impl Entry {
             match checked_len(&bytes) {
                 Some(len) => {
                     bytes.truncate(len);
+                    touch(&path);
                     Some((bytes, two_d))
                 }
                 None => {
@@ -94,31 +106,17 @@ impl Entry {
         })
     }
 
-    /// Makes the entry's folder; false when it cannot be made (the graph is then not kept).
-    pub fn prepare(&self) -> bool {
-        std::fs::create_dir_all(&self.dir).is_ok()
-    }
-
-    /// Ends the temporary file ONNX Runtime wrote with its trailer and moves it into place
-    /// (another process may have put the same entry there first: the rename replaces it with
-    /// identical bytes).
-    pub fn commit(&self, two_d: bool) {
-        let sealed = std::fs::read(&self.temporary).and_then(|graph| {
-            use std::io::Write;
-            let mut file = std::fs::OpenOptions::new()
-                .append(true)
-                .open(&self.temporary)?;
-            file.write_all(&trailer(&graph))?;
-            file.sync_all()
-        });
-        if sealed.is_err() || std::fs::rename(&self.temporary, self.path(two_d)).is_err() {
-            self.discard();
-        }
-    }
-
-    /// Removes the temporary file, if any.
-    pub fn discard(&self) {
-        let _ = std::fs::remove_file(&self.temporary);
+    /// Starts writing the entry: makes its folder and a temporary file in it, and removes
+    /// entries unused for 30 days; `None` when the folder cannot be written (the graph is then
+    /// not kept).
+    pub fn prepare(&self) -> Option<Writing> {
+        files::make_dir(&self.dir).ok()?;
+        prune(&self.dir, SystemTime::now());
+        let temporary = files::Temporary::new_in(&self.dir).ok()?;
+        Some(Writing {
+            entry: self.clone(),
+            temporary,
+        })
     }
 
     /// Removes an entry ONNX Runtime could not load (it is written again).
@@ -127,6 +125,62 @@ impl Entry {
             let _ = std::fs::remove_file(self.path(two_d));
         }
     }
+}
+
+impl Writing {
+    /// Where ONNX Runtime is to write the optimized graph.
+    pub fn path(&self) -> &Path {
+        self.temporary.path()
+    }
+
+    /// Ends the graph ONNX Runtime wrote with its trailer and moves it into place as the
+    /// entry (another process may have put the same entry there first: the rename replaces it
+    /// with identical bytes). An entry that cannot be written is not kept.
+    pub fn commit(mut self, two_d: bool) {
+        use std::io::{Seek, Write};
+        let path = self.entry.path(two_d);
+        let sealed = std::fs::read(self.temporary.path()).and_then(|graph| {
+            let file = self.temporary.as_file_mut();
+            file.seek(std::io::SeekFrom::End(0))?;
+            file.write_all(&trailer(&graph))?;
+            file.sync_all()
+        });
+        if sealed.is_ok() {
+            let _ = self.temporary.persist(&path);
+        }
+    }
+}
+
+/// Marks an entry as used now, unless it was marked within the last hour.
+fn touch(path: &Path) {
+    let Ok(file) = std::fs::File::open(path) else {
+        return;
+    };
+    let now = SystemTime::now();
+    let recent = file
+        .metadata()
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age < TOUCH_AFTER));
+    if !recent {
+        let _ = file.set_modified(now);
+    }
+}
+
+/// Removes the entries in `dir` not used for [`UNUSED`] at `now`; returns how many.
+fn prune(dir: &Path, now: SystemTime) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "onnx"))
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > UNUSED))
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }
 
 /// The trailer that ends the entry of `graph`.
@@ -201,11 +255,9 @@ mod tests {
             assert_ne!(base, name(&other), "{other:?}");
         }
         assert_eq!(base.parent(), Some(dir));
-        // Two writers never share a temporary name.
         let (a, b) = (Entry::in_dir(dir, &["m"]), Entry::in_dir(dir, &["m"]));
         assert_eq!(a.path(false), b.path(false));
         assert_ne!(a.path(false), a.path(true));
-        assert_ne!(a.temporary, b.temporary);
         assert!(cpu_features().starts_with(std::env::consts::ARCH));
     }
 
@@ -214,16 +266,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let entry = Entry::in_dir(&dir.path().join("graphs"), &["g"]);
         assert_eq!(entry.load(), None);
-        assert!(entry.prepare());
+        // Written as ONNX Runtime writes it: through its own handle on the path.
+        let write = |two_d: bool| {
+            let writing = entry.prepare().unwrap();
+            let temporary = writing.path().to_path_buf();
+            std::fs::write(&temporary, b"optimized graph").unwrap();
+            writing.commit(two_d);
+            assert!(!temporary.exists());
+        };
         for two_d in [true, false] {
-            std::fs::write(&entry.temporary, b"optimized graph").unwrap();
-            entry.commit(two_d);
-            assert!(!entry.temporary.exists());
+            write(two_d);
             assert_eq!(entry.load(), Some((b"optimized graph".to_vec(), two_d)));
             entry.remove();
         }
-        std::fs::write(&entry.temporary, b"optimized graph").unwrap();
-        entry.commit(true);
+        // Not committed (the session failed): nothing is kept, no temporary file is left.
+        let writing = entry.prepare().unwrap();
+        std::fs::write(writing.path(), b"half a gra").unwrap();
+        drop(writing);
+        assert_eq!(entry.load(), None);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("graphs"))
+                .unwrap()
+                .count(),
+            0
+        );
+        write(true);
         // One byte of the graph changed: not run, and gone.
         let mut bytes = std::fs::read(entry.path(true)).unwrap();
         bytes[3] ^= 1;
@@ -235,5 +302,31 @@ mod tests {
             std::fs::write(entry.path(false), damaged).unwrap();
             assert_eq!(entry.load(), None);
         }
+    }
+
+    #[test]
+    fn entries_unused_for_a_month_are_removed_when_one_is_written_and_a_load_marks_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let graphs = dir.path().join("graphs");
+        let (old, used, fresh) = (
+            Entry::in_dir(&graphs, &["old"]),
+            Entry::in_dir(&graphs, &["used"]),
+            Entry::in_dir(&graphs, &["fresh"]),
+        );
+        for entry in [&old, &used] {
+            let writing = entry.prepare().unwrap();
+            std::fs::write(writing.path(), b"graph").unwrap();
+            writing.commit(false);
+            let month_ago = SystemTime::now() - UNUSED - Duration::from_secs(60);
+            std::fs::File::open(entry.path(false))
+                .unwrap()
+                .set_modified(month_ago)
+                .unwrap();
+        }
+        assert!(used.load().is_some());
+        assert!(fresh.prepare().is_some());
+        assert!(!old.path(false).exists());
+        assert!(used.path(false).exists());
+        assert_eq!(prune(&graphs, SystemTime::now()), 0);
     }
 }
