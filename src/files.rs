@@ -83,7 +83,8 @@ impl Temporary {
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let file = builder.tempfile_in(dir)?;
-        // Without a lock (a file system that has none) the file is only never swept.
+        // On a file system without locks this fails, and the sweep, which needs the lock to
+        // judge a file, leaves the file alone.
         let _locked = lock(file.as_file());
         if let Ok(mut list) = UNFINISHED.lock() {
             list.push(file.path().to_path_buf());
@@ -120,6 +121,23 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut temp = Temporary::new_in(dir)?;
     std::io::Write::write_all(temp.as_file_mut(), bytes)?;
     temp.persist(path)
+}
+
+/// Marks the file at `path` as used now (its modification time), unless it was marked less
+/// than `every` ago: caches order their pruning by it, and a metadata write per use would cost
+/// on a network volume. A file that refuses (another user's on a shared volume) keeps its mark.
+pub fn mark_used(path: &Path, every: Duration) {
+    let Ok(file) = std::fs::File::open(path) else {
+        return;
+    };
+    let now = SystemTime::now();
+    let recent = file
+        .metadata()
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age < every));
+    if !recent {
+        let _ = file.set_modified(now);
+    }
 }
 
 /// Removes every temporary file of this process; for a process about to exit without

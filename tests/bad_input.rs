@@ -1379,34 +1379,53 @@ fn fuzz_regressions_stay_fixed() {
 
 // ---------------------------------------------------------------- interruption
 
+/// `articast render` of a thousand short paragraphs into the case's `out/`, started and left
+/// running.
+#[cfg(unix)]
+fn long_render_in_background(case: &Case) -> std::process::Child {
+    let input = case.file("long.txt", one_line_paragraphs(1_000));
+    std::process::Command::new(env!("CARGO_BIN_EXE_articast"))
+        .args(["render", "-q", "--engine", "fake", "-o"])
+        .arg(case.out())
+        .arg(&input)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Every name in `dir`, hidden ones included, sorted; none for a missing folder.
+#[cfg(unix)]
+fn everything(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Waits until a file appears in `dir` (the render's temporary files, when writing starts).
+#[cfg(unix)]
+fn wait_for_a_file(dir: &Path) {
+    let started = Instant::now();
+    while everything(dir).is_empty() && started.elapsed() < HANG {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// SIGTERM (or SIGINT) while the files are being written: exit 130, the one-line message, and
 /// not one file left, not even a temporary one.
 #[cfg(unix)]
 #[test]
 fn sigterm_while_writing_leaves_no_file() {
     let case = Case::new();
-    let input = case.file("long.txt", one_line_paragraphs(1_000));
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_articast"))
-        .args(["render", "-q", "--engine", "fake", "-o"])
-        .arg(case.out())
-        .arg(&input)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let input = case.path("long.txt");
+    let child = long_render_in_background(&case);
     // The temporary files (hidden: `.articast-*.part`) appear when writing starts.
-    let everything = |dir: &Path| -> Vec<String> {
-        std::fs::read_dir(dir)
-            .map(|rd| {
-                rd.flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let started = Instant::now();
-    while everything(&case.out()).is_empty() && started.elapsed() < HANG {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_for_a_file(&case.out());
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -1439,19 +1458,8 @@ fn sigterm_while_writing_leaves_no_file() {
 #[test]
 fn a_second_ctrl_c_leaves_at_once_and_leaves_no_file() {
     let case = Case::new();
-    let input = case.file("long.txt", one_line_paragraphs(1_000));
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_articast"))
-        .args(["render", "-q", "--engine", "fake", "-o"])
-        .arg(case.out())
-        .arg(&input)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let entries = |dir: &Path| std::fs::read_dir(dir).map(|rd| rd.count()).unwrap_or(0);
-    while entries(&case.out()) == 0 && started.elapsed() < HANG {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let child = long_render_in_background(&case);
+    wait_for_a_file(&case.out());
     for pause in [0, 30] {
         // Signals sent together arrive as one: the second comes once the first was handled.
         std::thread::sleep(Duration::from_millis(pause));
@@ -1466,14 +1474,11 @@ fn a_second_ctrl_c_leaves_at_once_and_leaves_no_file() {
     }
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130));
-    let left: Vec<String> = std::fs::read_dir(case.out())
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    assert_eq!(left, Vec::<String>::new(), "not even a hidden file");
+    assert_eq!(
+        everything(&case.out()),
+        Vec::<String>::new(),
+        "not even a hidden file"
+    );
 }
 
 /// A render killed outright (SIGKILL: no handler runs) leaves its hidden temporary files; the
@@ -1483,26 +1488,13 @@ fn a_second_ctrl_c_leaves_at_once_and_leaves_no_file() {
 #[test]
 fn temporaries_of_a_killed_render_are_removed_by_the_next_one_into_the_folder() {
     let case = Case::new();
-    let input = case.file("long.txt", one_line_paragraphs(1_000));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_articast"))
-        .args(["render", "-q", "--engine", "fake", "-o"])
-        .arg(case.out())
-        .arg(&input)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = long_render_in_background(&case);
     let parts = |dir: &Path| -> Vec<PathBuf> {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map(|rd| rd.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
-        found.retain(|p| p.to_string_lossy().ends_with(".part"));
-        found.sort();
-        found
+        let mut names = everything(dir);
+        names.retain(|n| n.ends_with(".part"));
+        names.iter().map(|n| dir.join(n)).collect()
     };
-    let started = Instant::now();
-    while parts(&case.out()).is_empty() && started.elapsed() < HANG {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_for_a_file(&case.out());
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let left = parts(&case.out());

@@ -190,22 +190,6 @@ fn write_entry(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Marks an entry as used now (for `prune`), unless it was marked within the last hour.
-fn touch(path: &Path) {
-    let Ok(file) = std::fs::File::open(path) else {
-        return;
-    };
-    let now = SystemTime::now();
-    let recent = file
-        .metadata()
-        .and_then(|m| m.modified())
-        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age < TOUCH_AFTER));
-    if !recent {
-        // Another user's entry on a shared volume may refuse: its age only orders pruning.
-        let _ = file.set_modified(now);
-    }
-}
-
 /// An engine whose speech is kept in a store.
 pub struct Cached {
     inner: Box<dyn Engine>,
@@ -268,7 +252,7 @@ impl Engine for Cached {
         match read_entry(&path) {
             Entry::Found(speech) => {
                 self.counter.hits.fetch_add(1, Ordering::SeqCst);
-                touch(&path);
+                crate::files::mark_used(&path, TOUCH_AFTER);
                 return Ok(speech);
             }
             Entry::Corrupt(why) => {

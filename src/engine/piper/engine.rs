@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::model::{Model, Parallel};
+use super::model::{Model, RuntimeSettings};
 use super::phonemes::{self, IdMap, MAX_IDS, Sentence};
 use super::{PiperSpec, VoiceConfig, find};
 use crate::engine::{
@@ -65,8 +65,8 @@ impl PiperEngine {
                 let config_bytes = std::fs::read(&files.config).map_err(|e| {
                     unavailable(format!("cannot read {}: {e}", files.config.display()))
                 })?;
-                let parallel = Parallel::from_env();
-                let model = Model::load(&files.model, spec.sha256.as_deref(), parallel)
+                let settings = RuntimeSettings::from_env();
+                let model = Model::load(&files.model, spec.sha256.as_deref(), settings)
                     .map_err(unavailable)?;
                 // The number of intra-op threads and the decoder's rewrite change how ONNX
                 // Runtime groups its sums, and so the last bits of the samples; sessions and
@@ -75,7 +75,7 @@ impl PiperEngine {
                     "model {} config {} threads {} graph {} noise {} onnxruntime {} libespeak-ng {}",
                     &model.digest()[..16],
                     &blake3::hash(&config_bytes).to_hex()[..16],
-                    parallel.threads,
+                    settings.threads,
                     if model.two_d() {
                         super::graph::REWRITE
                     } else {

@@ -58,7 +58,7 @@ pub const MAX_SESSIONS: usize = 4;
 /// How many sessions, how many threads each, how ONNX Runtime manages their memory, whether
 /// the decoder's convolutions run in two dimensions, and whether the optimized graph is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parallel {
+pub struct RuntimeSettings {
     /// Sessions (sentences spoken at once).
     pub sessions: usize,
     /// ONNX Runtime intra-op threads per session.
@@ -75,12 +75,12 @@ pub struct Parallel {
     pub keep_graph: bool,
 }
 
-impl Parallel {
+impl RuntimeSettings {
     /// One single-threaded session per core, at most [`MAX_SESSIONS`] (measured best: see
     /// README, "Piper voices"), with the decoder in 2-D and the optimized graph kept, unless
     /// `ARTICAST_PIPER_SESSIONS`, `ARTICAST_PIPER_THREADS`, `ARTICAST_PIPER_2D=0` or
     /// `ARTICAST_PIPER_GRAPH_CACHE=0` say otherwise.
-    pub fn from_env() -> Parallel {
+    pub fn from_env() -> RuntimeSettings {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let read = |name: &str| {
             std::env::var(name)
@@ -93,7 +93,7 @@ impl Parallel {
             Some("1" | "on" | "true") => true,
             _ => default,
         };
-        Parallel {
+        RuntimeSettings {
             sessions: read("ARTICAST_PIPER_SESSIONS").unwrap_or(cores.min(MAX_SESSIONS)),
             threads: read("ARTICAST_PIPER_THREADS").unwrap_or(1),
             arena: flag("ARTICAST_PIPER_ARENA", true),
@@ -145,7 +145,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Opens `parallel.sessions` sessions of the model `bytes` (whose BLAKE3 hash is `digest`),
+/// Opens `settings.sessions` sessions of the model `bytes` (whose BLAKE3 hash is `digest`),
 /// side by side: from the optimized graph kept for it when there is one ([`optimized`]), else
 /// from its graph, with the decoder in two dimensions when asked for and possible ([`graph`]),
 /// the first session keeping the graph it optimized. Also says whether the decoder is in 2-D.
@@ -154,7 +154,7 @@ fn open_sessions(
     path: &Path,
     bytes: Vec<u8>,
     digest: &str,
-    parallel: Parallel,
+    settings: RuntimeSettings,
 ) -> Result<(Vec<Slot>, bool), String> {
     let failed = |e: ort::Error| format!("ONNX Runtime cannot load {}: {e}", path.display());
     let prepacked = PrepackedWeights::new();
@@ -163,7 +163,7 @@ fn open_sessions(
         let session = noise::domain(&seed)
             .and_then(|domain| {
                 let builder = Session::builder(env)?;
-                let builder = if parallel.share_prepacked {
+                let builder = if settings.share_prepacked {
                     builder.with_prepacked_weights(&prepacked)?
                 } else {
                     builder
@@ -177,10 +177,10 @@ fn open_sessions(
                 };
                 builder
                     .with_execution_providers([ort::ep::CPU::default()
-                        .with_arena_allocator(parallel.arena)
+                        .with_arena_allocator(settings.arena)
                         .build()])?
-                    .with_memory_pattern(parallel.memory_pattern)?
-                    .with_intra_threads(parallel.threads.max(1))?
+                    .with_memory_pattern(settings.memory_pattern)?
+                    .with_intra_threads(settings.threads.max(1))?
                     .with_inter_threads(1)?
                     .with_operators(domain)
                     .map_err(Into::into)
@@ -194,7 +194,7 @@ fn open_sessions(
     // Each session takes about half a second; only the first one keeps the graph it optimized.
     let open_all = |first: Source| {
         std::thread::scope(|scope| {
-            let loading: Vec<_> = (0..parallel.sessions.max(1))
+            let loading: Vec<_> = (0..settings.sessions.max(1))
                 .map(|n| {
                     let source = match first {
                         Source::Graph(graph, _) if n > 0 => Source::Graph(graph, None),
@@ -212,12 +212,12 @@ fn open_sessions(
                 .collect::<Result<Vec<Slot>, String>>()
         })
     };
-    let rewrite = if parallel.two_d {
+    let rewrite = if settings.two_d {
         graph::REWRITE
     } else {
         "as given"
     };
-    let entry = parallel
+    let entry = settings
         .keep_graph
         .then(|| optimized::Entry::for_model(digest, rewrite, &runtime_version()))
         .flatten();
@@ -228,7 +228,7 @@ fn open_sessions(
             Err(_) => entry.as_ref().map_or((), optimized::Entry::remove),
         }
     }
-    let lifted = parallel
+    let lifted = settings
         .two_d
         .then(|| graph::lift_decoder_convolutions(&bytes))
         .flatten();
@@ -247,8 +247,12 @@ fn open_sessions(
 
 impl Model {
     /// Loads the model at `path` (checking its sha256 when `sha256` is given) into
-    /// `parallel.sessions` sessions.
-    pub fn load(path: &Path, sha256: Option<&str>, parallel: Parallel) -> Result<Model, String> {
+    /// `settings.sessions` sessions.
+    pub fn load(
+        path: &Path,
+        sha256: Option<&str>,
+        settings: RuntimeSettings,
+    ) -> Result<Model, String> {
         let env = environment()?;
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -263,7 +267,7 @@ impl Model {
             }
         }
         let digest = blake3::hash(&bytes).to_hex().to_string();
-        let (sessions, two_d) = open_sessions(env, path, bytes, &digest, parallel)?;
+        let (sessions, two_d) = open_sessions(env, path, bytes, &digest, settings)?;
         let first = &sessions[0].session;
         for name in ["input", "input_lengths", "scales"] {
             if !first.inputs().iter().any(|i| i.name() == name) {

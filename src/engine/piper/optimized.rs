@@ -95,7 +95,7 @@ impl Entry {
             match checked_len(&bytes) {
                 Some(len) => {
                     bytes.truncate(len);
-                    touch(&path);
+                    files::mark_used(&path, TOUCH_AFTER);
                     Some((bytes, two_d))
                 }
                 None => {
@@ -148,21 +148,6 @@ impl Writing {
         if sealed.is_ok() {
             let _ = self.temporary.persist(&path);
         }
-    }
-}
-
-/// Marks an entry as used now, unless it was marked within the last hour.
-fn touch(path: &Path) {
-    let Ok(file) = std::fs::File::open(path) else {
-        return;
-    };
-    let now = SystemTime::now();
-    let recent = file
-        .metadata()
-        .and_then(|m| m.modified())
-        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age < TOUCH_AFTER));
-    if !recent {
-        let _ = file.set_modified(now);
     }
 }
 
