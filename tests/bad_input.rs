@@ -1407,6 +1407,33 @@ fn everything(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Sends `signal` (`-TERM`, `-INT`) to the render, which must still be running.
+#[cfg(unix)]
+fn signal(child: &std::process::Child, signal: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(
+        sent.success(),
+        "the render ended before it could be stopped"
+    );
+}
+
+/// Waits for the stopped render: exit 130, and not one file left in the case's `out/`, not even
+/// a hidden temporary one. Its output.
+#[cfg(unix)]
+fn stopped_leaving_nothing(case: &Case, child: std::process::Child) -> Output {
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(
+        everything(&case.out()),
+        Vec::<String>::new(),
+        "not even a hidden file"
+    );
+    output
+}
+
 /// Waits until a file appears in `dir` (the render's temporary files, when writing starts).
 #[cfg(unix)]
 fn wait_for_a_file(dir: &Path) {
@@ -1426,16 +1453,8 @@ fn sigterm_while_writing_leaves_no_file() {
     let child = long_render_in_background(&case);
     // The temporary files (hidden: `.articast-*.part`) appear when writing starts.
     wait_for_a_file(&case.out());
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(
-        killed.success(),
-        "the render ended before it could be stopped"
-    );
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(130));
+    signal(&child, "-TERM");
+    let output = stopped_leaving_nothing(&case, child);
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         format!(
@@ -1444,11 +1463,6 @@ fn sigterm_while_writing_leaves_no_file() {
              the cache)\n",
             error_line(&input, "interrupted; no file written")
         )
-    );
-    assert_eq!(
-        everything(&case.out()),
-        Vec::<String>::new(),
-        "not even a hidden file"
     );
 }
 
@@ -1463,22 +1477,9 @@ fn a_second_ctrl_c_leaves_at_once_and_leaves_no_file() {
     for pause in [0, 30] {
         // Signals sent together arrive as one: the second comes once the first was handled.
         std::thread::sleep(Duration::from_millis(pause));
-        let sent = std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(
-            sent.success(),
-            "the render ended before it could be stopped"
-        );
+        signal(&child, "-INT");
     }
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(130));
-    assert_eq!(
-        everything(&case.out()),
-        Vec::<String>::new(),
-        "not even a hidden file"
-    );
+    stopped_leaving_nothing(&case, child);
 }
 
 /// A render killed outright (SIGKILL: no handler runs) leaves its hidden temporary files; the
