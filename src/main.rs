@@ -14,6 +14,14 @@ use articast::engine::worker;
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    let (name, off) = articast::engine::piper::RUNTIME_TELEMETRY_OFF;
+    if std::env::var_os(name).is_none() {
+        // SAFETY: no other thread exists yet to read the environment meanwhile.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var(name, off);
+        }
+    }
     // Started by a renderer as the worker of an engine that owns its process (libespeak-ng).
     if let Ok(engine) = std::env::var(worker::WORKER_ENV) {
         return match worker::serve(&engine) {

@@ -130,6 +130,7 @@ fn joe_speaks_byte_identically_with_any_jobs_sessions_kept_graphs_and_from_the_c
         let assert = articast()
             .env("XDG_CACHE_HOME", dir.path().join("xdg"))
             .env_remove("ARTICAST_PIPER_GRAPH_CACHE")
+            .env_remove("ORT_DISABLE_TELEMETRY")
             .env("ARTICAST_PIPER_SESSIONS", sessions)
             .env("ARTICAST_PIPER_2D", two_d)
             .args(["render", "-q", "--voice", "joe", "-o"])
@@ -153,6 +154,10 @@ fn joe_speaks_byte_identically_with_any_jobs_sessions_kept_graphs_and_from_the_c
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x55;
     std::fs::write(&entry, &bytes).unwrap();
+    // ONNX Runtime's telemetry never started: no device identifier or event store in the
+    // cache folder (PyPI's build keeps them in `$XDG_CACHE_HOME/Microsoft`).
+    let telemetry = dir.path().join("xdg/Microsoft");
+    assert!(!telemetry.exists(), "{} was made", telemetry.display());
     let first = run("two", "2", "1", &["-j", "2", "--cache-dir", cache_dir]);
     assert!(!first.contains("from the cache"), "{first}");
     let rewritten = std::fs::read(&entry).unwrap();

@@ -29,6 +29,14 @@ pub mod optimized;
 #[cfg(feature = "piper")]
 pub mod phonemes;
 
+/// The environment variable that keeps ONNX Runtime's telemetry from starting at all, with its
+/// value. Microsoft's builds (PyPI's `onnxruntime` among them, since 1.29) otherwise write a
+/// device identifier and an event store under the user's cache folder and send usage events,
+/// one of them while the runtime starts, before any API call could turn it off. The runtime
+/// reads it once, when it starts; the binary sets it before it starts a thread, unless the user
+/// set it.
+pub const RUNTIME_TELEMETRY_OFF: (&str, &str) = ("ORT_DISABLE_TELEMETRY", "1");
+
 /// The Piper part of a voice profile.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PiperSpec {

@@ -33,6 +33,9 @@ pub fn environment() -> Result<&'static Environment, String> {
                     )
                 })?
                 .with_name("articast")
+                // Later events too, should the runtime have started without
+                // `super::RUNTIME_TELEMETRY_OFF` (a library user's process).
+                .with_telemetry(false)
                 .build()
                 .map_err(|e| format!("ONNX Runtime could not start: {e}"))
         })
